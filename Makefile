@@ -1,0 +1,45 @@
+# StudyHall: `make run` starts the app with the demo database; `make test` runs every test headless.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deps-installed
+
+.PHONY: run test setup system-deps system-deps-test bundle selftest bench lint clean
+
+run: system-deps $(STAMP)
+	$(PY) main.py demo
+	$(PY) main.py
+
+test: system-deps-test $(STAMP)
+	PY=$(PY) tools/run_tests.sh
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	tools/system_deps.sh run
+
+system-deps-test:
+	tools/system_deps.sh test
+
+$(STAMP): pyproject.toml tools/deps.py
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) tools/deps.py --dev | xargs $(PY) -m pip install --quiet
+	touch $(STAMP)
+
+bundle: system-deps $(STAMP)
+	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
+	du -sh dist/studyhall
+
+selftest: bundle
+	QT_QPA_PLATFORM=offscreen dist/studyhall/studyhall --selftest
+
+bench: setup
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,152 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Issue 3: import a generated 10,000-question .xlsx (parse + validate + store) next to its raw floor.
+
+The floor is the least work that could do the job: python-calamine reading the file
+plus one ``executemany`` of its rows into SQLite. 100,000 rows and the peak memory
+of a 10,000-row import (measured in a fresh subprocess) are reported alongside.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.harness import ROOT, Workload
+
+HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分类", "难度"]
+_WORDS = ["道路交通安全法", "人民警察", "执法规范化", "党风廉政建设", "治安管理处罚", "机动车驾驶人", "社区警务",
+          "网络安全", "反诈宣传", "消防安全", "群众路线", "纪律作风"]
+
+
+def generate(path: Path, n: int) -> Path:
+    """``n`` questions over all five types, Chinese text, unique stems (openpyxl write-only)."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("题库")
+    ws.append(HEADER)
+    for i in range(n):
+        w = _WORDS[i % len(_WORDS)]
+        w2 = _WORDS[(i * 7 + 3) % len(_WORDS)]
+        kind = i % 5
+        stem = f"第{i + 1}题：根据{w}的有关规定，关于{w2}的下列说法中，哪一项是正确的？"
+        opts = [f"{w}要求的第{k}种做法（编号{i}-{k}）" for k in range(1, 5)]
+        expl = f"本题考查{w}与{w2}的基本要求。"
+        if kind == 0:
+            row = ["单选题", stem, *opts, "ABCD"[i % 4]]
+        elif kind == 1:
+            row = ["多选题", stem, *opts, "ABD" if i % 2 else "AC"]
+        elif kind == 2:
+            row = ["判断题", f"第{i + 1}题：{w}规定{w2}必须依法进行。", "", "", "", "", "正确" if i % 2 else "错误"]
+        elif kind == 3:
+            fill = f"第{i + 1}题：{w}是（ ）的重要内容，也是（ ）的基础。"
+            row = ["填空题", fill, "", "", "", "", f"{w}；{w2}/基础工作"]
+        else:
+            row = ["简答题", f"第{i + 1}题：简述{w}对{w2}工作的要求。", "", "", "", "", f"{w}要求依法、规范、文明。"]
+        ws.append([*row, expl, w, ("简单", "中等", "困难")[i % 3]])
+    wb.save(str(path))
+    return path
+
+
+def _prepare(n: int) -> dict[str, Any]:
+    from core.db import open_database
+
+    folder = Path(tempfile.mkdtemp(prefix="studyhall-bench-"))
+    path = generate(folder / f"bank-{n}.xlsx", n)
+    db = open_database(f"sqlite:///{folder / 'studyhall.db'}")
+    return {"folder": folder, "path": path, "db": db, "counter": itertools.count(), "n": n}
+
+
+def _run(state: dict[str, Any]) -> None:
+    from core.import_service import import_files
+
+    report = import_files(state["db"], [state["path"]], bank=f"bench-{next(state['counter'])}",
+                          media_store=state["folder"])
+    if report.imported != state["n"] or not report.stored:
+        raise RuntimeError(f"bench import stored {report.imported} of {state['n']}: {report.summary()}")
+
+
+def _floor(state: dict[str, Any]) -> None:
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(str(state["path"]))
+    rows = wb.get_sheet_by_index(0).to_python()[1:]
+    conn = sqlite3.connect(state["folder"] / f"floor-{next(state['counter'])}.db")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("CREATE TABLE q (qtype TEXT, stem TEXT, a TEXT, b TEXT, c TEXT, d TEXT, answer TEXT, "
+                 "explanation TEXT, category TEXT, difficulty TEXT)")
+    with conn:
+        conn.executemany("INSERT INTO q VALUES (?,?,?,?,?,?,?,?,?,?)", [tuple(r[:10]) for r in rows])
+    conn.close()
+
+
+def _cleanup(state: dict[str, Any]) -> None:
+    import shutil
+
+    state["db"].dispose()
+    shutil.rmtree(state["folder"], ignore_errors=True)
+
+
+_MEMORY_SCRIPT = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from core.db import open_database
+from core.import_service import import_files
+db = open_database("sqlite:///" + {db!r})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t0 = time.perf_counter()
+report = import_files(db, [Path({path!r})], bank="memory", media_store=Path({folder!r}))
+elapsed = time.perf_counter() - t0
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(report.imported, before, after, elapsed)
+"""
+
+
+def _subprocess_import(state: dict[str, Any], path: Path) -> tuple[int, float, float, float]:
+    """(imported, peak RSS MB before, peak RSS MB after, seconds) of one import in a fresh interpreter."""
+    db = state["folder"] / f"mem-{next(state['counter'])}.db"
+    script = _MEMORY_SCRIPT.format(root=str(ROOT), db=str(db), path=str(path), folder=str(state["folder"]))
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
+    return int(out[0]), int(out[1]) / 1024, int(out[2]) / 1024, float(out[3])
+
+
+def _extra(state: dict[str, Any]) -> dict[str, str]:
+    imported, before, after, _s = _subprocess_import(state, state["path"])
+    notes = {"peak RSS (10k import, fresh process)": f"{after:.0f} MB (start {before:.0f} MB)"}
+    t0 = time.perf_counter()
+    big = generate(state["folder"] / "bank-100000.xlsx", 100_000)
+    gen = time.perf_counter() - t0
+    imported, before, after, seconds = _subprocess_import(state, big)
+    floor_state = {**state, "path": big}
+    t0 = time.perf_counter()
+    _floor(floor_state)
+    floor = time.perf_counter() - t0
+    notes["100k rows"] = (f"{seconds:.2f} s for {imported} questions (floor {floor:.2f} s, "
+                          f"{seconds / floor:.2f}×), peak RSS {after:.0f} MB; file generated in {gen:.1f} s")
+    return notes
+
+
+WORKLOADS = [
+    Workload(
+        name="bank.import.xlsx.10k",
+        issue=3,
+        description="import a generated 10,000-question .xlsx (parse + validate + store, SQLite)",
+        floor_description="python-calamine read + one executemany into SQLite",
+        target="≤ 1.5× floor",
+        prepare=lambda: _prepare(10_000),
+        run=_run,
+        floor=_floor,
+        cleanup=_cleanup,
+        extra=_extra,
+        repeat=5,
+        meets=lambda median, floor: floor is not None and median <= 1.5 * floor,
+    ),
+]

@@ -1,0 +1,62 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""``db upgrade | backup FILE | restore FILE``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cli import emit, open_db
+from quizbank.i18n import _
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("db", help=_("数据库：升级、备份、恢复"), parents=[common])
+    dbsub = p.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    up = dbsub.add_parser("upgrade", help=_("升级数据库结构（先自动备份）"), parents=[common])
+    up.add_argument("--json", action="store_true")
+    up.set_defaults(func=cmd_upgrade)
+    b = dbsub.add_parser("backup", help=_("把整个数据库备份到文件"), parents=[common])
+    b.add_argument("file", type=Path)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=cmd_backup)
+    r = dbsub.add_parser("restore", help=_("用备份文件替换整个数据库"), parents=[common])
+    r.add_argument("file", type=Path)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_restore)
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from core.db import current_revision, make_engine, upgrade
+    from core.paths import default_db_url
+
+    engine = make_engine(args.db or default_db_url())
+    try:
+        what = upgrade(engine)
+        rev = current_revision(engine)
+    finally:
+        engine.dispose()
+    labels = {"created": _("已新建数据库"), "upgraded": _("已升级数据库"), "current": _("数据库已是最新版本")}
+    emit(args, {"result": what, "revision": rev}, f"{labels[what]}（{rev}）")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from core.backup import backup
+
+    db = open_db(args)
+    counts = backup(db, args.file)
+    emit(args, {"file": str(args.file), "rows": counts},
+         _("已备份到 {f}（{n} 行）", f=args.file, n=sum(counts.values())))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from core.backup import restore
+
+    db = open_db(args)
+    counts = restore(db, args.file)
+    emit(args, {"file": str(args.file), "rows": counts},
+         _("已从 {f} 恢复（{n} 行）", f=args.file, n=sum(counts.values())))
+    return 0

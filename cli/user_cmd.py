@@ -1,0 +1,102 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""``user add | passwd | list``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from cli import emit, open_db
+from core.errors import InvalidInput
+from quizbank.i18n import _
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("user", help=_("人员账号：新增、改密码、列表"), parents=[common])
+    usub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    a = usub.add_parser("add", help=_("新增人员"), parents=[common])
+    a.add_argument("badge", help=_("警号"))
+    a.add_argument("name", help=_("姓名"))
+    a.add_argument("--unit", required=True, help=_("单位代码或名称"))
+    a.add_argument("--role", default="officer", choices=["officer", "secretary", "admin"])
+    a.add_argument("--category", default="police", choices=["police", "auxiliary"], help=_("民警/辅警"))
+    a.add_argument("--party", action="store_true", help=_("党员"))
+    a.add_argument("--title", default="", help=_("职务"))
+    _password_args(a)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_add)
+    pw = usub.add_parser("passwd", help=_("设置密码"), parents=[common])
+    pw.add_argument("badge")
+    _password_args(pw)
+    pw.set_defaults(func=cmd_passwd)
+    ls = usub.add_parser("list", help=_("列出人员"), parents=[common])
+    ls.add_argument("--unit", help=_("只列出此单位及下级单位"))
+    ls.add_argument("--all", action="store_true", help=_("包括已停用的账号"))
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=cmd_list)
+
+
+def _password_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--password-stdin", action="store_true", help=_("从标准输入读取密码"))
+    p.add_argument("--password-env", metavar="VAR", help=_("从环境变量读取密码"))
+
+
+def read_password(args: argparse.Namespace) -> str:
+    if args.password_env:
+        value = os.environ.get(args.password_env)
+        if not value:
+            raise InvalidInput(_("环境变量 {v} 未设置", v=args.password_env))
+        return value
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(_("密码："))
+    if getpass.getpass(_("再输入一次：")) != first:
+        raise InvalidInput(_("两次输入的密码不一致"))
+    return first
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from core.users import add_user
+
+    password = read_password(args)
+    db = open_db(args)
+    with db.transaction() as s:
+        info = add_user(s, badge=args.badge, name=args.name, unit=args.unit, password=password, role=args.role,
+                        category=args.category, party_member=args.party, title=args.title)
+    emit(args, info.to_dict(), _("已新增 {name}（警号 {b}）", name=info.name, b=info.badge))
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from core.users import set_password
+
+    password = read_password(args)
+    db = open_db(args)
+    with db.transaction() as s:
+        set_password(s, args.badge, password)
+    print(_("已更新警号 {b} 的密码", b=args.badge))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from core.org import subtree_ids, unit_by_code_or_name
+    from core.users import CATEGORY_LABELS, ROLE_LABELS, list_users
+
+    db = open_db(args)
+    with db.transaction() as s:
+        ids = subtree_ids(s, unit_by_code_or_name(s, args.unit).id) if args.unit else None
+        users = list_users(s, unit_ids=ids, include_inactive=args.all)
+
+    def table() -> str:
+        lines = [f"{_('警号'):<8}{_('姓名'):<6}{_('类别'):<6}{_('角色'):<8}{_('单位')}"]
+        for u in users:
+            lines.append(f"{u.badge:<10}{u.name:<6}{_(CATEGORY_LABELS[u.category]):<6}"  # type: ignore[index]
+                         f"{_(ROLE_LABELS[u.role]):<8}{u.unit_name}")  # type: ignore[index]
+        lines.append(_("共 {n} 人", n=len(users)))
+        return "\n".join(lines)
+
+    emit(args, [u.to_dict() for u in users], table)
+    return 0

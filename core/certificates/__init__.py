@@ -1,0 +1,13 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""PDF certificates that look official and can be verified offline.
+
+* ``templates``  the template model as data (红头, title, body with {字段}, seal, border…) and defaults
+* ``layout``     one certificate page as drawing primitives (shared by the PDF and the GUI preview)
+* ``qr``         fast QR matrices (zxing-cpp, segno as fallback) merged into row runs
+* ``render``     ReportLab drawing with the bundled TrueType fonts embedded as subsets
+* ``signing``    serial numbers, the unit key (secrets table) and HMAC-SHA256 signatures
+* ``issue``      issuing (automatic on a passed exam, manual for honours), reissue and revoke
+* ``verify``     serial / QR text / PDF file -> genuine, revoked, superseded, unknown or forged
+* ``batch``      batch printing to one PDF, a folder or a zip, with progress and cancel
+"""

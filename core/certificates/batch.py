@@ -1,0 +1,174 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Batch printing: the certificates of a quiz, a unit (with its sub-units) or a date range.
+
+Output by target: ``*.pdf`` one file with a page each; ``*.zip`` one PDF per
+person inside a zip; anything else a folder with one PDF per person. Files are
+written next to the target first and moved into place at the end, so a
+cancelled run leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from core.certificates.issue import CertInfo, list_certificates
+from core.certificates.render import CertPage, render_one, render_pdf
+from core.certificates.signing import payload_for
+from core.certificates.templates import TemplateInfo, default_template_for, get_template
+from core.db import Database
+from core.errors import InvalidInput, NotFound
+from core.models import Certificate
+from core.org import subtree_ids
+from quizbank.i18n import _
+from quizbank.tasks import CancelToken, ProgressSink, no_progress
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    quiz_id: int | None = None
+    unit_id: int | None = None          # this unit and every unit below it
+    since: dt.date | None = None
+    until: dt.date | None = None
+    serials: tuple[str, ...] = ()       # exactly these (current versions), e.g. the rows chosen in the GUI
+
+
+@dataclass(slots=True)
+class BatchResult:
+    path: Path
+    mode: str                           # pdf / dir / zip
+    count: int
+    files: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def output_mode(target: Path) -> str:
+    suffix = target.suffix.lower()
+    return "pdf" if suffix == ".pdf" else "zip" if suffix == ".zip" else "dir"
+
+
+def select_certificates(session: Session, sel: Selection) -> list[CertInfo]:
+    """Valid certificates matching the selection, in unit / name order (how a branch hands them out)."""
+    unit_ids = subtree_ids(session, sel.unit_id) if sel.unit_id is not None else None
+    infos = list_certificates(session, quiz_id=sel.quiz_id, unit_ids=unit_ids, since=sel.since, until=sel.until,
+                              statuses=("valid",))
+    if sel.serials:
+        wanted = {s.upper() for s in sel.serials}
+        infos = [i for i in infos if i.serial in wanted]
+    return sorted(infos, key=lambda i: (i.unit, i.badge, i.serial))
+
+
+def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
+    """Everything the renderer needs, read while the session is open (rendering happens after)."""
+    templates: dict[int | str, TemplateInfo | None] = {}
+    pages = []
+    for info in infos:
+        key: int | str = info.template_id if info.template_id is not None else info.kind
+        if key not in templates:
+            try:
+                templates[key] = get_template(session, key) if isinstance(key, int) else None
+            except NotFound:
+                templates[key] = None
+            if templates[key] is None:
+                templates[key] = default_template_for(session, info.kind)
+        tpl = templates[key]
+        if tpl is None:
+            raise InvalidInput(_("还没有证书模板，请先在“证书 → 模板”中创建"))
+        row = session.get(Certificate, uuid.UUID(info.id))
+        assert row is not None
+        payload = payload_for(row.serial, row.version, row.fields or {}, row.signature).text()
+        pages.append(CertPage(tpl.spec, tpl.seal_png, row.serial, row.version, dict(row.fields or {}), payload))
+    return pages
+
+
+def page_for_serial(session: Session, serial: str) -> CertPage:
+    from core.certificates.issue import cert_info, current
+
+    return cert_pages(session, [cert_info(current(session, serial))])[0]
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def file_name(page: CertPage) -> str:
+    name = _UNSAFE.sub("_", str(page.fields.get("name", "")))
+    return f"{page.serial}_{name}.pdf" if name else f"{page.serial}.pdf"
+
+
+def _per_person(pages: list[CertPage], progress: ProgressSink, cancel: CancelToken | None,
+                result: BatchResult) -> Iterator[tuple[str, bytes]]:
+    for i, page in enumerate(pages):
+        if cancel is not None:
+            cancel.check()
+        data, warnings = render_one(page)
+        result.warnings.extend(warnings)
+        name = file_name(page)
+        result.files.append(name)
+        progress(i + 1, len(pages), _("已生成 {n}/{t} 份", n=i + 1, t=len(pages)))
+        yield name, data
+
+
+def write_batch(pages: list[CertPage], target: Path, *, progress: ProgressSink = no_progress,
+                cancel: CancelToken | None = None, title: str = "") -> BatchResult:
+    """Write ``pages`` to ``target`` (see the module docstring for the three forms)."""
+    if not pages:
+        raise InvalidInput(_("没有符合条件的有效证书"))
+    mode = output_mode(target)
+    result = BatchResult(target, mode, len(pages))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    progress(0, len(pages), _("正在生成证书…"))
+    if mode == "pdf":
+        fd, tmp = tempfile.mkstemp(suffix=".pdf.part", dir=target.parent)
+        os.close(fd)
+        try:
+            rendered = render_pdf(pages, tmp, total=len(pages), title=title or _("证书"), progress=progress,
+                                  cancel=cancel)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        result.warnings = rendered.warnings
+        result.files = [target.name]
+    elif mode == "zip":
+        fd, tmp = tempfile.mkstemp(suffix=".zip.part", dir=target.parent)
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
+                for name, data in _per_person(pages, progress, cancel, result):
+                    zf.writestr(name, data)
+            os.replace(tmp, target)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".certs-", dir=target))
+        try:
+            for name, data in _per_person(pages, progress, cancel, result):
+                (staging / name).write_bytes(data)
+            for name in result.files:
+                os.replace(staging / name, target / name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    progress(len(pages), len(pages), _("完成"))
+    return result
+
+
+def print_batch(db: Database, sel: Selection, target: Path, *, progress: ProgressSink = no_progress,
+                cancel: CancelToken | None = None) -> BatchResult:
+    """Select in one short transaction, then render outside it (the database stays free)."""
+    progress(0, 0, _("正在读取证书…"))
+    with db.transaction() as s:
+        pages = cert_pages(s, select_certificates(s, sel))
+    return write_batch(pages, target, progress=progress, cancel=cancel)

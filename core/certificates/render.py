@@ -1,0 +1,196 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Draw certificate pages with ReportLab.
+
+The bundled LXGW WenKai font is embedded as a subset (TrueType outlines), so
+every PC and printer shows the same glyphs. The part of a page that depends
+only on the template (border, 红头, title, issuer) and the seal image are PDF
+forms defined once per document; the QR code is one path of merged row runs.
+Each page also carries its signed payload as invisible text (and a one-page
+file in its metadata ``Subject``), so ``verify`` can read a PDF back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from core.certificates.layout import Item, LineItem, PageLayout, RectItem, TextItem, layout_page
+from core.certificates.templates import TemplateSpec, chinese_date, field_values
+from core.pdf import KAI, missing_glyphs, register_fonts
+from quizbank.i18n import _
+from quizbank.tasks import CancelToken, ProgressSink, no_progress
+
+PAYLOAD_MARK = "证书核验数据："
+
+
+@dataclass(slots=True)
+class CertPage:
+    """What one printed certificate needs: the template, the seal and the signed content."""
+
+    spec: TemplateSpec
+    seal_png: bytes | None
+    serial: str
+    version: int
+    fields: dict[str, Any]
+    payload: str = ""            # the QR text; empty draws no QR code (template preview)
+
+    def date_text(self) -> str:
+        try:
+            return chinese_date(dt.date.fromisoformat(str(self.fields.get("date", ""))))
+        except ValueError:
+            return ""
+
+    def layout(self) -> PageLayout:
+        values = field_values(self.fields, self.serial)
+        page = layout_page(self.spec, values, payload=self.payload, date_text=self.date_text(),
+                           has_seal=bool(self.seal_png))
+        page.warnings = glyph_warnings(values)
+        return page
+
+
+def glyph_warnings(values: dict[str, str]) -> list[str]:
+    """A warning naming each character (生僻字) the certificate font cannot draw."""
+    text = "".join(values.get(k, "") for k in ("姓名", "单位", "考试", "奖项"))
+    missing = missing_glyphs(text, KAI)
+    if not missing:
+        return []
+    return [_("{name} 的证书中有证书字体缺少的字：{chars}（打印出来会是空白，请核对或手写补齐）",
+              name=values.get("姓名", ""), chars="、".join(f"“{c}”(U+{ord(c):04X})" for c in missing))]
+
+
+@dataclass(slots=True)
+class RenderResult:
+    pages: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _hex(colour: str) -> Any:
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(colour)
+
+
+class PdfCanvas:
+    """A ReportLab canvas that knows how to draw certificate layouts."""
+
+    def __init__(self, target: str | Path | BinaryIO, *, title: str = "", subject: str = "") -> None:
+        from reportlab import rl_config
+        from reportlab.pdfgen.canvas import Canvas
+
+        register_fonts()
+        # ASCII85 armour only inflates binary streams, and without ReportLab's optional C
+        # accelerator its pure-Python encoder is the slowest step of a batch; PDFs are binary-safe.
+        rl_config.useA85 = 0
+        self.c = Canvas(target if not isinstance(target, Path) else str(target), pageCompression=1)
+        self.c.setTitle(title or "证书")
+        self.c.setAuthor("StudyHall 学习园地")
+        self.c.setCreator("StudyHall")
+        if subject:
+            self.c.setSubject(subject)
+        self._forms: set[str] = set()
+        self._colours: dict[str, Any] = {}
+
+    def _colour(self, colour: str) -> Any:
+        value = self._colours.get(colour)
+        if value is None:
+            value = self._colours[colour] = _hex(colour)
+        return value
+
+    def _items(self, items: Iterable[Item]) -> None:
+        c = self.c
+        font: tuple[str, float] | None = None
+        for it in items:
+            if isinstance(it, TextItem):
+                if font != (it.font, it.size):
+                    c.setFont(it.font, it.size)
+                    font = (it.font, it.size)
+                c.setFillColor(self._colour(it.color))
+                c.drawString(it.x, it.y, it.text)
+            elif isinstance(it, LineItem):
+                c.setStrokeColor(self._colour(it.color))
+                c.setLineWidth(it.width)
+                c.line(it.x1, it.y1, it.x2, it.y2)
+            elif isinstance(it, RectItem):
+                c.setStrokeColor(self._colour(it.color))
+                c.setLineWidth(it.width)
+                c.rect(it.x, it.y, it.w, it.h, stroke=1, fill=0)
+
+    def _form(self, name: str, draw: Callable[[], None]) -> None:
+        if name not in self._forms:
+            self.c.beginForm(name)
+            draw()
+            self.c.endForm()
+            self._forms.add(name)
+        self.c.doForm(name)
+
+    def draw(self, page: PageLayout, seal_png: bytes | None = None) -> None:
+        c = self.c
+        c.setPageSize((page.width, page.height))
+        static = page.static
+        self._form("T" + page.static_key, lambda: self._items(static))
+        self._items(page.content)
+        if page.qr is not None and page.qr_matrix is not None:
+            # One path per code in module units (integers format fast; the transform scales them).
+            m = page.qr_matrix
+            unit = page.qr.size / m.size
+            c.saveState()
+            c.setFillColor(self._colour("#000000"))
+            c.transform(unit, 0, 0, -unit, page.qr.x, page.qr.y + page.qr.size)
+            c.addLiteral(" ".join(f"{col} {r} {n} 1 re" for r, col, n in m.runs) + " f")
+            c.restoreState()
+        if page.seal is not None and seal_png:
+            box = page.seal
+            name = "S" + hashlib.sha1(seal_png).hexdigest()[:16]
+
+            def seal() -> None:
+                from reportlab.lib.utils import ImageReader
+
+                c.drawImage(ImageReader(io.BytesIO(seal_png)), 0, 0, box.size, box.size, mask="auto",
+                            preserveAspectRatio=True)
+
+            c.saveState()
+            c.translate(box.x, box.y)
+            self._form(name, seal)
+            c.restoreState()
+        if page.payload:
+            text = c.beginText(page.width - 300, 8)
+            text.setTextRenderMode(3)          # invisible: readable by software, not printed
+            text.setFont(KAI, 3)
+            text.textLine(PAYLOAD_MARK + page.payload)
+            c.drawText(text)
+        c.showPage()
+
+    def save(self) -> None:
+        self.c.save()
+
+
+def render_pdf(pages: Iterable[CertPage], target: str | Path | BinaryIO, *, total: int = 0, title: str = "",
+               progress: ProgressSink = no_progress, cancel: CancelToken | None = None,
+               subject: str = "") -> RenderResult:
+    """Write ``pages`` into one PDF (a page each); returns the page count and glyph warnings."""
+    pdf = PdfCanvas(target, title=title, subject=subject)
+    result = RenderResult()
+    for page in pages:
+        if cancel is not None:
+            cancel.check()
+        layout = page.layout()
+        result.warnings.extend(layout.warnings)
+        pdf.draw(layout, page.seal_png)
+        result.pages += 1
+        if result.pages % 20 == 0 or result.pages == total:
+            progress(result.pages, total, _("已生成 {n} 页", n=result.pages))
+    pdf.save()
+    return result
+
+
+def render_one(page: CertPage) -> tuple[bytes, list[str]]:
+    """One certificate as PDF bytes, with its payload also in the metadata."""
+    buf = io.BytesIO()
+    result = render_pdf([page], buf, title=f"{page.spec.title} {page.serial}", subject=page.payload)
+    return buf.getvalue(), result.warnings

@@ -1,0 +1,232 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Offline verification: a serial, the QR text, or a PDF file -> a verdict.
+
+Verdicts: ``genuine`` (with name, exam, score, date), ``revoked``,
+``superseded``, ``unknown`` or ``forged`` (the signature does not match, or the
+printed text differs from the signed content). Only this database and its unit
+key are consulted; nothing leaves the PC.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.certificates.render import PAYLOAD_MARK
+from core.certificates.signing import PREFIX, QrPayload, existing_key, parse_payload, payload_for, signature_ok
+from core.certificates.templates import TemplateSpec
+from core.models import Certificate, CertTemplate
+from quizbank.i18n import N_, _
+
+VERDICT_LABELS = {
+    "genuine": N_("真实有效"), "revoked": N_("已撤销"), "superseded": N_("已作废（已补发新版本）"),
+    "unknown": N_("查无此证"), "forged": N_("伪造或被篡改"),
+}
+_PAYLOAD_RE = re.compile(re.escape(PAYLOAD_MARK) + r"\s*(" + PREFIX + r"\|[^\n]*)")
+MAX_QR_PAGES = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: str
+    reason: str = ""
+    serial: str = ""
+    version: int = 0
+    name: str = ""
+    badge: str = ""
+    exam: str = ""
+    score: str = ""
+    date: str = ""
+    title: str = ""
+    revoked_reason: str = ""
+    current_version: int = 0
+
+    @property
+    def genuine(self) -> bool:
+        return self.status == "genuine"
+
+    @property
+    def label(self) -> str:
+        return _(VERDICT_LABELS[self.status])
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(asdict(self), label=self.label)
+
+    def summary(self) -> str:
+        """One paragraph a secretary can read out on the phone."""
+        head = f"{self.label}"
+        if self.serial:
+            head += _("　证书编号 {s}（第 {v} 版）", s=self.serial, v=self.version or self.current_version)
+        lines = [head]
+        if self.name:
+            lines.append(_("{name}（警号 {badge}）　{exam}　成绩 {score}　日期 {date}", name=self.name,
+                           badge=self.badge, exam=self.exam, score=self.score, date=self.date))
+        if self.reason:
+            lines.append(self.reason)
+        return "\n".join(lines)
+
+
+def _from_row(status: str, row: Certificate, reason: str = "", current_version: int = 0) -> Verdict:
+    f = row.fields or {}
+    return Verdict(status, reason, row.serial, row.version, str(f.get("name", "")), str(f.get("badge", "")),
+                   str(f.get("exam", "")), str(f.get("score", "")), str(f.get("date", "")), row.title,
+                   row.revoked_reason, current_version or row.version)
+
+
+def _versions(session: Session, serial: str) -> list[Certificate]:
+    return list(session.scalars(select(Certificate).where(Certificate.serial == serial)
+                                .order_by(Certificate.version.desc())))
+
+
+def _row_signature_ok(key: bytes | None, row: Certificate) -> bool:
+    return key is not None and signature_ok(key, row.serial, row.version, row.fields or {}, row.signature)
+
+
+def verify_serial(session: Session, serial: str) -> Verdict:
+    serial = serial.strip().upper()
+    rows = _versions(session, serial)
+    if not rows:
+        return Verdict("unknown", _("本单位没有签发过编号为 {s} 的证书", s=serial), serial)
+    newest = rows[0]
+    if not _row_signature_ok(existing_key(session), newest):
+        return _from_row("forged", newest, _("数据库中的证书记录与签名不符，可能被改动过"))
+    if newest.status == "revoked":
+        return _from_row("revoked", newest, _("撤销原因：{r}", r=newest.revoked_reason))
+    if newest.status == "superseded":
+        return _from_row("superseded", newest, _("此版本已被取代"))
+    return _from_row("genuine", newest)
+
+
+def verify_payload(session: Session, payload: QrPayload) -> Verdict:
+    """Check a QR payload against the record of that serial and version, and the signature over it."""
+    rows = _versions(session, payload.serial)
+    row = next((r for r in rows if r.version == payload.version), None)
+    if row is None:
+        reason = (_("本单位签发过编号 {s}，但没有第 {v} 版：二维码被改动过", s=payload.serial, v=payload.version)
+                  if rows else _("本单位没有签发过编号为 {s} 的证书", s=payload.serial))
+        return Verdict("forged" if rows else "unknown", reason, payload.serial, payload.version,
+                       badge=payload.badge, score=payload.score, date=payload.date)
+    key = existing_key(session)
+    if key is None or not signature_ok(key, row.serial, row.version, row.fields or {}, payload.signature):
+        return _from_row("forged", row, _("签名与签发记录不符：二维码被改动过，或不是本单位签发的证书"))
+    if not _row_signature_ok(key, row):
+        return _from_row("forged", row, _("数据库中的证书记录与签名不符，可能被改动过"))
+    if payload_for(row.serial, row.version, row.fields or {}, row.signature) != payload:
+        return _from_row("forged", row, _("二维码中的警号、成绩或日期与签发记录不一致"))
+    newest = rows[0].version
+    if row.status == "revoked":
+        return _from_row("revoked", row, _("撤销原因：{r}", r=row.revoked_reason), newest)
+    if row.status == "superseded":
+        return _from_row("superseded", row, _("已补发第 {v} 版，请以新版本为准", v=newest), newest)
+    return _from_row("genuine", row, "", newest)
+
+
+def verify(session: Session, text: str) -> Verdict:
+    """A serial, the QR text or the path of a PDF; for a PDF of several pages, the first problem found."""
+    text = text.strip().strip('"')
+    if text.lower().endswith(".pdf"):
+        verdicts = verify_pdf(session, Path(text))
+        return next((v for v in verdicts if not v.genuine), verdicts[0])
+    if text.startswith(PREFIX + "|"):
+        payload = parse_payload(text)
+        if payload is None:
+            return Verdict("forged", _("二维码内容格式不对，可能被改动过"))
+        return verify_payload(session, payload)
+    if not re.fullmatch(r"[A-Za-z0-9]+-\d{4}-[A-Za-z0-9]+", text):
+        return Verdict("unknown", _("“{t}”不是证书编号，也不是本系统的证书二维码", t=text[:60]))
+    return verify_serial(session, text)
+
+
+# --- PDF files ------------------------------------------------------------------------------
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def decode_qr_pages(path: Path, pages: int) -> list[list[str]] | None:
+    """QR texts per page from a pdftoppm render, or None when pdftoppm/zxing-cpp are unavailable."""
+    exe = shutil.which("pdftoppm")
+    if exe is None or pages > MAX_QR_PAGES:
+        return None
+    try:
+        import zxingcpp
+        from PIL import Image
+    except ImportError:
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run([exe, "-r", "110", "-gray", "-png", str(path), str(Path(tmp) / "p")], check=True,
+                       capture_output=True, timeout=120)
+        out = []
+        for png in sorted(Path(tmp).glob("p*.png"), key=lambda p: int(re.sub(r"\D", "", p.stem) or 0)):
+            with Image.open(png) as img:
+                out.append([r.text for r in zxingcpp.read_barcodes(img)])
+        return out
+
+
+def _template_body(session: Session, row: Certificate | None) -> str:
+    tpl = session.get(CertTemplate, row.template_id) if row is not None and row.template_id else None
+    return TemplateSpec.from_dict(tpl.layout or {}).body if tpl is not None else ""
+
+
+def _check_page(session: Session, text: str, meta_payload: str, qr_texts: list[str] | None) -> Verdict:
+    match = _PAYLOAD_RE.search(text)
+    raw = match.group(1).strip() if match else meta_payload
+    codes = [t for t in (qr_texts or []) if t.startswith(PREFIX + "|")]
+    if not raw and codes:
+        raw = codes[0]
+    if not raw:
+        return Verdict("unknown", _("PDF 中找不到证书核验数据（不是本系统打印的证书）"))
+    payload = parse_payload(raw)
+    if payload is None:
+        return Verdict("forged", _("PDF 中的核验数据格式不对，可能被改动过"))
+    if codes and codes[0] != raw:
+        return Verdict("forged", _("二维码与证书上的文字不一致"), payload.serial, payload.version)
+    verdict = verify_payload(session, payload)
+    if verdict.status in ("forged", "unknown"):
+        return verdict
+    visible = _compact(text[:match.start()] + text[match.end():] if match else text)
+    row = next(r for r in _versions(session, payload.serial) if r.version == payload.version)
+    fields = row.fields or {}
+    needed = {_("姓名"): str(fields.get("name", "")), _("证书编号"): row.serial}
+    body = _template_body(session, row)
+    if "{考试}" in body:
+        needed[_("考试")] = str(fields.get("exam", ""))
+    if "{成绩}" in body:
+        needed[_("成绩")] = str(fields.get("score", "")) + "分"
+    if "{单位}" in body:
+        needed[_("单位")] = str(fields.get("unit", ""))
+    altered = [label for label, value in needed.items() if _compact(value) not in visible]
+    if altered:
+        return _from_row("forged", row, _("证书上的文字被改动过：{f}与签发记录不符", f="、".join(altered)))
+    return verdict
+
+
+def verify_pdf(session: Session, path: Path) -> list[Verdict]:
+    """One verdict per page of a certificate PDF (text layer, metadata and, when possible, the QR image)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not path.is_file():
+        return [Verdict("unknown", _("找不到文件 {p}", p=path))]
+    try:
+        reader = PdfReader(str(path))
+        texts = [page.extract_text() or "" for page in reader.pages]
+        subject = str((reader.metadata or {}).get("/Subject", "") or "")
+    except (PdfReadError, OSError, ValueError) as exc:
+        return [Verdict("unknown", _("无法读取 PDF：{e}", e=exc))]
+    try:
+        qr_pages = decode_qr_pages(path, len(texts))
+    except (subprocess.SubprocessError, OSError):
+        qr_pages = None
+    meta = subject if len(texts) == 1 and subject.startswith(PREFIX + "|") else ""
+    return [_check_page(session, text, meta, qr_pages[i] if qr_pages and i < len(qr_pages) else None)
+            for i, text in enumerate(texts)] or [Verdict("unknown", _("PDF 没有页面"))]

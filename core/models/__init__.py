@@ -1,0 +1,21 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""All ORM models; importing this package registers every table on ``Base.metadata``."""
+
+from __future__ import annotations
+
+from core.models.audit import AuditEntry, Secret, Setting
+from core.models.bank import Bank, QuestionRow
+from core.models.base import Base
+from core.models.cert import Certificate, CertTemplate
+from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
+from core.models.points import LedgerEntry, PointRule
+from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
+from core.models.study import Material, MaterialProgress, StudySession
+
+__all__ = [
+    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
+    "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
+    "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "StudySession", "Unit", "UnitKind",
+    "UnitMembership", "WrongBookEntry",
+]

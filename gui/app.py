@@ -1,0 +1,201 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Application start-up: show the login window first, open the database behind it.
+
+Only Qt is imported before the window is on screen; SQLAlchemy, Alembic and the
+core services load on a worker thread while the officer types the badge number.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from gui import theme
+from gui.login import LoginWindow
+from quizbank.i18n import _, set_language
+
+
+class Controller(QObject):
+    """Owns the login window, the database and the main window; switches between them."""
+
+    backend_ready = Signal(object, object)   # (Database | None, error | None)
+
+    def __init__(self, db_url: str | None) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.db: Any = None
+        self.tasks: Any = None
+        self.main: Any = None
+        self.login = LoginWindow()
+        self.login.login_requested.connect(self._login)
+        self.login.language_changed.connect(self._change_language)
+        self.backend_ready.connect(self._on_backend)
+
+    def start(self) -> None:
+        self.login.show()
+        QTimer.singleShot(0, self._load_backend)
+
+    # --- background start-up ---------------------------------------------------------
+    def _load_backend(self) -> None:
+        import threading
+
+        def work() -> None:
+            try:
+                from core.db import open_database
+                from core.paths import default_db_url
+
+                db = open_database(self.db_url or default_db_url())
+                import gui.mainwindow  # noqa: F401  (warm the import while the user types)
+                self.backend_ready.emit(db, None)
+            except Exception as exc:  # noqa: BLE001 - shown to the user below
+                self.backend_ready.emit(None, exc)
+
+        threading.Thread(target=work, name="studyhall-startup", daemon=True).start()
+
+    def _on_backend(self, db: Any, error: BaseException | None) -> None:
+        from gui.errors import setup_logging, show_exception
+        from gui.tasks import TaskManager
+
+        if error is not None:
+            self.login.set_ready(False, status=str(error))
+            show_exception(parent=self.login, exception=error)
+            return
+        setup_logging()
+        self.db = db
+        self.tasks = TaskManager()
+        self.tasks.submit(self._database_state, self._on_state)
+
+    def _database_state(self) -> tuple[int, bool]:
+        from core import demo
+        from core.users import count_users
+
+        with self.db.transaction() as s:
+            return count_users(s), demo.is_demo(self.db)
+
+    def _on_state(self, fut: Any) -> None:
+        self._apply_state(*fut.result())
+
+    def _apply_state(self, users: int, is_demo: bool) -> None:
+        if users == 0:
+            self._offer_demo()
+            return
+        self.login.set_ready(True)
+        if is_demo:
+            from core.demo import DEMO_PASSWORD
+
+            self.login.set_demo_hint(_("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}",
+                                       p=DEMO_PASSWORD))
+
+    def _offer_demo(self) -> None:
+        answer = QMessageBox.question(
+            self.login, _("欢迎使用学习园地"),
+            _("数据库还是空的。是否载入演示数据（单位、人员、题库、学习资料和试卷）？\n"
+              "不载入也可以：请用命令 “user add” 创建管理员账号。"),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self.login.set_ready(False, status=_("数据库中还没有任何账号。请先创建管理员账号。"))
+            return
+        from core import demo
+        from gui.tasks import CoreOp
+
+        (CoreOp(lambda progress, cancel: demo.seed(self.db, progress=progress), parent=self.login)
+         .with_progress(_("正在载入演示数据…"))
+         .success(lambda _steps: self._apply_state(1, True))
+         .run_in_background(self.tasks))
+
+    # --- login / logout --------------------------------------------------------------
+    def _login(self, badge: str, password: str) -> None:
+        from core.errors import StudyHallError
+        from core.users import authenticate
+        from gui.tasks import CoreOp
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StudyHallError):
+                self.login.fail(str(exc))
+            else:
+                self.login.fail(_("登录失败"))
+                from gui.errors import show_exception
+
+                show_exception(parent=self.login, exception=exc)
+
+        def work() -> Any:
+            with self.db.transaction() as s:
+                return authenticate(s, badge, password)
+
+        CoreOp(work, parent=self.login).success(self._open_main).failure(failed).run_in_background(self.tasks)
+
+    def _open_main(self, user: Any) -> None:
+        from gui.context import AppContext
+        from gui.mainwindow import MainWindow
+
+        self.main = MainWindow(AppContext(self.db, user, self.tasks))
+        self.main.logout_requested.connect(self._logout)
+        self.main.show()
+        self.login.hide()
+        self.login.password.clear()
+        self.login.message.setText("")
+        self.login.button.setEnabled(True)
+
+    def _logout(self) -> None:
+        if self.main is not None:
+            self.main.close()
+            self.main.deleteLater()
+            self.main = None
+        self.login.show()
+        self.login.badge.setFocus()
+
+    def _change_language(self, lang: str) -> None:
+        """Rebuild the login window in the chosen language (main windows are built after login)."""
+        set_language(lang)
+        old = self.login
+        self.login = LoginWindow()
+        self.login.login_requested.connect(self._login)
+        self.login.language_changed.connect(self._change_language)
+        self.login.setGeometry(old.geometry())
+        self.login.badge.setText(old.badge.text())
+        if self.db is not None:
+            self.tasks.submit(self._database_state, self._on_state)
+        self.login.show()
+        old.close()
+        old.deleteLater()
+
+    def shutdown(self) -> None:
+        if self.tasks is not None:
+            self.tasks.shutdown()
+        if self.db is not None:
+            self.db.dispose()
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("StudyHall")
+    app.setApplicationDisplayName(_("学习园地"))
+    theme.apply(app)
+    return app
+
+
+def run_gui(*, db_url: str | None = None, lang: str | None = None) -> int:
+    if lang is None:
+        from core import localconfig
+
+        lang = localconfig.get("language")
+    if lang in ("zh_CN", "en"):
+        set_language(lang)
+    app = make_app()
+    from gui.errors import install_excepthook
+
+    install_excepthook()
+    controller = Controller(db_url)
+    controller.start()
+    if os.environ.get("STUDYHALL_EXIT_WHEN_SHOWN"):
+        # Used by bench/workloads/startup.py: quit once the login window has been painted.
+        QTimer.singleShot(0, app.quit)
+    code = app.exec()
+    controller.shutdown()
+    return int(code)

@@ -1,0 +1,335 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The import wizard: files → preview (with column mapping when needed) → target bank → result.
+
+Parsing and storing run in the background with a cancellable progress dialog.
+Nothing is stored before the last step; by default an import with errors stores
+nothing unless “跳过有错误的题目” is ticked.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from core.banks import list_banks
+from core.import_service import ImportReport, import_result, read_files
+from core.paths import media_dir
+from gui import theme
+from gui.bank.mapping import ColumnMappingDialog, first_rows
+from gui.bank.preview import FILTERS, PreviewModel
+from gui.context import AppContext
+from gui.widgets import make_table
+from quizbank import formats
+from quizbank.i18n import N_, _
+from quizbank.model import ImportResult, Problem, Severity
+
+FILTER_LABELS = {"all": N_("全部"), "errors": N_("只看错误"), "warnings": N_("只看警告")}
+
+
+def no_header_message() -> str:
+    return _("没有找到表头行（如“题型、题干、选项A、答案”），请指定各列对应的字段")
+
+
+class FilesPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("选择题库文件"))
+        self.setSubTitle(_("可以一次选择多个文件：Excel/WPS 表格、Word、文本、CSV、GIFT、Aiken、Moodle XML、JSON"))
+        lay = QVBoxLayout(self)
+        self.list = QListWidget()
+        lay.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        add = QPushButton(_("添加文件…"))
+        add.setProperty("primary", True)
+        add.clicked.connect(self._choose)
+        remove = QPushButton(_("移除所选"))
+        remove.clicked.connect(self._remove)
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        lay.addLayout(row)
+
+    def _choose(self) -> None:
+        names, _f = QFileDialog.getOpenFileNames(self, _("选择题库文件"), "", formats.file_dialog_filter())
+        self.w.set_files(self.w.files + [Path(n) for n in names if Path(n) not in self.w.files])
+
+    def _remove(self) -> None:
+        rows = sorted((i.row() for i in self.list.selectedIndexes()), reverse=True)
+        files = list(self.w.files)
+        for r in rows:
+            del files[r]
+        self.w.set_files(files)
+
+    def show_files(self) -> None:
+        self.list.clear()
+        for f in self.w.files:
+            self.list.addItem(str(f))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return bool(self.w.files)
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("预览"))
+        self.setSubTitle(_("这是程序读懂的内容。红色是错误（该题不会导入），橙色是警告。"))
+        lay = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.counts = QLabel()
+        bar.addWidget(self.counts, 1)
+        self.map_button = QPushButton(_("指定列…"))
+        self.map_button.clicked.connect(self.w.map_columns)
+        self.map_button.setVisible(False)
+        bar.addWidget(self.map_button)
+        self.filter = QComboBox()
+        for key in FILTERS:
+            self.filter.addItem(_(FILTER_LABELS[key]), key)
+        self.filter.currentIndexChanged.connect(lambda _i: self.w.model.set_filter(self.filter.currentData()))
+        bar.addWidget(self.filter)
+        lay.addLayout(bar)
+        self.table = make_table(self.w.model)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((190, 64, 380, 300, 90, 100)):
+            self.table.setColumnWidth(column, width)
+        lay.addWidget(self.table, 1)
+
+    def initializePage(self) -> None:
+        self.w.parse()
+
+    def show_result(self, result: ImportResult) -> None:
+        m = self.w.model
+        m.set_result(result)
+        self.counts.setText(_("读懂 {q} 题；有错误 {e} 处，有警告 {wn} 处", q=len(result.questions),
+                              e=m.count(Severity.ERROR), wn=m.count(Severity.WARNING)))
+        self.map_button.setVisible(bool(self.w.unmapped()))
+        first = next((r for r, row in enumerate(m.rows) if row.severity is not None), None)
+        if first is not None:
+            target = m.index(first, 0)
+            QTimer.singleShot(0, lambda: self.table.scrollTo(target, QAbstractItemView.ScrollHint.PositionAtTop))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.w.result is not None
+
+
+class TargetPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle(_("导入到题库"))
+        self.setSubTitle(_("选择已有题库或输入新题库名称；与题库中已有题目重复的不会再次导入。"))
+        form = QFormLayout(self)
+        self.bank = QComboBox()
+        self.bank.setEditable(True)
+        self.bank.currentTextChanged.connect(lambda _t: self.w.check())
+        form.addRow(_("题库"), self.bank)
+        self.category = QLineEdit()
+        self.category.setPlaceholderText(_("没有分类的题目归入此分类（可不填）"))
+        self.category.editingFinished.connect(self.w.check)
+        form.addRow(_("分类"), self.category)
+        self.skip = QCheckBox(_("跳过有错误的题目"))
+        self.skip.toggled.connect(lambda _b: self.w.check())
+        form.addRow("", self.skip)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        form.addRow(_("将要导入"), self.counts)
+
+    def initializePage(self) -> None:
+        default = self.w.files[0].stem if self.w.files else ""
+        self.bank.blockSignals(True)
+        self.bank.clear()
+        self.bank.addItems(self.w.bank_names)
+        self.bank.setEditText(default)
+        self.bank.blockSignals(False)
+        self.w.check()
+
+    def show_report(self, report: ImportReport) -> None:
+        text = report.summary()
+        errors = len(report.errors)
+        if errors and not self.skip.isChecked():
+            text += "\n" + _("有 {n} 个错误：不勾选“跳过有错误的题目”将不会导入任何题目", n=errors)
+            self.counts.setStyleSheet(f"color: {theme.ACCENT};")
+        else:
+            self.counts.setStyleSheet("")
+        self.counts.setText(text)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        r = self.w.dry_report
+        return bool(self.bank.currentText().strip()) and r is not None and r.imported > 0 and (
+            not r.errors or self.skip.isChecked())
+
+    def validatePage(self) -> bool:
+        if self.w.stored is not None:
+            return True
+        self.w.store()
+        return False
+
+
+class ResultPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(_("完成"))
+        lay = QVBoxLayout(self)
+        self.message = QLabel()
+        self.message.setObjectName("CardValue")
+        self.message.setWordWrap(True)
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+
+
+class ImportWizard(QWizard):
+    """Emits ``imported`` with the report after the questions were stored."""
+
+    imported = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(_("导入题库"))
+        self.resize(1180, 680)
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setButtonText(QWizard.WizardButton.NextButton, _("下一步"))
+        self.setButtonText(QWizard.WizardButton.BackButton, _("上一步"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, _("取消"))
+        self.files: list[Path] = []
+        self.columns: dict[Path, dict[str, int]] = {}
+        self.result: ImportResult | None = None
+        self.dry_report: ImportReport | None = None
+        self.stored: ImportReport | None = None
+        self.bank_names: list[str] = []
+        self._media = tempfile.TemporaryDirectory(prefix="studyhall-wizard-")
+        self.model = PreviewModel()
+        self.files_page = FilesPage(self)
+        self.preview_page = PreviewPage(self)
+        self.target_page = TargetPage(self)
+        self.result_page = ResultPage()
+        for page in (self.files_page, self.preview_page, self.target_page, self.result_page):
+            self.addPage(page)
+        self.target_page.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, _("导入"))
+        self.finished.connect(lambda _r: self._media.cleanup())
+        ctx.run(ctx.session_call(list_banks), lambda banks: setattr(self, "bank_names", [b.name for b in banks]))
+
+    def set_files(self, files: list[Path]) -> None:
+        self.files = list(files)
+        self.result = None
+        self.files_page.show_files()
+
+    # --- parsing -----------------------------------------------------------------------
+
+    def parse(self) -> None:
+        self.result = None
+        self.dry_report = None
+        files, columns, folder = list(self.files), dict(self.columns), Path(self._media.name)
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            merged = ImportResult()
+            for path in files:
+                merged.extend(read_files([path], columns=columns.get(path), media_dir=folder, progress=progress,
+                                         cancel=cancel))
+            return merged
+
+        self.ctx.op(work, parent=self).with_progress(_("正在读取题库文件…")).success(self._parsed).run_in_background(
+            self.ctx.tasks)
+
+    def _parsed(self, result: ImportResult) -> None:
+        self.result = result
+        self.preview_page.show_result(result)
+
+    def unmapped(self) -> list[Problem]:
+        """Header-less sheets the user has not mapped yet."""
+        if self.result is None:
+            return []
+        msg = no_header_message()
+        return [p for p in self.result.problems if p.message == msg and p.row is None and p.line is None]
+
+    def map_columns(self) -> None:
+        pending = self.unmapped()
+        if not pending:
+            return
+        path = next((f for f in self.files if f.name == pending[0].file), None)
+        if path is None:
+            return
+        dialog = ColumnMappingDialog(path, first_rows(path), self.columns.get(path), self)
+        if dialog.exec():
+            self.apply_mapping(path, dialog.mapping())
+
+    def apply_mapping(self, path: Path, mapping: dict[str, int]) -> None:
+        """Re-read with the user's mapping (0-based columns) for ``path``."""
+        self.columns[path] = mapping
+        self.parse()
+
+    # --- target and storing ------------------------------------------------------------
+
+    def _options(self) -> dict[str, object]:
+        category = self.target_page.category.text().strip() or None
+        return {"bank": self.target_page.bank.currentText().strip(), "category": category,
+                "skip_invalid": self.target_page.skip.isChecked()}
+
+    def check(self) -> None:
+        """Dry-run against the chosen bank: counts and duplicates before anything is stored."""
+        if self.result is None or not self.target_page.bank.currentText().strip():
+            return
+        result, opts = self.result, self._options()
+
+        def work() -> ImportReport:
+            return import_result(self.ctx.db, result, dry_run=True, **opts)  # type: ignore[arg-type]
+
+        def done(report: ImportReport) -> None:
+            if opts == self._options():
+                self.dry_report = report
+                self.target_page.show_report(report)
+
+        self.ctx.run(work, done, parent=self)
+
+    def store(self) -> None:
+        assert self.result is not None
+        result, opts, actor = self.result, self._options(), self.ctx.user.id
+        store = media_dir()
+
+        def work(progress, cancel):  # type: ignore[no-untyped-def]
+            return import_result(self.ctx.db, result, media_store=store, actor_id=actor, progress=progress,
+                                 cancel=cancel, **opts)
+
+        self.ctx.op(work, parent=self).with_progress(_("正在保存题目…")).success(self._stored).run_in_background(
+            self.ctx.tasks)
+
+    def _stored(self, report: ImportReport) -> None:
+        self.stored = report
+        text = report.summary()
+        warnings = [str(p) for p in report.problems if p.severity is Severity.WARNING][:5]
+        self.result_page.message.setText(text if report.stored else _("未导入：{s}", s=text))
+        if warnings:
+            self.result_page.setSubTitle("\n".join(warnings))
+        if report.stored:
+            self.imported.emit(report)
+            self.ctx.emit("banks.changed")
+        self.next()

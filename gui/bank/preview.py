@@ -1,0 +1,124 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The import preview: what the readers understood, one row per question, problems attached.
+
+A problem that belongs to no understood question (a row that could not be read) is
+its own row, so nothing is hidden. Rows with errors are tinted red, warnings amber;
+the filter shows all rows, only errors or only warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from quizbank.columns import answer_text
+from quizbank.i18n import _
+from quizbank.model import LETTERS, ImportResult, Problem, Severity
+
+Index = QModelIndex | QPersistentModelIndex
+ERROR_BG = QColor("#FDECEA")
+WARNING_BG = QColor("#FFF4E5")
+FILTERS = ("all", "errors", "warnings")
+
+
+@dataclass(slots=True)
+class PreviewRow:
+    where: str
+    qtype: str
+    stem: str
+    options: str
+    answer: str
+    category: str
+    severity: Severity | None
+    messages: str
+
+
+def _key(file: str, sheet: str | None, row: int | None, line: int | None) -> tuple[object, ...]:
+    return (file, sheet or "", row, line)
+
+
+def _where(p: Problem | None, file: str, sheet: str | None, row: int | None, line: int | None) -> str:
+    if p is not None:
+        return p.location()
+    return Problem(file=file, message="", sheet=sheet, row=row, line=line).location()
+
+
+def build_rows(result: ImportResult) -> list[PreviewRow]:
+    by_place: dict[tuple[object, ...], list[Problem]] = {}
+    for p in result.problems:
+        by_place.setdefault(_key(p.file, p.sheet, p.row, p.line), []).append(p)
+    rows: list[PreviewRow] = []
+    for q in result.questions:
+        s = q.source
+        key = _key(s.file, s.sheet, s.row, s.line)
+        problems = by_place.pop(key, []) if (s.row is not None or s.line is not None) else []
+        options = "  ".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(q.options))
+        rows.append(PreviewRow(_where(None, s.file, s.sheet, s.row, s.line), q.qtype.label, q.stem, options,
+                               answer_text(q), q.category, _worst(problems), _messages(problems)))
+    for problems in by_place.values():
+        p = problems[0]
+        rows.append(PreviewRow(p.location(), "", "", "", "", "", _worst(problems), _messages(problems)))
+    return rows
+
+
+def _worst(problems: list[Problem]) -> Severity | None:
+    if any(p.severity is Severity.ERROR for p in problems):
+        return Severity.ERROR
+    return Severity.WARNING if problems else None
+
+
+def _messages(problems: list[Problem]) -> str:
+    return "；".join(f"{p.field}：{p.message}" if p.field else p.message for p in problems)
+
+
+class PreviewModel(QAbstractTableModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[PreviewRow] = []
+        self.rows: list[PreviewRow] = []
+        self.mode = "all"
+        self.headers = [_("位置"), _("题型"), _("题干"), _("选项"), _("答案"), _("分类"), _("问题")]
+
+    def set_result(self, result: ImportResult) -> None:
+        self.all_rows = build_rows(result)
+        self.set_filter(self.mode)
+
+    def set_filter(self, mode: str) -> None:
+        self.beginResetModel()
+        self.mode = mode
+        if mode == "errors":
+            self.rows = [r for r in self.all_rows if r.severity is Severity.ERROR]
+        elif mode == "warnings":
+            self.rows = [r for r in self.all_rows if r.severity is Severity.WARNING]
+        else:
+            self.rows = list(self.all_rows)
+        self.endResetModel()
+
+    def count(self, severity: Severity | None) -> int:
+        return sum(1 for r in self.all_rows if r.severity is severity)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            value = (r.where, r.qtype, r.stem, r.options, r.answer, r.category, r.messages)[index.column()]
+            return value.replace("\n", " ") if role == Qt.ItemDataRole.DisplayRole else (value or None)
+        if role == Qt.ItemDataRole.BackgroundRole and r.severity is not None:
+            return ERROR_BG if r.severity is Severity.ERROR else WARNING_BG
+        return None

@@ -1,0 +1,117 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The bank browser's table: rows are fetched a page at a time in the background.
+
+``set_filter`` counts the matches and loads the first page; the view asks for more
+(``canFetchMore``/``fetchMore``) as the user scrolls, so 100,000 questions stay
+responsive. Results of an older filter are dropped (``_generation``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from core.questions import QuestionFilter, QuestionSummary, count, search
+from gui import theme
+from gui.context import AppContext
+from quizbank.i18n import _
+from quizbank.model import DIFFICULTY_LABELS
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+class QuestionTableModel(QAbstractTableModel):
+    loaded = Signal(int)   # total matches, emitted when a new filter's first page arrives
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.filter = QuestionFilter()
+        self.rows: list[QuestionSummary] = []
+        self.total = 0
+        self._generation = 0
+        self._loading = False
+        self.headers = [_("编号"), _("题型"), _("题干"), _("分类"), _("难度"), _("状态"), _("版本"), _("题库")]
+
+    # --- loading ---------------------------------------------------------------------
+
+    def set_filter(self, flt: QuestionFilter) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.filter = flt
+        self._loading = True
+
+        def work(session: Any) -> tuple[int, list[QuestionSummary]]:
+            return count(session, flt), search(session, flt, offset=0, limit=PAGE_SIZE)
+
+        def done(result: tuple[int, list[QuestionSummary]]) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self.total, self.rows = result
+            self._loading = False
+            self.endResetModel()
+            self.loaded.emit(self.total)
+
+        self.ctx.run(self.ctx.session_call(work), done)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._loading and len(self.rows) < self.total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        generation, flt, offset = self._generation, self.filter, len(self.rows)
+        self._loading = True
+
+        def done(rows: list[QuestionSummary]) -> None:
+            if generation != self._generation:
+                return
+            self._loading = False
+            if rows:
+                self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
+                self.rows.extend(rows)
+                self.endInsertRows()
+
+        self.ctx.run(self.ctx.session_call(search, flt, offset=offset, limit=PAGE_SIZE), done)
+
+    @property
+    def busy(self) -> bool:
+        return self._loading
+
+    # --- Qt model --------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return [
+                str(r.id), r.type_label, r.stem.replace("\n", " "), r.category,
+                _(DIFFICULTY_LABELS.get(r.difficulty, "")), _("启用") if r.active else _("已停用"),
+                f"v{r.version}", r.bank,
+            ][col]
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return r.stem
+        if role == Qt.ItemDataRole.ForegroundRole and not r.active:
+            return QColor(theme.MUTED)
+        return None
+
+    def summary(self, row: int) -> QuestionSummary:
+        return self.rows[row]

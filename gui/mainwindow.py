@@ -1,0 +1,130 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The main window: header (who, unit, today's study minutes, logout), sidebar by role, pages."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.dashboard import today_minutes
+from core.users import CATEGORY_LABELS, ROLE_LABELS
+from gui import theme
+from gui.context import AppContext
+from gui.pages import PageSpec, pages_for
+from quizbank.i18n import _
+
+
+class MainWindow(QMainWindow):
+    logout_requested = Signal()
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setWindowTitle(_("学习园地"))
+        self.resize(1280, 720)
+        self.setMinimumSize(1024, 640)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._header())
+        body = QHBoxLayout()
+        body.setSpacing(0)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("Sidebar")
+        self.sidebar.setIconSize(QSize(22, 22))
+        self.sidebar.setFixedWidth(176)
+        self.stack = QStackedWidget()
+        body.addWidget(self.sidebar)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+
+        self.specs: list[PageSpec] = pages_for(ctx)
+        self.pages: dict[str, QWidget] = {}
+        for spec in self.specs:
+            item = QListWidgetItem(theme.icon(spec.icon), _(spec.label))
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            item.setSizeHint(QSize(160, 44))
+            self.sidebar.addItem(item)
+            holder = QWidget()
+            QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
+        self.sidebar.currentRowChanged.connect(self._show_page)
+        self.sidebar.setCurrentRow(0)
+        self._minutes_timer = QTimer(self)
+        self._minutes_timer.timeout.connect(self.refresh_header)
+        self._minutes_timer.start(60_000)
+        self.refresh_header()
+        ctx.on("study.changed", self.refresh_header)
+        from gui.exam import offer_resume
+
+        QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
+
+    def _header(self) -> QWidget:
+        header = QFrame()
+        header.setObjectName("Header")
+        header.setFixedHeight(56)
+        lay = QHBoxLayout(header)
+        lay.setContentsMargins(theme.SP3, 0, theme.SP3, 0)
+        icon = QLabel()
+        icon.setPixmap(theme.icon("emblem").pixmap(30, 30))
+        title = QLabel(_("学习园地"))
+        title.setObjectName("HeaderTitle")
+        lay.addWidget(icon)
+        lay.addWidget(title)
+        lay.addStretch(1)
+        u = self.ctx.user
+        role = _(CATEGORY_LABELS[u.category]) if u.role == "officer" else _(ROLE_LABELS[u.role])  # type: ignore[index]
+        self.who = QLabel(f"{u.name}（{u.badge}）· {u.unit_name} · {role}")
+        self.minutes = QLabel("")
+        lay.addWidget(self.who)
+        lay.addSpacing(theme.SP3)
+        lay.addWidget(self.minutes)
+        lay.addSpacing(theme.SP3)
+        logout = QPushButton(theme.icon("logout-white"), _("退出登录"))
+        logout.setObjectName("HeaderButton")
+        logout.clicked.connect(self.logout_requested.emit)
+        lay.addWidget(logout)
+        return header
+
+    def refresh_header(self) -> None:
+        self.ctx.run(self.ctx.session_call(today_minutes, self.ctx.user.id, self.ctx.clock.now()),
+                     lambda m: self.minutes.setText(_("今日学习 {m} 分钟", m=m)), parent=self)
+
+    def page(self, key: str) -> QWidget:
+        """The page with ``key``, built on first use."""
+        index = next(i for i, s in enumerate(self.specs) if s.key == key)
+        if key not in self.pages:
+            widget = self.specs[index].factory(self.ctx)
+            holder = self.stack.widget(index)
+            holder.layout().addWidget(widget)
+            self.pages[key] = widget
+        return self.pages[key]
+
+    def go(self, key: str) -> None:
+        index = next(i for i, s in enumerate(self.specs) if s.key == key)
+        self.sidebar.setCurrentRow(index)
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.specs[row].key
+        fresh = key not in self.pages
+        widget = self.page(key)
+        self.stack.setCurrentIndex(row)
+        refresh = getattr(widget, "refresh", None)
+        if refresh is not None and not fresh:
+            refresh()

@@ -1,0 +1,102 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""首页: what to do today — study minutes against target, points, required reading, open exams, 错题本."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
+
+from core.dashboard import OfficerSummary, officer_summary
+from core.models import Role
+from core.points import SOURCE_LABELS
+from core.quizzes import MODE_LABELS
+from gui.context import AppContext
+from gui.pages import PageSpec
+from gui.widgets import Column, EmptyOr, Page, RowsModel, StatCard, make_table
+from quizbank.i18n import N_, _
+
+
+class HomePage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("今日任务"), _("{name}，您好！以下是今天需要完成的学习与考试。", name=ctx.user.name))
+        self.ctx = ctx
+        cards = QGridLayout()
+        cards.setSpacing(12)
+        self.today = StatCard(_("今日学习"))
+        self.week = StatCard(_("本周学习"))
+        self.points = StatCard(_("本月积分"))
+        self.wrong = StatCard(_("错题本"))
+        for i, card in enumerate((self.today, self.week, self.points, self.wrong)):
+            cards.addWidget(card, 0, i)
+        holder = QWidget()
+        holder.setLayout(cards)
+        self.add(holder)
+
+        self.materials = RowsModel([
+            Column(_("必学资料"), lambda m: m.title),
+            Column(_("截止日期"), lambda m: (m.due_date.isoformat() if m.due_date else "—")
+                   + (_("（已逾期）") if m.overdue else "")),
+            Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.read_minutes, b=m.min_minutes),
+                   align_right=True),
+        ])
+        self.quizzes = RowsModel([
+            Column(_("考试与竞赛"), lambda q: q.title),
+            Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
+            Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
+            Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
+        ])
+        self.lines = RowsModel([
+            Column(_("日期"), lambda h: h.day.strftime("%m-%d")),
+            Column(_("积分"), lambda h: f"+{h.amount:g}", align_right=True),
+            Column(_("原因"), lambda h: h.note or h.rule_name),
+            Column(_("来源"), lambda h: _(SOURCE_LABELS.get(h.source_type, h.source_type))),
+        ])
+        materials_view = make_table(self.materials, stretch_column=0)
+        materials_view.doubleClicked.connect(lambda i: self._read(self.materials.row(i).id))
+        self.materials_box = EmptyOr(materials_view, _("必学资料都已读完，做得好！"))
+        self.quizzes_box = EmptyOr(make_table(self.quizzes, stretch_column=0), _("目前没有开放的考试"))
+        self.lines_box = EmptyOr(make_table(self.lines, stretch_column=2), _("本月还没有积分"))
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        left = QVBoxLayout()
+        left.addWidget(self._group(_("未完成的必学资料（双击开始阅读）"), self.materials_box), 1)
+        left.addWidget(self._group(_("开放中的考试"), self.quizzes_box), 1)
+        columns.addLayout(left, 3)
+        columns.addWidget(self._group(_("本月积分明细"), self.lines_box), 2)
+        body = QWidget()
+        body.setLayout(columns)
+        self.add(body, 1)
+        ctx.on("study.changed", self.refresh)
+        ctx.on("points.changed", self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.run(self.ctx.session_call(officer_summary, self.ctx.user.id, self.ctx.clock.now()), self._show,
+                     parent=self)
+
+    def _show(self, s: OfficerSummary) -> None:
+        self.today.set(_("{n} 分钟", n=s.today_minutes), _("目标 {n} 分钟", n=s.daily_target))
+        self.week.set(_("{n} 分钟", n=s.week_minutes), _("目标 {n} 分钟", n=s.weekly_target))
+        self.points.set(f"{s.month_points:g}", _("本月 {n} 条积分记录", n=len(s.month_points_lines)))
+        self.wrong.set(_("{n} 题", n=s.wrong_book), _("答对两次即移出错题本"))
+        self.materials.set_rows(s.due_materials)
+        self.quizzes.set_rows(s.open_quizzes)
+        self.lines.set_rows(s.month_points_lines)
+        self.lines_box.show_content(bool(s.month_points_lines))
+        self.materials_box.show_content(bool(s.due_materials))
+        self.quizzes_box.show_content(bool(s.open_quizzes))
+
+
+    @staticmethod
+    def _group(title: str, box: QWidget) -> QGroupBox:
+        group = QGroupBox(title)
+        QVBoxLayout(group).addWidget(box)
+        return group
+
+    def _read(self, material_id: int) -> None:
+        from gui.reader import open_reader
+
+        open_reader(self.ctx, material_id, self, on_closed=self.refresh)
+
+
+PAGE = PageSpec("home", N_("首页"), "home", 0, Role.OFFICER, HomePage)

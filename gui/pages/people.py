@@ -1,0 +1,188 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""人员: the roster of the unit tree, filterable by unit; roster import, officer editing, moves,
+deactivation and the unit-tree editor (新建/重命名/停用 a unit)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QMessageBox,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
+
+from core.models import Role
+from core.org import UnitNode, subtree_ids, unit_tree
+from core.roster_edit import deactivate_unit, move_officer, new_unit, rename_unit, set_active, update_officer
+from core.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo, list_users
+from gui.context import AppContext
+from gui.pages import PageSpec
+from gui.pages._people_dialogs import OfficerDialog, RosterImportDialog
+from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
+from quizbank.i18n import N_, _
+
+
+class PeoplePage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("人员"), _("单位与人员名单"))
+        self.ctx = ctx
+        self.tree = QTreeWidget()
+        self.tree.setHeaderHidden(True)
+        self.tree.setMinimumWidth(240)
+        self.tree.currentItemChanged.connect(lambda item, _old: self._load_people(item))
+        self.model: RowsModel[UserInfo] = RowsModel([
+            Column(_("警号"), lambda u: u.badge),
+            Column(_("姓名"), lambda u: u.name),
+            Column(_("类别"), lambda u: _(CATEGORY_LABELS[u.category])),  # type: ignore[index]
+            Column(_("党员"), lambda u: _("是") if u.party_member else _("否")),
+            Column(_("职务"), lambda u: u.title),
+            Column(_("角色"), lambda u: _(ROLE_LABELS[u.role])),  # type: ignore[index]
+            Column(_("单位"), lambda u: u.unit_name),
+        ])
+        self.view = make_table(self.model)
+        self.view.doubleClicked.connect(lambda _i: self.edit_officer())
+        self.table = EmptyOr(self.view, _("这个单位还没有人员 — 点“导入花名册”添加"))
+        self.add_action(_("导入花名册"), self.import_roster, primary=True)
+        self.add_action(_("编辑"), self.edit_officer)
+        self.add_action(_("调动单位"), self.move_officer)
+        self.add_action(_("停用"), self.deactivate)
+        self.add_action(_("新建下级单位"), self.add_unit)
+        self.add_action(_("重命名单位"), self.rename_unit)
+        self.add_action(_("停用单位"), self.remove_unit)
+        ctx.on("roster.changed", self.refresh)
+        split = QSplitter()
+        split.addWidget(self.tree)
+        split.addWidget(self.table)
+        split.setStretchFactor(1, 1)
+        holder = QWidget()
+        QHBoxLayout(holder).addWidget(split)
+        holder.layout().setContentsMargins(0, 0, 0, 0)
+        self.add(holder, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.ctx.run(self.ctx.session_call(unit_tree), self._show_tree, parent=self)
+
+    def _show_tree(self, roots: list[UnitNode]) -> None:
+        self._roots = roots
+        self.tree.clear()
+
+        def add(parent: QTreeWidget | QTreeWidgetItem, node: UnitNode) -> None:
+            item = QTreeWidgetItem([node.name])
+            item.setData(0, Qt.ItemDataRole.UserRole, node.id)
+            if isinstance(parent, QTreeWidget):
+                parent.addTopLevelItem(item)
+            else:
+                parent.addChild(item)
+            for child in node.children:
+                add(item, child)
+
+        for root in roots:
+            add(self.tree, root)
+        self.tree.expandAll()
+        if self.tree.topLevelItemCount():
+            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        else:
+            self.table.show_content(False)
+
+    def _load_people(self, item: QTreeWidgetItem | None) -> None:
+        if item is None:
+            return
+        unit_id = int(item.data(0, Qt.ItemDataRole.UserRole))
+
+        def work(session):  # type: ignore[no-untyped-def]
+            return list_users(session, unit_ids=subtree_ids(session, unit_id))
+
+        self.ctx.run(self.ctx.session_call(work), self._show_people, parent=self)
+
+    def _show_people(self, users: list[UserInfo]) -> None:
+        self.model.set_rows(users)
+        self.table.show_content(bool(users))
+
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _selected(self) -> UserInfo | None:
+        index = self.view.currentIndex()
+        return self.model.row(index) if index.isValid() else None
+
+    def _unit_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return int(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
+
+    def _write(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.ctx.run(self.ctx.session_call(fn, *args, actor_id=self.ctx.user.id, **kwargs),
+                     lambda _r: self.refresh(), parent=self)
+
+    def import_roster(self) -> None:
+        RosterImportDialog(self.ctx, self).exec()
+
+    def edit_officer(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        dialog = OfficerDialog(user, self)
+        if dialog.exec():
+            self._write(update_officer, user.badge, **dialog.values())  # type: ignore[arg-type]
+
+    def _unit_names(self) -> list[tuple[str, int]]:
+        out: list[tuple[str, int]] = []
+
+        def walk(item: QTreeWidgetItem, depth: int) -> None:
+            out.append(("　" * depth + item.text(0), int(item.data(0, Qt.ItemDataRole.UserRole))))
+            for i in range(item.childCount()):
+                walk(item.child(i), depth + 1)
+
+        for i in range(self.tree.topLevelItemCount()):
+            walk(self.tree.topLevelItem(i), 0)
+        return out
+
+    def move_officer(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        units = self._unit_names()
+        label, ok = QInputDialog.getItem(self, _("调动单位"), _("把 {n} 调到：（以前的成绩留在原单位）", n=user.name),
+                                         [name for name, _id in units], 0, False)
+        if ok:
+            target = dict(units)[label]
+            self._write(move_officer, user.badge, self._code_of(target))
+
+    def _code_of(self, unit_id: int) -> str:
+        return next(n.code for r in self._roots for n in r.walk() if n.id == unit_id)
+
+    def deactivate(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        if QMessageBox.question(self, _("停用"), _("停用 {n} 的账号？其学习和考试记录都会保留。", n=user.name)) \
+                == QMessageBox.StandardButton.Yes:
+            self._write(set_active, user.badge, False)
+
+    def add_unit(self) -> None:
+        name, ok = QInputDialog.getText(self, _("新建下级单位"), _("单位名称："))
+        if ok and name.strip():
+            self._write(new_unit, name, self._unit_id())
+
+    def rename_unit(self) -> None:
+        item, unit_id = self.tree.currentItem(), self._unit_id()
+        if item is None or unit_id is None:
+            return
+        name, ok = QInputDialog.getText(self, _("重命名单位"), _("新名称："), text=item.text(0))
+        if ok and name.strip():
+            self._write(rename_unit, unit_id, name)
+
+    def remove_unit(self) -> None:
+        item, unit_id = self.tree.currentItem(), self._unit_id()
+        if item is None or unit_id is None:
+            return
+        if QMessageBox.question(self, _("停用单位"), _("停用“{u}”？", u=item.text(0))) == QMessageBox.StandardButton.Yes:
+            self._write(deactivate_unit, unit_id)
+
+
+PAGE = PageSpec("people", N_("人员"), "people", 60, Role.SECRETARY, PeoplePage)

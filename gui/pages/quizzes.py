@@ -1,0 +1,117 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""试卷 (secretary): list, compose, publish, results and the manual-grading queue."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox
+
+from core.banks import list_banks
+from core.compose import quiz_spec, set_published
+from core.manual import pending
+from core.models import Role
+from core.org import unit_tree
+from core.quizzes import MODE_LABELS, QuizInfo, list_quizzes
+from core.results import quiz_results
+from gui.context import AppContext
+from gui.exam.compose import ComposeData, ComposeDialog
+from gui.exam.manage import GradingDialog, ResultsDialog
+from gui.pages import PageSpec
+from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
+from quizbank.i18n import N_, _
+
+
+class QuizzesPage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("试卷"), _("组卷、发布、查看成绩和阅卷。抽题规则在发布前会检查题库是否够抽。"))
+        self.ctx = ctx
+        self.add_action(_("新建试卷"), self.new_quiz, primary=True)
+        self.add_action(_("编辑"), self.edit_quiz)
+        self.publish_btn = self.add_action(_("发布"), self.toggle_publish)
+        self.add_action(_("成绩"), self.show_results)
+        self.grade_btn = self.add_action(_("阅卷"), self.open_grading)
+        self.model: RowsModel[QuizInfo] = RowsModel([
+            Column(_("试卷名称"), lambda q: q.title),
+            Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
+            Column(_("题数"), lambda q: q.questions, align_right=True),
+            Column(_("总分"), lambda q: f"{q.total_points:g}", align_right=True),
+            Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
+            Column(_("及格线"), lambda q: f"{q.pass_percent:g}%" if q.pass_percent is not None else "—"),
+            Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
+            Column(_("状态"), lambda q: _("已发布") if q.published else _("未发布")),
+        ])
+        self.view = make_table(self.model, stretch_column=0)
+        self.view.doubleClicked.connect(lambda _i: self.edit_quiz())
+        self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
+        self.box = EmptyOr(self.view, _("还没有试卷。点击“新建试卷”开始组卷。"))
+        self.add(self.box, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        def load() -> tuple[list[QuizInfo], int]:
+            with self.ctx.db.transaction() as s:
+                return list_quizzes(s), len(pending(s))
+
+        self.ctx.run(load, self._show, parent=self)
+
+    def _show(self, data: tuple[list[QuizInfo], int]) -> None:
+        quizzes, waiting = data
+        self.model.set_rows(quizzes)
+        self.box.show_content(bool(quizzes))
+        self.grade_btn.setText(_("阅卷（{n}）", n=waiting) if waiting else _("阅卷"))
+        self._update()
+
+    def selected(self) -> QuizInfo | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row(rows[0]) if rows else None
+
+    def _update(self) -> None:
+        q = self.selected()
+        self.publish_btn.setText(_("撤回发布") if q and q.published else _("发布"))
+
+    def _compose(self, quiz_id: int | None) -> None:
+        def load() -> ComposeData:
+            with self.ctx.db.transaction() as s:
+                spec = quiz_spec(s, quiz_id) if quiz_id is not None else None
+                return ComposeData(list_banks(s), unit_tree(s), spec, quiz_id)
+
+        def show(data: ComposeData) -> None:
+            dialog = ComposeDialog(self.ctx, data, self)
+            if dialog.exec():
+                self.refresh()
+
+        self.ctx.run(load, show, parent=self)
+
+    def new_quiz(self) -> None:
+        self._compose(None)
+
+    def edit_quiz(self) -> None:
+        q = self.selected()
+        if q is not None:
+            self._compose(q.id)
+
+    def toggle_publish(self) -> None:
+        q = self.selected()
+        if q is None:
+            return
+        call = self.ctx.session_call(set_published, q.id, not q.published, actor_id=self.ctx.user.id)
+
+        def done(_r: None) -> None:
+            QMessageBox.information(self, _("已完成"), _("已撤回“{t}”", t=q.title) if q.published
+                                    else _("已发布“{t}”", t=q.title))
+            self.refresh()
+
+        self.ctx.run(call, done, parent=self)
+
+    def show_results(self) -> None:
+        q = self.selected()
+        if q is not None:
+            self.ctx.run(self.ctx.session_call(quiz_results, q.id), lambda r: ResultsDialog(r, self).exec(),
+                         parent=self)
+
+    def open_grading(self) -> None:
+        GradingDialog(self.ctx, None, self).exec()
+        self.refresh()
+
+
+PAGE = PageSpec("quizzes", N_("试卷"), "quiz", 50, Role.SECRETARY, QuizzesPage)

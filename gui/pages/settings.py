@@ -1,0 +1,93 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""设置: language of this PC, where the database is, backup and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+)
+
+from core import localconfig
+from core.backup import backup, restore
+from core.clock import local_date
+from core.models import Role
+from core.paths import data_dir
+from gui.context import AppContext
+from gui.pages import PageSpec
+from gui.widgets import Page
+from quizbank.i18n import N_, _, language
+
+
+class SettingsPage(Page):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(_("设置"), _("本机设置与数据库维护"))
+        self.ctx = ctx
+        ui = QGroupBox(_("本机设置"))
+        form = QFormLayout(ui)
+        self.lang = QComboBox()
+        self.lang.addItem("简体中文", "zh_CN")
+        self.lang.addItem("English", "en")
+        self.lang.setCurrentIndex(0 if language() == "zh_CN" else 1)
+        self.lang.currentIndexChanged.connect(self._save_language)
+        form.addRow(_("界面语言（重新登录后生效）"), self.lang)
+        self.add(ui)
+
+        dbox = QGroupBox(_("数据库"))
+        dform = QFormLayout(dbox)
+        url = ctx.db.engine.url.render_as_string(hide_password=True)
+        where = QLabel(url)
+        where.setWordWrap(True)
+        dform.addRow(_("数据库地址"), where)
+        dform.addRow(_("数据目录"), QLabel(str(data_dir())))
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton(_("备份数据库…"))
+        self.backup_button.clicked.connect(self._backup)
+        buttons.addWidget(self.backup_button)
+        if ctx.user.is_admin:
+            self.restore_button = QPushButton(_("从备份恢复…"))
+            self.restore_button.clicked.connect(self._restore)
+            buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        dform.addRow(buttons)
+        self.add(dbox)
+        self.layout_.addStretch(1)
+
+    def _save_language(self) -> None:
+        localconfig.put("language", self.lang.currentData())
+
+    def _backup(self) -> None:
+        name = f"studyhall-{local_date(self.ctx.clock.now()).isoformat()}.zip"
+        path, _f = QFileDialog.getSaveFileName(self, _("备份数据库"), str(Path.home() / name), _("备份文件 (*.zip)"))
+        if not path:
+            return
+        (self.ctx.op(lambda progress, cancel: backup(self.ctx.db, Path(path), progress=progress), parent=self)
+         .with_progress(_("正在备份…"))
+         .success(lambda counts: QMessageBox.information(
+             self, _("备份完成"), _("已备份 {n} 行数据到\n{p}", n=sum(counts.values()), p=path)))
+         .run_in_background(self.ctx.tasks))
+
+    def _restore(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, _("从备份恢复"), str(Path.home()), _("备份文件 (*.zip)"))
+        if not path:
+            return
+        sure = QMessageBox.question(self, _("确认恢复"), _("恢复会用备份替换当前数据库中的全部数据。确定继续吗？"))
+        if sure != QMessageBox.StandardButton.Yes:
+            return
+        (self.ctx.op(lambda progress, cancel: restore(self.ctx.db, Path(path), progress=progress), parent=self)
+         .with_progress(_("正在恢复…"))
+         .success(lambda counts: QMessageBox.information(
+             self, _("恢复完成"), _("已恢复 {n} 行数据，请重新登录", n=sum(counts.values()))))
+         .run_in_background(self.ctx.tasks))
+
+
+PAGE = PageSpec("settings", N_("设置"), "settings", 95, Role.SECRETARY, SettingsPage)

@@ -1,0 +1,154 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Run core work off the GUI thread and hand results back on it.
+
+One serialized worker (like Anki's ``taskman``) runs database work in order; a
+second pool runs long, independent jobs (imports, batch PDFs) that show a
+cancellable progress dialog. Results are marshalled to the GUI thread with a
+queued signal. Ops are built fluently::
+
+    CoreOp(lambda: list_banks(db)).success(self.show_banks).run_in_background(tasks)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from quizbank.i18n import _
+from quizbank.tasks import Cancelled, CancelToken
+
+T = TypeVar("T")
+
+
+class _Bridge(QObject):
+    call = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.call.connect(self._run, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _run(self, fn: Callable[[], None]) -> None:
+        fn()
+
+
+class TaskManager:
+    """Owns the worker threads; lives as long as the application."""
+
+    def __init__(self) -> None:
+        self._db_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-db")
+        self._long_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-long")
+        self._bridge = _Bridge()
+        self.pending = 0
+
+    def run_on_main(self, fn: Callable[[], None]) -> None:
+        if threading.current_thread() is threading.main_thread():
+            fn()
+        else:
+            self._bridge.call.emit(fn)
+
+    def submit(self, fn: Callable[[], T], done: Callable[[Future[T]], None], *, long: bool = False) -> None:
+        pool = self._long_worker if long else self._db_worker
+        self.pending += 1
+
+        def finished(fut: Future[T]) -> None:
+            def on_main() -> None:
+                self.pending -= 1
+                done(fut)
+
+            self.run_on_main(on_main)
+
+        pool.submit(fn).add_done_callback(finished)
+
+    def shutdown(self) -> None:
+        self._db_worker.shutdown(wait=True)
+        self._long_worker.shutdown(wait=True, cancel_futures=True)
+
+
+class CoreOp(Generic[T]):
+    """A unit of core work with callbacks run on the GUI thread."""
+
+    def __init__(self, fn: Callable[..., T], *, parent: QWidget | None = None) -> None:
+        self._fn = fn
+        self._parent = parent
+        self._on_success: Callable[[T], None] | None = None
+        self._on_failure: Callable[[BaseException], None] | None = None
+        self._progress_label: str | None = None
+
+    def success(self, fn: Callable[[T], None]) -> CoreOp[T]:
+        self._on_success = fn
+        return self
+
+    def failure(self, fn: Callable[[BaseException], None]) -> CoreOp[T]:
+        self._on_failure = fn
+        return self
+
+    def with_progress(self, label: str) -> CoreOp[T]:
+        """Show a cancellable progress dialog; ``fn`` is then called as ``fn(progress, cancel)``."""
+        self._progress_label = label
+        return self
+
+    def run_in_background(self, tasks: TaskManager) -> None:
+        dialog: QProgressDialog | None = None
+        call: Callable[[], T]
+        if self._progress_label is not None:
+            cancel = CancelToken()
+            state = {"done": 0, "total": 0, "label": self._progress_label}
+
+            def progress(done: int, total: int, label: str) -> None:
+                state.update(done=done, total=total, label=label or str(state["label"]))
+
+            dialog = QProgressDialog(self._progress_label, _("取消"), 0, 0, self._parent)
+            dialog.setWindowTitle(_("请稍候"))
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(300)
+            dialog.canceled.connect(cancel.cancel)
+            timer = QTimer(dialog)
+
+            def poll() -> None:
+                assert dialog is not None
+                total = int(state["total"])
+                dialog.setMaximum(total)
+                if total:
+                    dialog.setValue(min(int(state["done"]), total - 1) if total > 1 else 0)
+                dialog.setLabelText(str(state["label"]))
+
+            timer.timeout.connect(poll)
+            timer.start(100)
+            fn = self._fn
+
+            def call() -> T:
+                return fn(progress, cancel)
+        else:
+            call = self._fn
+
+        def done(fut: Future[T]) -> None:
+            if dialog is not None:
+                dialog.reset()
+                dialog.deleteLater()
+            exc = fut.exception()
+            if exc is None:
+                if self._on_success:
+                    self._on_success(fut.result())
+            elif isinstance(exc, Cancelled):
+                return
+            elif self._on_failure:
+                self._on_failure(exc)
+            else:
+                from gui.errors import show_exception
+
+                show_exception(parent=self._parent, exception=exc)
+
+        tasks.submit(call, done, long=self._progress_label is not None)
+
+
+def run_op(tasks: TaskManager, fn: Callable[[], Any], on_success: Callable[[Any], None], *,
+           parent: QWidget | None = None) -> None:
+    """Shorthand for the common case."""
+    CoreOp(fn, parent=parent).success(on_success).run_in_background(tasks)

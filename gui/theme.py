@@ -1,0 +1,94 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""One calm, official look: Fusion, light surfaces, a deep-red accent, the bundled CJK font."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from core.paths import UI_FONT, font_path, resources_dir
+
+ACCENT = "#B71C1C"
+ACCENT_DARK = "#8E1414"
+ACCENT_SOFT = "#FBE9E7"
+TEXT = "#263238"
+MUTED = "#607D8B"
+SURFACE = "#FFFFFF"
+BACKGROUND = "#F4F5F7"
+BORDER = "#DADDE1"
+SUCCESS = "#2E7D32"
+WARNING = "#E65100"
+
+# Spacing scale (px): use these, not ad-hoc numbers.
+SP1, SP2, SP3, SP4 = 4, 8, 16, 24
+
+STYLESHEET = f"""
+QWidget {{ color: {TEXT}; font-size: 14px; }}
+QMainWindow, QDialog, #Page {{ background: {BACKGROUND}; }}
+#Sidebar {{ background: {SURFACE}; border: none; border-right: 1px solid {BORDER}; outline: 0; }}
+#Sidebar::item {{ padding: 10px 14px; border-radius: 6px; margin: 2px 8px; }}
+#Sidebar::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT}; font-weight: bold; }}
+#Sidebar::item:hover:!selected {{ background: {BACKGROUND}; }}
+#Header {{ background: {ACCENT}; }}
+#Header QLabel {{ color: white; }}
+#HeaderTitle {{ font-size: 20px; font-weight: bold; }}
+#HeaderButton {{ color: white; background: transparent; border: 1px solid rgba(255,255,255,0.6);
+                 border-radius: 4px; padding: 4px 12px; }}
+#HeaderButton:hover {{ background: rgba(255,255,255,0.15); }}
+#PageTitle {{ font-size: 20px; font-weight: bold; color: {ACCENT}; }}
+#Card {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px; }}
+#CardValue {{ font-size: 26px; font-weight: bold; color: {ACCENT}; }}
+#Muted {{ color: {MUTED}; }}
+#EmptyState {{ color: {MUTED}; font-size: 15px; }}
+QPushButton {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 6px 16px; }}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:default, QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; }}
+QPushButton:default:hover, QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton:disabled {{ color: #9AA5AD; background: #ECEFF1; border-color: {BORDER}; }}
+QLineEdit, QComboBox, QSpinBox, QDoubleSpinBox, QDateEdit, QPlainTextEdit, QTextEdit {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 5px 8px; }}
+QLineEdit:focus, QComboBox:focus, QPlainTextEdit:focus, QTextEdit:focus {{ border-color: {ACCENT}; }}
+QTableView, QTreeView, QListView {{ background: {SURFACE}; border: 1px solid {BORDER};
+    alternate-background-color: #FAFAFB; selection-background-color: {ACCENT_SOFT}; selection-color: {TEXT}; }}
+QHeaderView::section {{ background: #ECEFF1; border: none; border-right: 1px solid {BORDER};
+    border-bottom: 1px solid {BORDER}; padding: 6px; font-weight: bold; }}
+QTabBar::tab {{ padding: 8px 18px; }}
+QTabBar::tab:selected {{ color: {ACCENT}; border-bottom: 2px solid {ACCENT}; }}
+"""
+
+
+@cache
+def font_family() -> str:
+    """Register the bundled CJK font (so no PC shows boxes) and return its family name."""
+    font_id = QFontDatabase.addApplicationFont(str(font_path(UI_FONT)))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    return families[0] if families else QApplication.font().family()
+
+
+def apply(app: QApplication) -> None:
+    app.setStyle("Fusion")
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Base, QColor(SURFACE))
+    palette.setColor(QPalette.ColorRole.AlternateBase, QColor("#FAFAFB"))
+    palette.setColor(QPalette.ColorRole.Text, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Button, QColor(SURFACE))
+    palette.setColor(QPalette.ColorRole.ButtonText, QColor(TEXT))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(ACCENT))
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("white"))
+    palette.setColor(QPalette.ColorRole.Link, QColor(ACCENT))
+    app.setPalette(palette)
+    font = QFont(font_family())
+    font.setPixelSize(14)
+    app.setFont(font)
+    app.setStyleSheet(STYLESHEET)
+    app.setWindowIcon(icon("emblem"))
+
+
+@cache
+def icon(name: str) -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / f"{name}.svg"))

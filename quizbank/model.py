@@ -1,0 +1,237 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The neutral question model every format reads into and writes from.
+
+Formats parse files into :class:`Question` objects plus a list of located
+:class:`Problem` objects (see :class:`ImportResult`); persistence lives in
+``core`` and is shared by all formats.
+
+Answer encoding (``Question.answer``), by type:
+
+* ``single``   one letter, e.g. ``["B"]``
+* ``multiple`` two or more letters in order, e.g. ``["A", "C", "D"]``
+* ``judge``    ``["T"]`` (正确) or ``["F"]`` (错误); ``options`` stays empty
+* ``fill``     one entry per blank; each entry lists accepted alternatives,
+               stored in ``blanks`` (``answer`` stays empty)
+* ``essay``    an optional reference answer, ``["参考答案…"]``
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+from quizbank.i18n import N_, _
+
+LETTERS = "ABCDEFGH"
+MAX_OPTIONS = len(LETTERS)
+
+
+class QType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    JUDGE = "judge"
+    FILL = "fill"
+    ESSAY = "essay"
+
+    @property
+    def label(self) -> str:
+        return _(_QTYPE_LABELS[self])
+
+
+_QTYPE_LABELS = {
+    QType.SINGLE: N_("单选题"),
+    QType.MULTIPLE: N_("多选题"),
+    QType.JUDGE: N_("判断题"),
+    QType.FILL: N_("填空题"),
+    QType.ESSAY: N_("简答题"),
+}
+
+# Difficulty 1..3, as Chinese exam systems use it.
+DIFFICULTY_LABELS = {1: N_("简单"), 2: N_("中等"), 3: N_("困难")}
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something an importer could not take as it is, located in the source file.
+
+    ``row`` is the spreadsheet row as the spreadsheet shows it (1-based); ``line``
+    is the text line (1-based). ``field`` is a user-facing field name (题干, 答案…).
+    ``message`` is already in the UI language.
+    """
+
+    file: str
+    message: str
+    severity: Severity = Severity.ERROR
+    sheet: str | None = None
+    row: int | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def location(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(_("工作表“{sheet}”", sheet=self.sheet))
+        if self.row is not None:
+            parts.append(_("第{n}行", n=self.row))
+        elif self.line is not None:
+            parts.append(_("第{n}行", n=self.line))
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location()
+        return f"{where} {self.field}：{self.message}" if self.field else f"{where} {self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = str(self.severity)
+        return d
+
+
+@dataclass(slots=True)
+class SourceRef:
+    """Where a question came from, so problems and previews can point at it."""
+
+    file: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Question:
+    qtype: QType
+    stem: str
+    options: list[str] = field(default_factory=list)
+    answer: list[str] = field(default_factory=list)
+    blanks: list[list[str]] = field(default_factory=list)
+    explanation: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    difficulty: int = 2
+    score: float | None = None
+    # Media file names relative to the bank's media folder (or absolute paths
+    # while importing, resolved by the import pipeline).
+    media: list[str] = field(default_factory=list)
+    source: SourceRef = field(default_factory=SourceRef, compare=False)
+
+    def validate(self) -> list[str]:
+        """Return user-facing messages (field, message) for what makes this question unusable."""
+        return [f"{f}：{m}" for f, m in self.problems()]
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field, message) pairs describing what is wrong; empty when the question is usable."""
+        out: list[tuple[str, str]] = []
+        if not self.stem.strip():
+            out.append((_("题干"), _("为空")))
+        if self.qtype in (QType.SINGLE, QType.MULTIPLE):
+            n = len(self.options)
+            if n < 2:
+                out.append((_("选项"), _("至少需要两个选项，只有{n}个", n=n)))
+            if n > MAX_OPTIONS:
+                out.append((_("选项"), _("最多{m}个选项，有{n}个", m=MAX_OPTIONS, n=n)))
+            if any(not o.strip() for o in self.options):
+                out.append((_("选项"), _("有空白选项")))
+            if not self.answer:
+                out.append((_("答案"), _("为空")))
+            else:
+                bad = [a for a in self.answer if a not in LETTERS[: max(n, 0)]]
+                if bad:
+                    out.append((_("答案"), _("“{a}”不是已有选项", a="".join(bad))))
+                elif self.qtype is QType.SINGLE and len(self.answer) != 1:
+                    out.append((_("答案"), _("单选题只能有一个答案，给了{n}个", n=len(self.answer))))
+                elif self.qtype is QType.MULTIPLE and len(self.answer) < 2:
+                    out.append((_("答案"), _("多选题至少需要两个正确选项")))
+        elif self.qtype is QType.JUDGE:
+            if self.answer not in (["T"], ["F"]):
+                out.append((_("答案"), _("判断题答案应为“正确”或“错误”")))
+        elif self.qtype is QType.FILL:
+            if not self.blanks or any(not [a for a in b if a.strip()] for b in self.blanks):
+                out.append((_("答案"), _("填空题缺少答案")))
+        if self.difficulty not in DIFFICULTY_LABELS:
+            out.append((_("难度"), _("应为1–3（简单/中等/困难）")))
+        return out
+
+    def content_hash(self) -> str:
+        """Hash of the normalised stem, options and type: two questions with the same hash are duplicates."""
+        payload = json.dumps(
+            [self.qtype.value, normalize_text(self.stem), [normalize_text(o) for o in self.options]],
+            ensure_ascii=False,
+        )
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, object]:
+        """StudyHall's own JSON shape (see docs/FORMATS.md)."""
+        d: dict[str, object] = {"type": self.qtype.value, "stem": self.stem}
+        if self.options:
+            d["options"] = list(self.options)
+        if self.qtype is QType.FILL:
+            d["blanks"] = [list(b) for b in self.blanks]
+        else:
+            d["answer"] = list(self.answer)
+        for key in ("explanation", "category"):
+            if getattr(self, key):
+                d[key] = getattr(self, key)
+        if self.tags:
+            d["tags"] = list(self.tags)
+        if self.difficulty != 2:
+            d["difficulty"] = self.difficulty
+        if self.score is not None:
+            d["score"] = self.score
+        if self.media:
+            d["media"] = list(self.media)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> Question:
+        return cls(
+            qtype=QType(str(d["type"])),
+            stem=str(d["stem"]),
+            options=[str(o) for o in d.get("options", []) or []],  # type: ignore[union-attr]
+            answer=[str(a) for a in d.get("answer", []) or []],  # type: ignore[union-attr]
+            blanks=[[str(a) for a in b] for b in d.get("blanks", []) or []],  # type: ignore[union-attr]
+            explanation=str(d.get("explanation", "") or ""),
+            category=str(d.get("category", "") or ""),
+            tags=[str(t) for t in d.get("tags", []) or []],  # type: ignore[union-attr]
+            difficulty=int(d.get("difficulty", 2) or 2),  # type: ignore[arg-type]
+            score=float(d["score"]) if d.get("score") is not None else None,  # type: ignore[arg-type]
+            media=[str(m) for m in d.get("media", []) or []],  # type: ignore[union-attr]
+        )
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What a format reader understood (``questions``) and what it could not (``problems``)."""
+
+    questions: list[Question] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def extend(self, other: ImportResult) -> None:
+        self.questions.extend(other.questions)
+        self.problems.extend(other.problems)
+
+
+_WS_RE = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Fold full-width forms, NBSP and runs of white space; used for duplicate detection."""
+    text = unicodedata.normalize("NFKC", text)
+    return _WS_RE.sub(" ", text).strip().casefold()

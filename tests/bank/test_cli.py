@@ -1,0 +1,100 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""``bank import | export | template | list`` end to end through ``main.main``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import main
+from cli.bank_cmd import column_index, parse_column_map
+from core.errors import InvalidInput
+from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main.main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_json_output_and_exit_codes(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = ["单选题", "没有答案的题目。", "甲", "乙", "", "", "", "", ""]
+    path = write_xlsx(tmp_path / "支部题库.xlsx", [*GOOD_ROWS, bad])
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["imported"] == 0 and data["duplicates"] == 0
+    problem = data["problems"][0]
+    assert set(problem) >= {"file", "sheet", "row", "line", "field", "severity", "message"}
+    located = (problem["file"], problem["row"], problem["field"], problem["severity"])
+    assert located == ("支部题库.xlsx", 6, "答案", "error")
+    assert bank_count(db, "支部题库") is None
+
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json", "--dry-run")
+    assert code == 0 and json.loads(out)["imported"] == 4 and bank_count(db, "支部题库") is None
+
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json", "--skip-invalid")
+    data = json.loads(out)
+    assert code == 0 and data["imported"] == 4
+    assert data["by_type"] == {"single": 1, "multiple": 1, "judge": 1, "fill": 1}
+    assert bank_count(db, "支部题库") == 4      # default bank name: the file's stem
+
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--skip-invalid", "--bank", "支部题库")
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[-1] == "已导入 0 题，跳过重复 4 题，跳过有错误的 1 题"
+    assert any(line.startswith("支部题库.xlsx 工作表“题库” 第6行 答案：") for line in lines)
+
+
+def test_import_with_column_mapping(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [[1, r[1], r[2], r[3], r[4], r[5], r[6]] for r in GOOD_ROWS[:2]]
+    path = write_xlsx(tmp_path / "无表头.xlsx", rows, header=None)
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json")
+    data = json.loads(out)
+    assert code == 1 and "表头" in data["problems"][0]["message"]
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json",
+                          "--columns", "stem=B,option_A=C,option_B=D,option_C=E,option_D=6,answer=G")
+    data = json.loads(out)
+    assert code == 0 and data["imported"] == 2 and data["by_type"] == {"single": 1, "multiple": 1}
+
+
+def test_column_map_parsing() -> None:
+    assert parse_column_map("stem=B, answer=3,选项A=AA") == {"stem": 1, "answer": 2, "option_A": 26}
+    assert column_index("a") == 0
+    for bad in ("answer=C", "stem=", "nonsense=B", "stem=B,answer=0"):
+        with pytest.raises(InvalidInput):
+            parse_column_map(bad)
+
+
+def test_export_template_and_list(demo_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url, "--json")
+    banks = json.loads(out)
+    assert code == 0 and len(banks) == 3 and sum(b["total"] for b in banks) == 254
+    name = banks[0]["name"]
+
+    code, out, err = run(capsys, "bank", "export", str(tmp_path / "all.json"), "--db", demo_db.url)
+    assert code == 1 and "--bank" in err
+    target = tmp_path / "out.gift"
+    code, out, _err = run(capsys, "bank", "export", str(target), "--bank", name, "--db", demo_db.url, "--json")
+    assert code == 0 and json.loads(out)["exported"] == banks[0]["total"] and target.stat().st_size > 0
+    code, out, _err = run(capsys, "bank", "export", str(tmp_path / "x.txt"), "--bank", name, "--format", "json",
+                          "--db", demo_db.url, "--json")
+    assert code == 0 and json.loads((tmp_path / "x.txt").read_text(encoding="utf-8"))
+    code, _out, err = run(capsys, "bank", "export", str(tmp_path / "x.pdf"), "--bank", name, "--db", demo_db.url)
+    assert code == 1 and ".pdf" in err
+
+    code, out, _err = run(capsys, "bank", "import", str(target), "--bank", "副本", "--db", demo_db.url, "--json")
+    assert code == 0 and json.loads(out)["imported"] == banks[0]["total"]
+
+    template = tmp_path / "模板.xlsx"
+    code, out, _err = run(capsys, "bank", "template", str(template), "--db", demo_db.url, "--json")
+    assert code == 0 and template.exists()
+    code, out, _err = run(capsys, "bank", "import", str(template), "--db", demo_db.url, "--json", "--dry-run")
+    assert code == 0 and json.loads(out)["imported"] == 5
+    code, _out, err = run(capsys, "bank", "template", str(tmp_path / "t.csv"), "--db", demo_db.url)
+    assert code == 1
+
+    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url)
+    assert code == 0 and "副本：共" in out and "单选题" in out

@@ -1,0 +1,88 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""pytest-qt: the import wizard driven programmatically, and the bank browser's search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from gui.bank.import_wizard import ImportWizard
+from gui.bank.preview import ERROR_BG
+from gui.pages.banks import BanksPage
+from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
+
+BAD_ROW = ["单选题", "没有答案的题目。", "甲", "乙", "", "", "", "", ""]
+
+
+def test_import_wizard_preview_and_store(qtbot, gui_ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_xlsx(tmp_path / "支部题库.xlsx", [*GOOD_ROWS, BAD_ROW])
+    wizard = ImportWizard(gui_ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_files([path])
+    assert wizard.files_page.isComplete()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    model = wizard.model
+    assert model.rowCount() == 5
+    stems = [model.index(r, 2).data() for r in range(model.rowCount())]
+    assert GOOD_ROWS[0][1] in stems
+    error_rows = [r for r in range(model.rowCount())
+                  if model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) == ERROR_BG]
+    assert len(error_rows) == 1 and "答案" in model.index(error_rows[0], 6).data()
+    wizard.preview_page.filter.setCurrentIndex(wizard.preview_page.filter.findData("errors"))
+    assert model.rowCount() == 1 and "第6行" in model.index(0, 0).data()
+    wizard.next()
+    page = wizard.target_page
+    assert page.bank.currentText() == "支部题库"
+    qtbot.waitUntil(lambda: wizard.dry_report is not None, timeout=10_000)
+    assert not page.isComplete()          # errors and “skip” not ticked: refused up front
+    assert "不会导入任何题目" in page.counts.text()
+    wizard.dry_report = None
+    page.skip.setChecked(True)
+    qtbot.waitUntil(lambda: wizard.dry_report is not None and page.isComplete(), timeout=10_000)
+    with qtbot.waitSignal(wizard.imported, timeout=10_000) as signal:
+        wizard.next()
+    assert signal.args[0].imported == 4
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=10_000)
+    assert wizard.result_page.message.text().startswith("已导入 4 题")
+    assert bank_count(gui_ctx.db, "支部题库") == 4
+
+
+def test_import_wizard_column_mapping(qtbot, gui_ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [[r[1], r[2], r[3], r[4], r[5], r[6]] for r in GOOD_ROWS[:2]]
+    path = write_xlsx(tmp_path / "无表头.xlsx", rows, header=None)
+    wizard = ImportWizard(gui_ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_files([path])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    assert wizard.unmapped() and wizard.preview_page.map_button.isVisibleTo(wizard)
+    from gui.bank.mapping import first_rows, guess
+
+    assert guess(first_rows(path)) == {"stem": 0, "option_A": 1, "option_B": 2, "option_C": 3, "option_D": 4,
+                                       "answer": 5}
+    wizard.apply_mapping(path, guess(first_rows(path)))
+    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    assert not wizard.unmapped() and len(wizard.result.questions) == 2
+
+
+def test_bank_browser_search(qtbot, gui_ctx) -> None:  # type: ignore[no-untyped-def]
+    page = BanksPage(gui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.bank_list.count() == 4 and page.model.total == 254, timeout=10_000)
+    assert page.stack.currentIndex() == 0
+    page.search.setText("饮酒")
+    page.apply_filter()
+    qtbot.waitUntil(lambda: 0 < page.model.total < 254 and not page.model.busy, timeout=10_000)
+    assert all("饮酒" in page.model.summary(r).stem for r in range(page.model.rowCount()))
+    assert page.total_label.text() == f"共 {page.model.total} 题"
+    page.search.clear()
+    page.type_combo.setCurrentIndex(page.type_combo.findData("judge"))
+    qtbot.waitUntil(lambda: not page.model.busy and page.model.rowCount() > 0
+                    and all(page.model.summary(r).qtype == "judge" for r in range(page.model.rowCount())),
+                    timeout=10_000)

@@ -1,0 +1,125 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The shared import pipeline: all-or-nothing, skip_invalid, duplicates, dry-run, media."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from core.audit import entries
+from core.import_service import import_files
+from core.models import QuestionRow
+from quizbank.model import Severity
+from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
+
+BAD_ROW = ["单选题", "这道题没有答案，应当报错。", "甲", "乙", "丙", "丁", "", "", ""]
+
+
+def test_errors_refuse_everything_and_store_nothing(db, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "题库.xlsx", [*GOOD_ROWS, BAD_ROW])
+    report = import_files(db, [path], bank="测试库", media_store=tmp_path / "media")
+    assert report.refused and not report.stored and report.imported == 0
+    errors = report.errors
+    assert errors and errors[0].row == 6 and errors[0].file == "题库.xlsx" and errors[0].field == "答案"
+    assert "第6行" in str(errors[0])
+    assert bank_count(db, "测试库") is None
+    assert "未导入" in report.summary()
+
+
+def test_skip_invalid_stores_the_valid_questions(db, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "题库.xlsx", [*GOOD_ROWS, BAD_ROW])
+    report = import_files(db, [path], bank="测试库", skip_invalid=True)
+    assert report.stored and not report.refused
+    assert report.imported == 4
+    assert report.by_type == {"single": 1, "multiple": 1, "judge": 1, "fill": 1}
+    assert bank_count(db, "测试库") == 4
+    with db.transaction() as s:
+        row = s.scalar(select(QuestionRow).where(QuestionRow.qtype == "multiple"))
+        assert row is not None and row.answer == ["A", "B", "C"] and row.category == "纪律"
+        assert [e.action for e in entries(s, action_prefix="bank.")] == ["bank.import"]
+
+
+def test_duplicates_in_file_and_against_the_bank(db, tmp_path: Path) -> None:
+    dup = list(GOOD_ROWS[0])
+    dup[1] = "  " + dup[1].replace("？", "?") + " "      # same stem once normalised
+    path = write_xlsx(tmp_path / "a.xlsx", [*GOOD_ROWS, dup])
+    first = import_files(db, [path], bank="库")
+    assert (first.imported, first.duplicates) == (4, 1)
+    dup_warning = [p for p in first.problems if p.severity is Severity.WARNING and p.row == 6]
+    assert dup_warning and "第2行" in dup_warning[0].message
+    again = import_files(db, [path], bank="库")
+    assert (again.imported, again.duplicates) == (0, 5) and again.stored
+    assert bank_count(db, "库") == 4
+    assert "跳过重复 5 题" in again.summary()
+
+
+def test_dry_run_stores_nothing(db, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", GOOD_ROWS)
+    report = import_files(db, [path], bank="库", dry_run=True)
+    assert report.imported == 4 and report.dry_run and not report.stored and not report.refused
+    assert bank_count(db, "库") is None
+    assert report.summary().startswith("可导入 4 题")
+
+
+def test_category_fills_only_empty_categories(db, tmp_path: Path) -> None:
+    rows = [list(r) for r in GOOD_ROWS]
+    rows[0][8] = ""
+    path = write_xlsx(tmp_path / "a.xlsx", rows)
+    import_files(db, [path], bank="库", category="默认分类")
+    with db.transaction() as s:
+        cats = sorted(s.scalars(select(QuestionRow.category)))
+    assert cats == ["党建", "党建", "纪律", "默认分类"]
+
+
+def _json_bank(folder: Path, image: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    data = [{"题干": "图中标志表示什么？", "选项": ["禁止通行", "注意行人"], "答案": "A", "图片": image},
+            {"题干": "机动车应当靠右行驶。", "答案": "正确"}]
+    path = folder / "bank.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_media_is_copied_into_the_store(db, tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "sign.png").write_bytes(b"\x89PNG fake image bytes")
+    path = _json_bank(folder, "images/sign.png")
+    store = tmp_path / "media"
+    store.mkdir()
+    report = import_files(db, [path], bank="图片库", media_store=store)
+    assert report.stored and report.imported == 2
+    stored = list(store.iterdir())
+    assert len(stored) == 1 and stored[0].read_bytes() == b"\x89PNG fake image bytes"
+    with db.transaction() as s:
+        media = [m for row in s.scalars(select(QuestionRow.media)) for m in row]
+    assert media == [stored[0].name]
+
+
+def test_missing_image_is_a_warning(db, tmp_path: Path) -> None:
+    path = _json_bank(tmp_path / "src", "images/none.png")
+    report = import_files(db, [path], bank="图片库", media_store=tmp_path)
+    assert report.stored and report.imported == 2
+    assert any(p.severity is Severity.WARNING and "none.png" in p.message for p in report.problems)
+
+
+def test_path_escaping_the_bank_folder_is_refused(db, tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(b"outside")
+    path = _json_bank(tmp_path / "src", "../secret.png")
+    store = tmp_path / "media"
+    store.mkdir()
+    report = import_files(db, [path], bank="图片库", media_store=store)
+    assert report.refused and bank_count(db, "图片库") is None
+    assert any("题库文件夹之外" in p.message for p in report.errors)
+    assert list(store.iterdir()) == []
+
+
+def test_unreadable_and_unknown_files_are_located_errors(db, tmp_path: Path) -> None:
+    odd = tmp_path / "notes.pdf"
+    odd.write_bytes(b"%PDF-1.4")
+    report = import_files(db, [odd, tmp_path / "missing.xlsx"], bank="库")
+    assert report.refused
+    assert {p.file for p in report.errors} == {"notes.pdf", "missing.xlsx"}

@@ -1,0 +1,88 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The GUI shell: login window in Chinese, navigation by role, errors shown without tracebacks."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from core.db import Database
+from core.demo import DEMO_PASSWORD
+from core.errors import InvalidInput
+from core.users import authenticate
+from gui import theme
+from gui.context import AppContext
+from gui.login import LoginWindow
+from gui.mainwindow import MainWindow
+from gui.tasks import TaskManager
+
+OFFICER_PAGES = {"首页", "学习", "练习", "考试", "我的"}
+SECRETARY_PAGES = OFFICER_PAGES | {"题库", "试卷", "人员", "统计", "证书", "设置"}
+
+
+def _main_window(qtbot: QtBot, db: Database, badge: str) -> MainWindow:
+    theme.apply(QApplication.instance())  # type: ignore[arg-type]
+    with db.transaction() as s:
+        user = authenticate(s, badge, DEMO_PASSWORD)
+    tasks = TaskManager()
+    window = MainWindow(AppContext(db, user, tasks))
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=5000)
+    return window
+
+
+def _labels(window: MainWindow) -> set[str]:
+    return {window.sidebar.item(i).text() for i in range(window.sidebar.count())}
+
+
+def test_login_window_speaks_chinese_and_waits_for_the_database(qtbot: QtBot) -> None:
+    login = LoginWindow()
+    qtbot.addWidget(login)
+    assert "登录" in login.windowTitle()
+    assert not login.button.isEnabled() and login.button.text() == "正在打开数据库…"
+    login.set_ready(True)
+    requests: list[tuple[str, str]] = []
+    login.login_requested.connect(lambda b, p: requests.append((b, p)))
+    login.badge.setText("200001")
+    login.password.setText("secret")
+    login.button.click()
+    assert requests == [("200001", "secret")]
+
+
+def test_login_refuses_empty_badge(qtbot: QtBot) -> None:
+    login = LoginWindow()
+    qtbot.addWidget(login)
+    login.set_ready(True)
+    login.button.click()
+    assert login.message.text() == "请输入警号"
+
+
+def test_officer_and_secretary_navigation(qtbot: QtBot, sqlite_demo_db: Database) -> None:
+    officer = _main_window(qtbot, sqlite_demo_db, "200001")
+    assert _labels(officer) >= OFFICER_PAGES
+    assert not (_labels(officer) & {"题库", "试卷", "人员", "统计", "证书", "设置"})
+    assert "张伟" in officer.who.text()
+    secretary = _main_window(qtbot, sqlite_demo_db, "100001")
+    assert _labels(secretary) >= SECRETARY_PAGES
+
+
+def test_every_page_opens(qtbot: QtBot, sqlite_demo_db: Database) -> None:
+    window = _main_window(qtbot, sqlite_demo_db, "000001")
+    for spec in window.specs:
+        window.go(spec.key)
+        qtbot.waitUntil(lambda: window.ctx.tasks.pending == 0, timeout=10000)
+        assert window.stack.currentIndex() == window.specs.index(spec)
+
+
+def test_user_errors_are_shown_as_messages(qtbot: QtBot) -> None:
+    from gui.errors import show_exception
+
+    with mock.patch.object(QMessageBox, "warning") as warning:
+        show_exception(parent=None, exception=InvalidInput("题库.xlsx 第65行 答案：为空"))
+    assert warning.call_args.args[2] == "题库.xlsx 第65行 答案：为空"
+    with mock.patch.object(QMessageBox, "exec") as shown:
+        show_exception(parent=None, exception=ZeroDivisionError("boom"))
+    assert shown.called

@@ -1,0 +1,60 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""CLI ``study import/list`` and ``points tally/history``; the officer dashboard."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from cli import run
+from core.dashboard import officer_summary
+from core.db import Database
+from core.models import LedgerEntry, Officer
+from tests.study.helpers import cst
+from tests.study.test_formats import make_docx, make_pdf
+
+
+def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> object:
+    assert run(argv) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_study_import_and_list(sqlite_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = sqlite_db.url
+    files = [str(make_docx(tmp_path / "a.docx")), str(make_pdf(tmp_path / "b.pdf"))]
+    out = _json(capsys, ["study", "import", *files, "--topic", "党纪", "--required", "--min-minutes", "4",
+                         "--db", url, "--json"])
+    assert [m["format"] for m in out] == ["docx", "pdf"] and all(m["min_minutes"] == 4 for m in out)
+    listed = _json(capsys, ["study", "list", "--db", url, "--json"])
+    assert len(listed) == 2
+    assert run(["study", "import", str(tmp_path / "missing.md"), "--db", url]) == 1
+
+
+def test_points_tally_and_history(sqlite_demo_db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    url = sqlite_demo_db.url
+    data = _json(capsys, ["points", "tally", "--period", "2026-10", "--db", url, "--json"])
+    with sqlite_demo_db.transaction() as s:
+        total = s.scalar(select(func.sum(LedgerEntry.amount)).where(LedgerEntry.day.between(
+            __import__("datetime").date(2026, 10, 1), __import__("datetime").date(2026, 10, 31))))
+    assert data["total"] == pytest.approx(total)
+    assert data["rows"][0]["rank"] == 1
+    units = _json(capsys, ["points", "tally", "--period", "2026Q4", "--by-unit", "--db", url, "--json"])
+    assert len(units["rows"]) == 3
+    hist = _json(capsys, ["points", "history", "100001", "--period", "2026-10", "--db", url, "--json"])
+    assert hist["entries"] and hist["total"] == pytest.approx(sum(e["amount"] for e in hist["entries"]))
+    assert run(["points", "tally", "--period", "2026Q9", "--db", url]) == 1
+
+
+def test_dashboard_summary(demo_db: Database) -> None:
+    now = cst(2026, 11, 2, 15)
+    with demo_db.transaction() as s:
+        officer = s.scalar(select(Officer.id).where(Officer.badge == "100001"))
+        summary = officer_summary(s, officer, now)
+    assert summary.daily_target == 60 and summary.weekly_target == 300
+    assert summary.month_points == pytest.approx(sum(h.amount for h in summary.month_points_lines))
+    assert all(m.required for m in summary.due_materials) if summary.due_materials else True
+    assert summary.assigned_materials == 10

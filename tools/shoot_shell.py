@@ -1,0 +1,83 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Screenshots of the login and main windows from the real app (offscreen, 1366×768).
+
+    python tools/shoot_shell.py [--db URL]
+
+Seeds a demo database in a temp folder unless --db is given; writes docs/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+OUT = ROOT / "docs" / "screenshots"
+
+
+def settle(app, tasks, rounds: int = 50) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    for _ in range(rounds):
+        app.processEvents()
+        if tasks is None or tasks.pending == 0:
+            break
+        time.sleep(0.05)
+    app.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db")
+    parser.add_argument("--lang", default="zh_CN")
+    args = parser.parse_args()
+    from core import demo
+    from core.db import open_database
+    from quizbank.i18n import set_language
+
+    set_language(args.lang)
+    tmp = tempfile.mkdtemp(prefix="studyhall-shots-")
+    os.environ["STUDYHALL_HOME"] = tmp
+    db = open_database(args.db or f"sqlite:///{tmp}/demo.db")
+    demo.seed(db)
+
+    from core.users import authenticate
+    from gui.app import make_app
+    from gui.context import AppContext
+    from gui.login import LoginWindow
+    from gui.mainwindow import MainWindow
+    from gui.tasks import TaskManager
+
+    app = make_app()
+    OUT.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.lang == "zh_CN" else f"-{args.lang}"
+    login = LoginWindow()
+    login.resize(1366, 768)
+    login.set_ready(True)
+    login.set_demo_hint("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 demo123")
+    login.show()
+    settle(app, None)
+    login.grab().save(str(OUT / f"login{suffix}.png"))
+    tasks = TaskManager()
+    for badge, name in (("200001", "main-officer"), ("100001", "main-secretary")):
+        with db.transaction() as s:
+            user = authenticate(s, badge, demo.DEMO_PASSWORD)
+        window = MainWindow(AppContext(db, user, tasks))
+        window.resize(1366, 768)
+        window.show()
+        settle(app, tasks)
+        window.grab().save(str(OUT / f"{name}{suffix}.png"))
+        window.close()
+    tasks.shutdown()
+    print("written to", OUT)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
