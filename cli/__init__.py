@@ -85,6 +85,12 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     try:
         return int(args.func(args) or EXIT_OK)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: stop quietly, as Unix tools do.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except StudyHallError as exc:
         print(_("错误：{e}", e=exc), file=sys.stderr)
         return exc.exit_code

@@ -6,6 +6,11 @@ A backup is a zip: ``manifest.json`` (schema revision, table order, row counts)
 and one JSON-lines file per table. Restoring checks the revision, empties the
 database and loads every table in one transaction, so a failed restore changes
 nothing. The same file moves a station from SQLite to PostgreSQL.
+
+A backup holds *everything*, including the ``secrets`` table with the unit's certificate
+signing key (without it, restored certificates could no longer be verified), so keep backup
+files as safely as the database itself. Exports meant for others (question banks, reports,
+result packages) never contain it.
 """
 
 from __future__ import annotations

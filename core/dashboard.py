@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.clock import local_date
-from core.models import LedgerEntry, Quiz, StudySession, WrongBookEntry
+from core.models import LedgerEntry, Officer, Quiz, StudySession, WrongBookEntry
 from core.points import HistoryLine
 from core.study import DAILY_TARGET, WEEKLY_TARGET
 
@@ -90,13 +90,16 @@ def officer_summary(session: Session, officer_id: int, now: dt.datetime) -> Offi
     due = [DueMaterial(m.id, m.title, m.topic, m.due_date, m.min_minutes, m.seconds // 60,
                        bool(m.due_date and m.due_date < today))
            for m in mine if m.required and not m.finished]
-    quizzes = session.scalars(
+    from core.attempts import eligible
+
+    officer = session.get(Officer, officer_id)
+    quizzes = [q for q in session.scalars(
         select(Quiz)
         .where(Quiz.published, Quiz.mode != "practice",
                or_(Quiz.opens_at.is_(None), Quiz.opens_at <= now),
                or_(Quiz.closes_at.is_(None), Quiz.closes_at >= now))
         .order_by(Quiz.closes_at, Quiz.id)
-    )
+    ) if officer is not None and eligible(session, q, officer)]
     return OfficerSummary(
         today_minutes=_minutes(session, officer_id, today, today),
         week_minutes=_minutes(session, officer_id, week_start, today),

@@ -8,7 +8,9 @@ below, in order, inside the caller's transaction. Listeners are dotted paths
 
 Events and their keyword arguments:
 
-* ``attempt_did_submit``  attempt_id (uuid.UUID), clock — after grading (score/passed set)
+* ``attempt_did_submit``  attempt_id (uuid.UUID), clock — after grading. An attempt with 简答 still
+  to grade has status ``pending_manual`` and no ``passed`` yet: listeners act only on ``submitted``
+  attempts, and ``attempt_did_grade`` fires again once the secretary has graded it.
 * ``attempt_did_grade``   attempt_id, clock — after a manual grade changed the total
 * ``material_did_finish`` officer_id, material_id, clock
 * ``practice_did_answer`` officer_id, question_id, correct (bool), clock

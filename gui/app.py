@@ -12,12 +12,12 @@ import os
 import sys
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import theme
 from gui.login import LoginWindow
-from quizbank.i18n import _, set_language
+from quizbank.i18n import _, language, set_language
 
 
 class Controller(QObject):
@@ -152,6 +152,9 @@ class Controller(QObject):
     def _change_language(self, lang: str) -> None:
         """Rebuild the login window in the chosen language (main windows are built after login)."""
         set_language(lang)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install_qt_translations(app, lang)
         old = self.login
         self.login = LoginWindow()
         self.login.login_requested.connect(self._login)
@@ -171,11 +174,30 @@ class Controller(QObject):
             self.db.dispose()
 
 
+_qt_translator: QTranslator | None = None
+
+
+def install_qt_translations(app: QApplication, lang: str) -> None:
+    """Qt's own texts (Yes/No, Cancel, file dialogs) in the UI language, from Qt's bundled catalogues."""
+    global _qt_translator
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    if lang != "zh_CN":
+        return
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        _qt_translator = translator
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("StudyHall")
     app.setApplicationDisplayName(_("学习园地"))
+    install_qt_translations(app, language())
     theme.apply(app)
     return app
 

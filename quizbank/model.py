@@ -19,7 +19,6 @@ Answer encoding (``Question.answer``), by type:
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
@@ -55,6 +54,9 @@ _QTYPE_LABELS = {
 DIFFICULTY_LABELS = {1: N_("简单"), 2: N_("中等"), 3: N_("困难")}
 
 
+NO_HEADER = "no_header"   # Problem.code: a sheet without a header row; offer column mapping
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
@@ -76,6 +78,8 @@ class Problem:
     row: int | None = None
     line: int | None = None
     field: str | None = None
+    # A stable machine-readable kind for problems the GUI acts on (e.g. NO_HEADER).
+    code: str | None = None
 
     def location(self) -> str:
         parts = [self.file]
@@ -163,10 +167,9 @@ class Question:
 
     def content_hash(self) -> str:
         """Hash of the normalised stem, options and type: two questions with the same hash are duplicates."""
-        payload = json.dumps(
-            [self.qtype.value, normalize_text(self.stem), [normalize_text(o) for o in self.options]],
-            ensure_ascii=False,
-        )
+        # One normalisation pass over all parts joined by NUL (which NFKC keeps and \s does not match).
+        joined = unicodedata.normalize("NFKC", "\x00".join((self.qtype.value, self.stem, *self.options)))
+        payload = _WS_RE.sub(" ", joined).replace(" \x00", "\x00").replace("\x00 ", "\x00").strip().casefold()
         return hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, object]:

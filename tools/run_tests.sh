@@ -8,6 +8,7 @@ export QT_QPA_PLATFORM=offscreen
 pgdir=""
 if [ -z "${STUDYHALL_TEST_PG:-}" ] && ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
   pgdir=$(mktemp -d /tmp/studyhall-pg-XXXXXX)
+  chmod 755 "$pgdir"   # the postgres user must reach the data folder inside
   port=$(( 20000 + RANDOM % 20000 ))
   if url=$(tools/pg_test_server.sh start "$pgdir/data" "$port"); then
     export STUDYHALL_TEST_PG="$url"

@@ -80,13 +80,9 @@ class PdfCanvas:
     """A ReportLab canvas that knows how to draw certificate layouts."""
 
     def __init__(self, target: str | Path | BinaryIO, *, title: str = "", subject: str = "") -> None:
-        from reportlab import rl_config
         from reportlab.pdfgen.canvas import Canvas
 
         register_fonts()
-        # ASCII85 armour only inflates binary streams, and without ReportLab's optional C
-        # accelerator its pure-Python encoder is the slowest step of a batch; PDFs are binary-safe.
-        rl_config.useA85 = 0
         self.c = Canvas(target if not isinstance(target, Path) else str(target), pageCompression=1)
         self.c.setTitle(title or "证书")
         self.c.setAuthor("StudyHall 学习园地")

@@ -36,6 +36,9 @@ def profile_for(rng: random.Random) -> tuple[float, float, float, float, int]:
     return PROFILES[-1]
 
 
+RECENT_DAYS = 10
+
+
 def run(ctx: DemoContext) -> str:
     now = ctx.clock.now()
     today = local_date(now)
@@ -46,6 +49,8 @@ def run(ctx: DemoContext) -> str:
                               .where(Material.active).order_by(Material.id)).all()
         if not officers or not materials:
             return _("没有人员或学习资料，未生成学习记录")
+        required = [m[0] for m in materials if m[2]]
+        newest, recent = required[-1], set(required[-2:])
         sessions: list[dict[str, object]] = []
         progress: list[dict[str, object]] = []
         for officer_id, badge, unit_id in officers:
@@ -54,7 +59,10 @@ def run(ctx: DemoContext) -> str:
             # Required materials first, then the optional ones, in a personal order.
             order = [m for m in materials if m[2]] + rng.sample([m for m in materials if not m[2]],
                                                                  k=sum(1 for m in materials if not m[2]))
-            order = order[:reach]
+            # The newest required material was assigned today (nobody has read it yet); the one
+            # before it ten days ago, so most have not finished it.
+            order = [m for m in order[:reach] if m[0] != newest] or order[:1]
+            older = [m for m in order if m[0] not in recent] or order
             spent: dict[int, int] = {}
             finished: dict[int, dt.date] = {}
             current = 0
@@ -70,7 +78,8 @@ def run(ctx: DemoContext) -> str:
                         continue
                 start = dt.datetime.combine(day, dt.time(8 + rng.randrange(10), rng.randrange(60)), LOCAL_TZ)
                 while minutes > 0:
-                    mid, min_s, _req = order[current % len(order)]
+                    pool = order if back <= RECENT_DAYS else older
+                    mid, min_s, _req = pool[current % len(pool)]
                     chunk = min(minutes, max(5, rng.randint(10, 40)))
                     seconds = chunk * 60 - rng.randrange(60)
                     sessions.append({

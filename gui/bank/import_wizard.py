@@ -41,13 +41,9 @@ from gui.context import AppContext
 from gui.widgets import make_table
 from quizbank import formats
 from quizbank.i18n import N_, _
-from quizbank.model import ImportResult, Problem, Severity
+from quizbank.model import NO_HEADER, ImportResult, Problem, Severity
 
 FILTER_LABELS = {"all": N_("全部"), "errors": N_("只看错误"), "warnings": N_("只看警告")}
-
-
-def no_header_message() -> str:
-    return _("没有找到表头行（如“题型、题干、选项A、答案”），请指定各列对应的字段")
 
 
 class FilesPage(QWizardPage):
@@ -268,8 +264,7 @@ class ImportWizard(QWizard):
         """Header-less sheets the user has not mapped yet."""
         if self.result is None:
             return []
-        msg = no_header_message()
-        return [p for p in self.result.problems if p.message == msg and p.row is None and p.line is None]
+        return [p for p in self.result.problems if p.code == NO_HEADER]
 
     def map_columns(self) -> None:
         pending = self.unmapped()

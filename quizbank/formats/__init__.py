@@ -46,6 +46,10 @@ class FormatSpec:
     extensions: tuple[str, ...]    # lower-case, with the dot: (".xlsx",)
     read: Reader | None = None
     write: Writer | None = None
+    # For formats that share an extension with another (Aiken in .txt): claim a file only when
+    # its content looks like this format. Checked before the extension-only formats.
+    sniff: Callable[[Path], bool] | None = None
+    sniff_extensions: tuple[str, ...] = ()
 
 
 class UnsupportedFormat(ValueError):
@@ -78,6 +82,9 @@ def for_path(path: Path, *, writing: bool = False) -> FormatSpec:
     for spec in formats().values():
         if not (spec.write if writing else spec.read):
             continue
+        if spec.sniff is not None and not writing and path.is_file() and spec.sniff(path):
+            if any(name.endswith(ext) for ext in spec.sniff_extensions):
+                return spec
         for ext in spec.extensions:
             if name.endswith(ext) and (best is None or len(ext) > best[0]):
                 best = (len(ext), spec)

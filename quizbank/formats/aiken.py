@@ -17,8 +17,9 @@ A block that cannot be a question (too few options, options without a stem, no `
 line, an answer letter with no option) becomes one ERROR problem located at the block's
 first line, and reading continues with the next block.
 
-Aiken files are usually ``.txt``; the ``.txt`` suffix belongs to the plain-text format, so
-the CLI forces this format with ``--format aiken``; only ``.aiken`` is claimed here.
+Aiken files are usually ``.txt``, a suffix the numbered-list text format also reads: a ``.txt``
+file is read as Aiken when :func:`looks_like_aiken` finds ``ANSWER:`` lines after option lines
+(and no Chinese 答案 lines, which the numbered-list format handles); ``--format aiken`` forces it.
 
 Writing: Aiken can express only single-choice questions; explanation, category, tags,
 difficulty, score and media are not written. :func:`write` raises ``ValueError`` (with a
@@ -164,4 +165,16 @@ def write(path: Path, questions: Sequence[Question]) -> None:
     path.write_text(dumps(questions), encoding="utf-8")
 
 
-FORMAT = FormatSpec(name="aiken", label=N_("Moodle Aiken 文本"), extensions=(".aiken", ".aiken.txt"), read=read, write=write)
+def looks_like_aiken(path: Path) -> bool:
+    """True when the start of the file has Aiken ``ANSWER: X`` lines right after option lines."""
+    try:
+        head = path.read_bytes()[:8192].decode("utf-8-sig", errors="replace")
+    except OSError:
+        return False
+    lines = [ln.strip() for ln in head.splitlines() if ln.strip()]
+    answers = [i for i, ln in enumerate(lines) if re.match(r"^ANSWER\s*:\s*[A-Z]", ln)]
+    return bool(answers) and all(i > 0 and _option(lines[i - 1]) for i in answers) and "答案" not in head
+
+
+FORMAT = FormatSpec(name="aiken", label=N_("Moodle Aiken 文本"), extensions=(".aiken", ".aiken.txt"), read=read,
+                    write=write, sniff=looks_like_aiken, sniff_extensions=(".txt",))

@@ -13,6 +13,7 @@ does not expose number formats, so only dates and times are shown as formatted.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from quizbank.columns import (
 )
 from quizbank.formats import FormatSpec, ReadOptions, UnsupportedFormat
 from quizbank.i18n import N_, _
-from quizbank.model import ImportResult, QType, Question, Severity
+from quizbank.model import NO_HEADER, ImportResult, QType, Question, Severity
 from quizbank.normalize import parse_qtype
 
 HEADER_SCAN_ROWS = 10     # non-blank rows searched for the first header of a sheet
@@ -131,8 +132,8 @@ def read_grid(
         start, mapping = 0, {k: v for k, v in options.columns.items() if isinstance(v, int) and v >= 0}
     else:
         if _looks_like_data(sheet or "", rows):
-            result.problems.append(Where(file, sheet).problem(
-                None, _("没有找到表头行（如“题型、题干、选项A、答案”），请指定各列对应的字段")))
+            result.problems.append(dataclasses.replace(Where(file, sheet).problem(
+                None, _("没有找到表头行（如“题型、题干、选项A、答案”），请指定各列对应的字段")), code=NO_HEADER))
         return len(rows)
     table = _Table(mapping, rows[start:])
     n = len(rows)

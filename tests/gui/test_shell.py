@@ -86,3 +86,19 @@ def test_user_errors_are_shown_as_messages(qtbot: QtBot) -> None:
     with mock.patch.object(QMessageBox, "exec") as shown:
         show_exception(parent=None, exception=ZeroDivisionError("boom"))
     assert shown.called
+
+
+def test_qt_standard_buttons_speak_chinese(qtbot: QtBot) -> None:
+    from gui.app import install_qt_translations
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    install_qt_translations(app, "zh_CN")
+    try:
+        box = QMessageBox(QMessageBox.Icon.Question, "t", "q",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        qtbot.addWidget(box)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert any("是" in t for t in texts) and any("否" in t for t in texts), texts
+    finally:
+        install_qt_translations(app, "en")
