@@ -12,13 +12,16 @@ no ORM objects on this path.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -33,12 +36,12 @@ from core.models import Bank, QuestionRow
 from core.paths import media_dir
 from quizbank import formats
 from quizbank.i18n import _
-from quizbank.model import ImportResult, Problem, Question, Severity, SourceRef
+from quizbank.model import ImportResult, Problem, Question, Severity, SourceRef, StoreOutcome
 from quizbank.tasks import CancelToken, ProgressSink, no_progress
 
 
 @dataclass(slots=True)
-class ImportReport:
+class ImportReport(StoreOutcome):
     bank: str
     imported: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
@@ -48,15 +51,6 @@ class ImportReport:
     stored: bool = False
     dry_run: bool = False
     questions: list[Question] = field(default_factory=list)   # what would be / was stored
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def refused(self) -> bool:
-        """True when errors stopped an all-or-nothing import."""
-        return not self.stored and not self.dry_run and bool(self.errors)
 
     def summary(self) -> str:
         if self.refused:
@@ -82,6 +76,26 @@ class ImportReport:
         }
 
 
+@contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading or storing a bank.
+
+    A large import builds hundreds of thousands of long-lived objects (cells, questions,
+    row tuples) that make no reference cycles; the collector would traverse them again
+    and again (about a tenth of the import time) without finding garbage. Reference
+    counting still frees everything as usual. Nested and concurrent uses only re-enable
+    a collector they paused themselves.
+    """
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def read_files(
     paths: Sequence[Path],
     *,
@@ -92,7 +106,12 @@ def read_files(
     cancel: CancelToken | None = None,
 ) -> ImportResult:
     """Parse every file; an unreadable or unsupported file becomes a located error, not an exception."""
-    cancel = cancel or CancelToken()
+    with _bulk():
+        return _read_files(paths, format_name, columns, media_dir, progress, cancel or CancelToken())
+
+
+def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[str, int] | None,
+                media_dir: Path | None, progress: ProgressSink, cancel: CancelToken) -> ImportResult:
     merged = ImportResult()
     for i, path in enumerate(paths):
         cancel.check()
@@ -145,9 +164,30 @@ def import_result(
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Validate, de-duplicate and store what the readers understood (all-or-nothing by default)."""
+    with _bulk():
+        return _import_result(db, result, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
+                              media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel)
+
+
+def _import_result(
+    db: Database,
+    result: ImportResult,
+    *,
+    bank: str,
+    category: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    media_store: Path | None,
+    actor_id: int | None,
+    progress: ProgressSink,
+    cancel: CancelToken | None,
+) -> ImportReport:
     report = ImportReport(bank=bank, dry_run=dry_run, problems=list(result.problems))
     valid: list[Question] = []
     for q in result.questions:
+        if result.is_checked(q):   # a reader validated it already (see ImportResult.checked)
+            valid.append(q)
+            continue
         issues = q.problems()
         if issues:
             for fld, msg in issues:
@@ -178,7 +218,7 @@ def import_result(
             fresh.append((q, h))
         report.questions = [q for q, _h in fresh]
         report.imported = len(fresh)
-        report.by_type = dict(Counter(q.qtype.value for q, _h in fresh))
+        report.by_type = dict(Counter(str(q.qtype) for q, _h in fresh))
         has_errors = any(p.severity is Severity.ERROR for p in report.problems)
         if dry_run or (has_errors and not skip_invalid):
             session.rollback()
@@ -229,8 +269,12 @@ def _insert_rows(session: Session, bank_id: int, fresh: list[tuple[Question, str
     if session.get_bind().dialect.name == "sqlite":
         dumps = _json_list
         stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        # Random ids handed out in ascending order: the unique (lineage, version) index then grows at
+        # its end instead of splitting pages all over (about a tenth of the insert time).
+        lineages = iter(sorted(_uuid4_hexes(len(fresh))))
+        # str() of a QType is its value, without the enum's slower ``.value`` property.
         rows = [
-            (uuid.uuid4().hex, 1, 1, 1, bank_id, q.qtype.value, q.stem, dumps(q.options), dumps(q.answer),
+            (next(lineages), 1, 1, 1, bank_id, str(q.qtype), q.stem, dumps(q.options), dumps(q.answer),
              dumps(q.blanks), q.explanation, q.category, dumps(q.tags), q.difficulty, q.score, dumps(q.media), h,
              stamp)
             for q, h in fresh
@@ -251,6 +295,15 @@ def _insert_rows(session: Session, bank_id: int, fresh: list[tuple[Question, str
     ])
 
 
+def _uuid4_hexes(n: int) -> Iterator[str]:
+    """``n`` random (version 4) UUIDs as 32-digit hex, from one ``os.urandom`` call (uuid4() costs ~7 µs each)."""
+    pool = bytearray(os.urandom(16 * n))
+    for i in range(0, 16 * n, 16):
+        pool[i + 6] = (pool[i + 6] & 0x0F) | 0x40
+        pool[i + 8] = (pool[i + 8] & 0x3F) | 0x80
+        yield pool[i:i + 16].hex()
+
+
 _encode_str = json.encoder.encode_basestring   # the C string encoder json.dumps uses (ensure_ascii=False)
 
 
@@ -258,6 +311,10 @@ def _json_list(items: list[object]) -> str:
     """JSON for the model's lists (strings, or lists of strings for blanks) without json.dumps' per-call setup."""
     if not items:
         return "[]"
+    try:  # the usual list of strings in one go; the encoder refuses anything else
+        return "[" + ",".join(map(_encode_str, items)) + "]"  # type: ignore[arg-type]
+    except TypeError:
+        pass
     parts = []
     for item in items:
         if isinstance(item, str):

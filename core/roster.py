@@ -37,7 +37,7 @@ from core.security import hash_password
 from core.users import add_user
 from quizbank.columns import display
 from quizbank.i18n import _
-from quizbank.model import Problem, Severity
+from quizbank.model import Problem, Severity, StoreOutcome
 from quizbank.normalize import clean, fold
 from quizbank.tasks import CancelToken, ProgressSink, no_progress
 
@@ -97,7 +97,7 @@ class RosterRow:
 
 
 @dataclass(slots=True)
-class RosterReport:
+class RosterReport(StoreOutcome):
     file: str
     rows: list[RosterRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # every problem, file-level ones included
@@ -108,14 +108,6 @@ class RosterReport:
     stored: bool = False
     dry_run: bool = False
     initial_password: str = ""
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is Severity.ERROR]
-
-    @property
-    def refused(self) -> bool:
-        return not self.stored and not self.dry_run and bool(self.errors)
 
     def summary(self) -> str:
         if self.refused:

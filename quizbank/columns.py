@@ -14,6 +14,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS, LETTERS, Problem, QType, Question, Severity, SourceRef
@@ -99,6 +100,9 @@ _UNCLEAN = re.compile(r"[\t\r\n\u00a0\u2002\u2003\u2009\u3000\u200b\u200c\u200d\
 def display(cell: object) -> str:
     """A cell value as Excel shows it: ``1999`` not ``1999.0``, dates as ``2017年6月14日``."""
     if isinstance(cell, str):
+        # Fast path: what _UNCLEAN matches is non-printable or about " " (see clean()).
+        if cell.isprintable() and "  " not in cell and cell[:1] != " " and cell[-1:] != " ":
+            return cell
         return clean(cell) if _UNCLEAN.search(cell) else cell
     if cell is None:
         return ""
@@ -165,6 +169,7 @@ def split_tags(text: str) -> list[str]:
 
 
 _PREFIX_STARTS = frozenset(LETTERS + LETTERS.lower() + " ")
+_FIRST_CHAR = itemgetter(slice(0, 1))   # text[0:1], also for ""
 _OPTION_PREFIX = re.compile(r"^\s*([A-Ha-h])\s*[.．、:：)）]\s*")
 
 
@@ -223,7 +228,12 @@ def build_question(
                                           Severity.WARNING))
     if qtype is None:
         qtype = default_type
-    options = [strip_option_prefix(o, i) for i, o in enumerate(raw.options or ()) if i < len(LETTERS)]
+    options = raw.options or []
+    # Prefixes ("A. …") start with a letter or a space; most options start with neither.
+    if len(options) > len(LETTERS) or not _PREFIX_STARTS.isdisjoint(map(_FIRST_CHAR, options)):
+        options = [strip_option_prefix(o, i) for i, o in enumerate(options) if i < len(LETTERS)]
+    else:
+        options = list(options)
     while options and not options[-1]:
         options.pop()
     answer = raw.answer
@@ -232,7 +242,7 @@ def build_question(
         answer = "；".join(o for o in options if o)
         options = []
     got = interpret(qtype, answer, options, raw.stem)
-    difficulty = parse_difficulty(raw.difficulty, five_scale)
+    difficulty = parse_difficulty(raw.difficulty, five_scale) if raw.difficulty else 2
     if difficulty is None:
         problems.append(where.problem(_("难度"), _("“{d}”无法识别，按中等处理", d=raw.difficulty),
                                       Severity.WARNING))
@@ -251,22 +261,24 @@ def build_question(
         blanks=got.blanks,
         explanation=raw.explanation,
         category=raw.category,
-        tags=split_tags(raw.tags),
+        tags=split_tags(raw.tags) if raw.tags else [],
         difficulty=difficulty,
         score=score,
         source=SourceRef(where.file, where.sheet, where.row, where.line),
     )
-    answer_label = _("答案")
-    if got.error:
-        problems.append(where.problem(answer_label, got.error))
-    for field, message in q.problems():
-        if not (got.error and field == answer_label):
-            problems.append(where.problem(field, message))
+    issues = q.problems()
+    if got.error or issues:
+        answer_label = _("答案")
+        if got.error:
+            problems.append(where.problem(answer_label, got.error))
+        for field, message in issues:
+            if not (got.error and field == answer_label):
+                problems.append(where.problem(field, message))
     return q, problems
 
 
 def has_error(problems: list[Problem]) -> bool:
-    return any(p.severity is Severity.ERROR for p in problems)
+    return bool(problems) and any(p.severity is Severity.ERROR for p in problems)
 
 
 # --- writing -------------------------------------------------------------------------

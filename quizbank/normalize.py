@@ -32,11 +32,27 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     s = text if isinstance(text, str) else str(text)
+    # Fast path: everything the pattern below matches is non-printable or about " ", so a printable
+    # text with no leading, trailing or double space is already clean (cheaper than the regex).
+    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
+        return s
     if not _NEEDS_CLEANING.search(s):
         return s
     s = s.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", ln).strip() for ln in s.split("\n")]
     return "\n".join(lines).strip()
+
+
+def _clean_all(texts: list[str]) -> list[str]:
+    """``[clean(t) for t in texts]``, with one check for the usual case where none needs it."""
+    try:
+        joined = "".join(texts)
+    except TypeError:  # not all strings
+        joined = " "
+    # Printable text without " " is clean (see the fast path in clean()).
+    if " " not in joined and joined.isprintable():
+        return list(texts)
+    return [clean(t) for t in texts]
 
 
 def fold(text: str) -> str:
@@ -75,8 +91,14 @@ _TRUE = {"对", "正确", "√", "✓", "✔", "t", "true", "是", "yes", "corre
 _FALSE = {"错", "错误", "×", "✗", "✘", "f", "false", "否", "no", "wrong", "incorrect", "╳"}
 
 
+# The words above as they are usually typed: one dict lookup instead of clean + NFKC (exact words only).
+_JUDGE_WORDS = {**dict.fromkeys(_TRUE, "T"), **dict.fromkeys(_FALSE, "F")}
+
+
 def parse_judge(text: object) -> str | None:
     """``"T"``/``"F"`` for a judge answer written any usual way, else ``None``."""
+    if isinstance(text, str) and text in _JUDGE_WORDS:
+        return _JUDGE_WORDS[text]
     s = clean(text)
     if not s:
         return None
@@ -165,9 +187,14 @@ def interpret(qtype: QType | None, raw_answer: object, options: list[str], stem:
     type is the best guess.
     """
     raw = clean(raw_answer)
-    opts = [clean(o) for o in options]
+    opts = _clean_all(options)
     while opts and not opts[-1]:
         opts.pop()
+
+    # Fast path for the usual choice answers: upper-case letters A–H only ("B", "ACD"); gives what
+    # parse_letters below would.
+    if (qtype is QType.SINGLE or qtype is QType.MULTIPLE) and raw and raw.isascii() and not raw.strip(LETTERS):
+        return Interpreted(qtype, sorted(set(raw)), [], opts)
 
     if qtype is QType.JUDGE or (qtype is None and (is_judge_options(opts) or (not opts and parse_judge(raw)))):
         value = parse_judge(raw)

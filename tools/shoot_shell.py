@@ -32,6 +32,31 @@ def settle(app, tasks, rounds: int = 50) -> None:  # type: ignore[no-untyped-def
     app.processEvents()
 
 
+def shoot_import_preview(app, db, tasks, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    """The import wizard's preview on real third-party files from ../shared/data (when present)."""
+    from core.demo import DEMO_PASSWORD
+    from core.users import authenticate
+    from gui.bank.import_wizard import ImportWizard
+    from gui.context import AppContext
+
+    shared = ROOT.parent / "shared" / "data"
+    files = [shared / "religion-xlsx" / "题库.xlsx", shared / "exam-import-templates" / "FYHC1_试题导入模板.xlsx",
+             shared / "moodle-fixtures" / "aiken_errors.txt", shared / "dangjian-tk-json" / "tk.json"]
+    files = [f for f in files if f.exists()]
+    if not files:
+        return
+    with db.transaction() as s:
+        user = authenticate(s, "100001", DEMO_PASSWORD)
+    wizard = ImportWizard(AppContext(db, user, tasks))
+    wizard.resize(1366, 768)
+    wizard.set_files(files)
+    wizard.show()
+    wizard.next()
+    settle(app, tasks, rounds=200)
+    wizard.grab().save(str(OUT / f"import-preview{suffix}.png"))
+    wizard.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")
@@ -74,6 +99,7 @@ def main() -> int:
         settle(app, tasks)
         window.grab().save(str(OUT / f"{name}{suffix}.png"))
         window.close()
+    shoot_import_preview(app, db, tasks, suffix)
     tasks.shutdown()
     print("written to", OUT)
     return 0

@@ -65,9 +65,9 @@ def floor(state: dict[str, Any]) -> None:
 
     c = Canvas(str(state["dir"] / "floor.pdf"), pageCompression=1)
     seal = ImageReader(io.BytesIO(state["seal"]))
-    for page in state["plain"]:
-        c.setPageSize((page.width, page.height))
-        for it in [*page.static, *page.content]:
+
+    def draw(items: list[object]) -> None:
+        for it in items:
             if isinstance(it, TextItem):
                 c.setFont(it.font, it.size)
                 c.setFillColor(HexColor(it.color))
@@ -80,8 +80,19 @@ def floor(state: dict[str, Any]) -> None:
                 c.setStrokeColor(HexColor(it.color))
                 c.setLineWidth(it.width)
                 c.rect(it.x, it.y, it.w, it.h)
-        box = page.seal
-        c.drawImage(seal, box.x, box.y, box.size, box.size, mask="auto")
+
+    # The least work: what every page shares (border, header, seal) is drawn once as a form
+    # and reused, as the real renderer does; only each person's text is drawn per page.
+    first = state["plain"][0]
+    c.setPageSize((first.width, first.height))
+    c.beginForm("static")
+    draw(list(first.static))
+    c.drawImage(seal, first.seal.x, first.seal.y, first.seal.size, first.seal.size, mask="auto")
+    c.endForm()
+    for page in state["plain"]:
+        c.setPageSize((page.width, page.height))
+        c.doForm("static")
+        draw(list(page.content))
         c.showPage()
     c.save()
 

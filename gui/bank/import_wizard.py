@@ -111,7 +111,8 @@ class PreviewPage(QWizardPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((190, 64, 380, 300, 90, 100)):
+        # The problems column (last, stretched) gets the room: it is what the secretary must read.
+        for column, width in enumerate((170, 64, 330, 200, 90, 80)):
             self.table.setColumnWidth(column, width)
         lay.addWidget(self.table, 1)
 

@@ -299,4 +299,4 @@ class PointsPage(Page):
             self.rules.refresh()
 
 
-PAGE = PageSpec("points", N_("积分"), "stats", 85, Role.OFFICER, PointsPage)
+PAGE = PageSpec("points", N_("积分"), "competition", 85, Role.OFFICER, PointsPage)

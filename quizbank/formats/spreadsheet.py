@@ -14,7 +14,8 @@ does not expose number formats, so only dates and times are shown as formatted.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from pathlib import Path
 
 from quizbank.columns import (
@@ -41,13 +42,24 @@ _INSTRUCTION_WORDS = ("说明", "须知", "帮助", "instruction", "readme", "he
 
 
 def _blank(row: Sequence[object]) -> bool:
+    first = row[0] if row else None
+    if isinstance(first, str) and first.strip():
+        return False  # fast path: the usual row starts with a filled text cell
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
+
+
+def _getter(cols: list[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """``itemgetter`` that always returns a tuple (itemgetter of one index returns the item)."""
+    if len(cols) == 1:
+        col = cols[0]
+        return lambda row: (row[col],)
+    return itemgetter(*cols) if cols else (lambda row: ())
 
 
 class _Table:
     """A header mapping compiled to column indices (done once per table)."""
 
-    __slots__ = ("scalar_cols", "option_cols", "five_scale")
+    __slots__ = ("scalar_cols", "option_cols", "five_scale", "width", "cells", "scalars", "n_present")
 
     # Order of RawQuestion's positional fields after ``options``.
     _SCALARS = ("type", "stem", "answer", "explanation", "category", "difficulty", "score", "tags")
@@ -59,9 +71,33 @@ class _Table:
         col = mapping.get("difficulty")
         if col is not None:
             self.five_scale = is_five_scale([display(r[col]) for r in rows if col < len(r)])
+        # Fast path for rows that hold every mapped column: one itemgetter fetches the present
+        # scalar columns then the option columns; ``scalars`` spreads them (plus a trailing "" for
+        # missing fields) into RawQuestion's order.
+        present = [c for c in self.scalar_cols if c >= 0]
+        self.n_present = len(present)
+        self.width = max([*present, *self.option_cols], default=-1) + 1
+        self.cells = _getter(present + self.option_cols)
+        slots = [present.index(c) if c >= 0 else -1 for c in self.scalar_cols]
+        self.scalars = itemgetter(*slots)
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         n = len(row)
+        if n >= self.width:
+            values = self.cells(row)
+            # Printable text cells without a double, leading or trailing " " are displayed as they are
+            # (see display()): one check over the row joined by "|" instead of one per cell ("| " and
+            # " |" find a cell's leading and trailing spaces). join() refuses other types.
+            try:
+                text = "|".join(values)  # type: ignore[arg-type]
+            except TypeError:
+                text = " "
+            if (text[:1] == " " or text[-1:] == " " or "  " in text or "| " in text or " |" in text
+                    or not text.isprintable()):
+                values = tuple(display(v) for v in values)
+            t, stem, answer, expl, cat, diff, score, tags = self.scalars((*values[:self.n_present], ""))
+            return RawQuestion(t, stem, list(values[self.n_present:]), answer, expl, cat, diff,  # type: ignore[arg-type]
+                               score, tags)
         t, stem, answer, expl, cat, diff, score, tags = [
             display(row[c]) if 0 <= c < n and row[c] != "" else "" for c in self.scalar_cols
         ]
@@ -164,9 +200,13 @@ def read_grid(
                 continue
         where = Where(file, sheet, first_row + i)
         q, problems = build_question(table.raw(row), where, default_type, table.five_scale)
-        result.problems.extend(problems)
-        if not has_error(problems):
-            result.questions.append(q)
+        # Without errors build_question found q.problems() empty: the pipeline need not check again.
+        if not problems:
+            result.add_checked(q)
+        else:
+            result.problems.extend(problems)
+            if not has_error(problems):
+                result.add_checked(q)
         i += 1
     return n
 

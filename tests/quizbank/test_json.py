@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import questions
 
 from quizbank import formats
 from quizbank.formats import ReadOptions
@@ -18,28 +19,6 @@ from quizbank.model import ImportResult, Problem, QType, Question, Severity
 from quizbank.template import EXAMPLES
 
 _TEXT = st.text(min_size=1, max_size=12).filter(str.strip)
-
-
-@st.composite
-def questions(draw: st.DrawFn) -> Question:
-    """Valid questions with any text: StudyHall's JSON keeps it exactly."""
-    qtype = draw(st.sampled_from(list(QType)))
-    extra = {"explanation": draw(st.text(max_size=20)), "category": draw(st.text(max_size=8)),
-             "tags": draw(st.lists(_TEXT, max_size=3)), "difficulty": draw(st.integers(1, 3)),
-             "score": draw(st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False))),
-             "media": draw(st.lists(_TEXT, max_size=2))}
-    stem = draw(_TEXT)
-    if qtype in (QType.SINGLE, QType.MULTIPLE):
-        opts = draw(st.lists(_TEXT, min_size=2, max_size=8))
-        k = 1 if qtype is QType.SINGLE else draw(st.integers(2, len(opts)))
-        answer = sorted(draw(st.permutations("ABCDEFGH"[: len(opts)]))[:k])
-        return Question(qtype, stem, opts, answer, **extra)
-    if qtype is QType.JUDGE:
-        return Question(qtype, stem, answer=[draw(st.sampled_from("TF"))], **extra)
-    if qtype is QType.FILL:
-        return Question(qtype, stem, blanks=draw(st.lists(st.lists(_TEXT, min_size=1, max_size=3), min_size=1,
-                                                          max_size=3)), **extra)
-    return Question(qtype, stem, answer=draw(st.lists(st.text(max_size=20), max_size=1)), **extra)
 
 
 def read(path: Path, **kw: object) -> ImportResult:
@@ -63,7 +42,8 @@ def test_schema_round_trip(tmp_path: Path) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(qs=st.lists(questions(), max_size=8))
+@given(qs=st.lists(questions(text=_TEXT, tag=_TEXT, free=st.text(max_size=20), any_score=True, media=True),
+                   max_size=8))
 def test_schema_round_trip_property(tmp_path: Path, qs: list[Question]) -> None:
     path = tmp_path / "rt.json"
     formats.for_path(path, writing=True).write(path, qs)  # type: ignore[misc]

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import questions
 
 from quizbank import formats
 from quizbank.formats import ReadOptions, UnsupportedFormat
@@ -289,30 +290,6 @@ def test_template_reads_back_without_problems(tmp_path: Path) -> None:
     result = read(path)
     assert result.problems == []
     assert result.questions == EXAMPLES and {q.qtype for q in EXAMPLES} == set(QType)
-
-
-_TEXT = st.text(alphabet="学习警察法律公安人民甲乙丙丁abcXYZ0123456789《》，。？", min_size=1, max_size=12)
-_TAG = st.text(alphabet="学习警察法律公安人民abc0123", min_size=1, max_size=6)
-
-
-@st.composite
-def questions(draw: st.DrawFn) -> Question:
-    qtype = draw(st.sampled_from(list(QType)))
-    extra = {"explanation": draw(st.one_of(st.just(""), _TEXT)), "category": draw(st.one_of(st.just(""), _TEXT)),
-             "tags": draw(st.lists(_TAG, max_size=3)), "difficulty": draw(st.integers(1, 3)),
-             "score": draw(st.sampled_from([None, 1.0, 2.5, 0.1, 10.0]))}
-    stem = draw(_TEXT)
-    if qtype in (QType.SINGLE, QType.MULTIPLE):
-        opts = draw(st.lists(_TEXT, min_size=2, max_size=8))
-        k = 1 if qtype is QType.SINGLE else draw(st.integers(2, len(opts)))
-        answer = sorted(draw(st.permutations("ABCDEFGH"[: len(opts)]))[:k])
-        return Question(qtype, stem, opts, answer, **extra)
-    if qtype is QType.JUDGE:
-        return Question(qtype, stem, answer=[draw(st.sampled_from("TF"))], **extra)
-    if qtype is QType.FILL:
-        return Question(qtype, stem, blanks=draw(st.lists(st.lists(_TEXT, min_size=1, max_size=3), min_size=1,
-                                                          max_size=3)), **extra)
-    return Question(qtype, stem, answer=draw(st.lists(_TEXT, max_size=1)), **extra)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
