@@ -22,6 +22,8 @@ system-deps-test:
 	tools/system_deps.sh test
 
 $(STAMP): pyproject.toml tools/deps.py
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "StudyHall needs Python 3.11 or newer; run: make PYTHON=python3.11 ..." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) tools/deps.py --dev | xargs $(PY) -m pip install --quiet

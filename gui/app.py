@@ -8,6 +8,7 @@ core services load on a worker thread while the officer types the badge number.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Any
@@ -219,5 +220,10 @@ def run_gui(*, db_url: str | None = None, lang: str | None = None) -> int:
         # Used by bench/workloads/startup.py: quit once the login window has been painted.
         QTimer.singleShot(0, app.quit)
     code = app.exec()
-    controller.shutdown()
-    return int(code)
+    controller.shutdown()   # waits for the database worker: every answer and heartbeat is stored
+    # Leave without Python's finalisation tearing down Qt objects in arbitrary order (a known source
+    # of crashes on exit with PySide6); everything that matters is written and closed above.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(code))

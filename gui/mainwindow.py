@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
-        self.sidebar.setFixedWidth(176)
+        self.sidebar.setFixedWidth(200)
         self.stack = QStackedWidget()
         body.addWidget(self.sidebar)
         body.addWidget(self.stack, 1)

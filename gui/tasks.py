@@ -13,6 +13,7 @@ queued signal. Ops are built fluently::
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -41,7 +42,16 @@ class _Bridge(QObject):
 class TaskManager:
     """Owns the worker threads; lives as long as the application."""
 
+    _live: weakref.WeakSet[TaskManager] = weakref.WeakSet()
+
+    @classmethod
+    def shutdown_all(cls) -> None:
+        """Stop every task manager still running (test teardown; the app shuts its own down)."""
+        for manager in list(cls._live):
+            manager.shutdown()
+
     def __init__(self) -> None:
+        TaskManager._live.add(self)
         self._db_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-db")
         self._long_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-long")
         self._bridge = _Bridge()
@@ -102,7 +112,8 @@ class CoreOp(Generic[T]):
             state = {"done": 0, "total": 0, "label": self._progress_label}
 
             def progress(done: int, total: int, label: str) -> None:
-                state.update(done=done, total=total, label=label or str(state["label"]))
+                state["done"], state["total"] = done, total
+                state["label"] = label or str(state["label"])
 
             dialog = QProgressDialog(self._progress_label, _("取消"), 0, 0, self._parent)
             dialog.setWindowTitle(_("请稍候"))

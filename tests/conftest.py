@@ -48,6 +48,15 @@ def _chinese_ui() -> Iterator[None]:
     set_language("zh_CN")
 
 
+@pytest.fixture(autouse=True)
+def _stop_gui_workers() -> Iterator[None]:
+    """No background worker outlives its test (it could touch a database file already removed)."""
+    yield
+    tasks = sys.modules.get("gui.tasks")
+    if tasks is not None:
+        tasks.TaskManager.shutdown_all()
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -106,4 +106,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    os._exit(code)   # skip Python's finalisation of Qt objects (see gui.app.run_gui)

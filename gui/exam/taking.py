@@ -267,7 +267,7 @@ class ExamScreen(QWidget):
         self.clock_label.setText(_("剩余 {t}", t=fmt_remaining(rem)))
         for limit in WARN_AT:
             if rem <= limit and limit not in self.warned:
-                self.warned.update(x for x in WARN_AT if x >= limit)
+                self.warned |= {x for x in WARN_AT if x >= limit}
                 self.warning.setText(_("注意：考试还剩 {m} 分钟，时间到将自动交卷", m=limit // 60))
                 self.warning.show()
                 self.clock_label.setProperty("warn", "true")
