@@ -17,7 +17,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import theme
-from gui.login import LoginWindow
+from gui.login import LoginWindow, demo_hint
 from quizbank.i18n import _, language, set_language
 
 
@@ -89,8 +89,7 @@ class Controller(QObject):
         if is_demo:
             from core.demo import DEMO_PASSWORD
 
-            self.login.set_demo_hint(_("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}",
-                                       p=DEMO_PASSWORD))
+            self.login.set_demo_hint(demo_hint(DEMO_PASSWORD))
 
     def _offer_demo(self) -> None:
         answer = QMessageBox.question(

@@ -21,6 +21,11 @@ from gui import theme
 from quizbank.i18n import _, language
 
 
+def demo_hint(password: str) -> str:
+    """The line under the login button when the database holds the demo."""
+    return _("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}", p=password)
+
+
 class LoginWindow(QWidget):
     """Emits ``login_requested(badge, password)``; the controller answers with ``fail``/``close``."""
 

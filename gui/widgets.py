@@ -111,12 +111,12 @@ class Column(Generic[R]):
     align_right: bool = False
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
-    """A read-only table over a list of plain rows (dataclasses from core services)."""
+class TableModel(QAbstractTableModel, Generic[R]):
+    """A read-only table: ``headers`` over ``rows``; subclasses give ``data()``."""
 
-    def __init__(self, columns: Sequence[Column[R]]) -> None:
+    def __init__(self, headers: Sequence[str]) -> None:
         super().__init__()
-        self.columns = list(columns)
+        self.headers = list(headers)
         self.rows: list[R] = []
 
     def set_rows(self, rows: Sequence[R]) -> None:
@@ -128,7 +128,21 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return len(self.columns)
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole,
+                   ) -> Any:  # noqa: N802
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+
+class RowsModel(TableModel[R]):
+    """A read-only table over a list of plain rows (dataclasses from core services), one Column each."""
+
+    def __init__(self, columns: Sequence[Column[R]]) -> None:
+        super().__init__([c.title for c in columns])
+        self.columns = list(columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -139,12 +153,6 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole,
-                   ) -> Any:  # noqa: N802
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.columns[section].title
         return None
 
     def row(self, index: Index) -> R:

@@ -75,7 +75,7 @@ def main() -> int:
     from core.users import authenticate
     from gui.app import make_app
     from gui.context import AppContext
-    from gui.login import LoginWindow
+    from gui.login import LoginWindow, demo_hint
     from gui.mainwindow import MainWindow
     from gui.tasks import TaskManager
 
@@ -85,7 +85,7 @@ def main() -> int:
     login = LoginWindow()
     login.resize(1366, 768)
     login.set_ready(True)
-    login.set_demo_hint("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 demo123")
+    login.set_demo_hint(demo_hint(demo.DEMO_PASSWORD))
     login.show()
     settle(app, None)
     login.grab().save(str(OUT / f"login{suffix}.png"))

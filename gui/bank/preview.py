@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from gui.widgets import TableModel
 from quizbank.columns import answer_text
 from quizbank.i18n import _
 from quizbank.model import LETTERS, ImportResult, Problem, Severity
@@ -75,13 +76,11 @@ def _messages(problems: list[Problem]) -> str:
     return "；".join(f"{p.field}：{p.message}" if p.field else p.message for p in problems)
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(TableModel["PreviewRow"]):
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__([_("位置"), _("题型"), _("题干"), _("选项"), _("答案"), _("分类"), _("问题")])
         self.all_rows: list[PreviewRow] = []
-        self.rows: list[PreviewRow] = []
         self.mode = "all"
-        self.headers = [_("位置"), _("题型"), _("题干"), _("选项"), _("答案"), _("分类"), _("问题")]
 
     def set_result(self, result: ImportResult) -> None:
         self.all_rows = build_rows(result)
@@ -100,17 +99,6 @@ class PreviewModel(QAbstractTableModel):
 
     def count(self, severity: Severity | None) -> int:
         return sum(1 for r in self.all_rows if r.severity is severity)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from core.questions import QuestionFilter, QuestionSummary, count, search
 from gui import theme
 from gui.context import AppContext
+from gui.widgets import TableModel
 from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS
 
@@ -24,18 +25,16 @@ PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
 
 
-class QuestionTableModel(QAbstractTableModel):
+class QuestionTableModel(TableModel["QuestionSummary"]):
     loaded = Signal(int)   # total matches, emitted when a new filter's first page arrives
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__()
+        super().__init__([_("编号"), _("题型"), _("题干"), _("分类"), _("难度"), _("状态"), _("版本"), _("题库")])
         self.ctx = ctx
         self.filter = QuestionFilter()
-        self.rows: list[QuestionSummary] = []
         self.total = 0
         self._generation = 0
         self._loading = False
-        self.headers = [_("编号"), _("题型"), _("题干"), _("分类"), _("难度"), _("状态"), _("版本"), _("题库")]
 
     # --- loading ---------------------------------------------------------------------
 
@@ -84,17 +83,6 @@ class QuestionTableModel(QAbstractTableModel):
         return self._loading
 
     # --- Qt model --------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
