@@ -18,7 +18,7 @@ from operator import itemgetter
 
 from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS, LETTERS, Problem, QType, Question, Severity, SourceRef
-from quizbank.normalize import clean, fold, interpret, parse_qtype
+from quizbank.normalize import clean, fold, interpret, is_clean, parse_qtype
 
 # --- field names ---------------------------------------------------------------------
 
@@ -93,17 +93,10 @@ def field_label(field: str) -> str:
 # --- cell display --------------------------------------------------------------------
 
 
-# Anything :func:`quizbank.normalize.clean` would change; most cells have none of it.
-_UNCLEAN = re.compile(r"[\t\r\n\u00a0\u2002\u2003\u2009\u3000\u200b\u200c\u200d\u2060\ufeff]|  |^ | $")
-
-
 def display(cell: object) -> str:
     """A cell value as Excel shows it: ``1999`` not ``1999.0``, dates as ``2017年6月14日``."""
     if isinstance(cell, str):
-        # Fast path: what _UNCLEAN matches is non-printable or about " " (see clean()).
-        if cell.isprintable() and "  " not in cell and cell[:1] != " " and cell[-1:] != " ":
-            return cell
-        return clean(cell) if _UNCLEAN.search(cell) else cell
+        return cell if is_clean(cell) else clean(cell)
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -278,7 +271,7 @@ def build_question(
 
 
 def has_error(problems: list[Problem]) -> bool:
-    return bool(problems) and any(p.severity is Severity.ERROR for p in problems)
+    return any(p.severity is Severity.ERROR for p in problems)
 
 
 # --- writing -------------------------------------------------------------------------

@@ -174,11 +174,8 @@ class Question:
         if " " in joined or not "".join(parts).isprintable():
             joined = _WS_RE.sub(" ", joined).replace(" \x00", "\x00").replace("\x00 ", "\x00").strip()
         # The width fold after the white-space pass gives the same text (\u3000 and NBSP are white
-        # space either way); replacing the few distinct full-width characters beats str.translate,
-        # which looks every CJK character up in the mapping.
-        for char in set(_FULL_WIDTH_RE.findall(joined)):
-            joined = joined.replace(char, _FULL_WIDTH_TO_ASCII[char])
-        return hashlib.sha1(joined.casefold().encode("utf-8")).hexdigest()
+        # space either way), so this is normalize_text() of every part, joined.
+        return hashlib.sha1(_fold_width(joined).casefold().encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, object]:
         """StudyHall's own JSON shape (see docs/FORMATS.md)."""
@@ -274,13 +271,20 @@ class ImportResult:
 _WS_RE = re.compile(r"\s+")
 
 
-# Full-width ASCII forms (Ａ，１？) to ASCII, ideographic space and NBSP to a space: the differences
-# between copies of the same question in Chinese banks. str.translate is ~10× faster than NFKC.
-_WIDTH_FOLD = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20, 0xA0: 0x20}
+# Full-width ASCII forms (Ａ，１？) are what differs between copies of the same question in Chinese
+# banks (with ideographic spaces and NBSP, which the white-space pass folds).
 _FULL_WIDTH_RE = re.compile("[\uff01-\uff5e]")
 _FULL_WIDTH_TO_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
+def _fold_width(text: str) -> str:
+    """Full-width ASCII forms to ASCII. Replacing the few distinct ones a text holds is much faster
+    than NFKC or str.translate, which look every CJK character up."""
+    for char in set(_FULL_WIDTH_RE.findall(text)):
+        text = text.replace(char, _FULL_WIDTH_TO_ASCII[char])
+    return text
+
+
 def normalize_text(text: str) -> str:
     """Fold full-width forms, NBSP and runs of white space; used for duplicate detection."""
-    return _WS_RE.sub(" ", text.translate(_WIDTH_FOLD)).strip().casefold()
+    return _fold_width(_WS_RE.sub(" ", text).strip()).casefold()

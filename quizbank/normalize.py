@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from quizbank.i18n import _
@@ -32,27 +33,36 @@ def clean(text: object) -> str:
     if text is None:
         return ""
     s = text if isinstance(text, str) else str(text)
-    # Fast path: everything the pattern below matches is non-printable or about " ", so a printable
-    # text with no leading, trailing or double space is already clean (cheaper than the regex).
-    if s.isprintable() and "  " not in s and s[:1] != " " and s[-1:] != " ":
-        return s
-    if not _NEEDS_CLEANING.search(s):
+    if is_clean(s) or not _NEEDS_CLEANING.search(s):
         return s
     s = s.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", ln).strip() for ln in s.split("\n")]
     return "\n".join(lines).strip()
 
 
+def is_clean(text: str) -> bool:
+    """A cheap sufficient test that ``clean(text) == text``.
+
+    Everything clean() changes is non-printable (tabs, line breaks, NBSP, full-width and
+    zero-width spaces, BOM) or a leading, trailing or double " ", so a printable text without
+    those is already clean — the usual cell, checked without a regex.
+    """
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def all_clean(texts: Sequence[object]) -> bool:
+    """:func:`is_clean` for every text at once: one check over them joined by "|" ("| " and " |"
+    find a text's leading and trailing spaces). False when any is not a string."""
+    try:
+        joined = "|".join(texts)  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return is_clean(joined) and "| " not in joined and " |" not in joined
+
+
 def _clean_all(texts: list[str]) -> list[str]:
     """``[clean(t) for t in texts]``, with one check for the usual case where none needs it."""
-    try:
-        joined = "".join(texts)
-    except TypeError:  # not all strings
-        joined = " "
-    # Printable text without " " is clean (see the fast path in clean()).
-    if " " not in joined and joined.isprintable():
-        return list(texts)
-    return [clean(t) for t in texts]
+    return list(texts) if all_clean(texts) else [clean(t) for t in texts]
 
 
 def fold(text: str) -> str:

@@ -82,9 +82,9 @@ def for_path(path: Path, *, writing: bool = False) -> FormatSpec:
     for spec in formats().values():
         if not (spec.write if writing else spec.read):
             continue
-        if spec.sniff is not None and not writing and path.is_file() and spec.sniff(path):
-            if any(name.endswith(ext) for ext in spec.sniff_extensions):
-                return spec
+        if (spec.sniff is not None and not writing and any(name.endswith(e) for e in spec.sniff_extensions)
+                and path.is_file() and spec.sniff(path)):
+            return spec
         for ext in spec.extensions:
             if name.endswith(ext) and (best is None or len(ext) > best[0]):
                 best = (len(ext), spec)

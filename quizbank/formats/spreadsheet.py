@@ -33,7 +33,7 @@ from quizbank.columns import (
 from quizbank.formats import FormatSpec, ReadOptions, UnsupportedFormat
 from quizbank.i18n import N_, _
 from quizbank.model import NO_HEADER, ImportResult, QType, Question, Severity
-from quizbank.normalize import parse_qtype
+from quizbank.normalize import all_clean, parse_qtype
 
 HEADER_SCAN_ROWS = 10     # non-blank rows searched for the first header of a sheet
 NEXT_TABLE_SCAN_ROWS = 3  # non-blank rows after a blank row searched for a new header
@@ -85,15 +85,8 @@ class _Table:
         n = len(row)
         if n >= self.width:
             values = self.cells(row)
-            # Printable text cells without a double, leading or trailing " " are displayed as they are
-            # (see display()): one check over the row joined by "|" instead of one per cell ("| " and
-            # " |" find a cell's leading and trailing spaces). join() refuses other types.
-            try:
-                text = "|".join(values)  # type: ignore[arg-type]
-            except TypeError:
-                text = " "
-            if (text[:1] == " " or text[-1:] == " " or "  " in text or "| " in text or " |" in text
-                    or not text.isprintable()):
+            # Clean text cells are displayed as they are: one check for the whole row.
+            if not all_clean(values):
                 values = tuple(display(v) for v in values)
             t, stem, answer, expl, cat, diff, score, tags = self.scalars((*values[:self.n_present], ""))
             return RawQuestion(t, stem, list(values[self.n_present:]), answer, expl, cat, diff,  # type: ignore[arg-type]
