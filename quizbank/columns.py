@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
 from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS, LETTERS, Problem, QType, Question, Severity, SourceRef
-from quizbank.normalize import clean, fold, interpret, is_clean, parse_qtype
+from quizbank.normalize import JUDGE_WORDS, clean, fold, interpret, is_clean, parse_qtype, split_blanks
 
 # --- field names ---------------------------------------------------------------------
 
@@ -268,6 +269,103 @@ def build_question(
             if not (got.error and field == answer_label):
                 problems.append(where.problem(field, message))
     return q, problems
+
+
+@dataclass(slots=True)
+class RawColumns:
+    """Consecutive rows as displayed strings, one sequence per field (RawQuestion, column by column)."""
+
+    type_text: Sequence[str]
+    stem: Sequence[str]
+    options: Sequence[Sequence[str]]   # per row
+    answer: Sequence[str]
+    explanation: Sequence[str]
+    category: Sequence[str]
+    difficulty: Sequence[str]
+    score: Sequence[str]
+    tags: Sequence[str]
+
+
+_UNUSUAL = object()   # a score that is not a number: build_question reports it
+
+
+def _per_value(values: Sequence[str], parse: Callable[[str], object]) -> list[object]:
+    """``[parse(v) for v in values]``, parsing each distinct value once (types, difficulties, scores repeat)."""
+    parsed = {v: parse(v) for v in set(values)}
+    return [parsed[v] for v in values]
+
+
+def _score(text: str) -> object:
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return _UNUSUAL
+
+
+def build_usual(
+    cols: RawColumns, file: str, sheet: str | None, first_row: int, default_type: QType | None = None,
+    five_scale: bool = False,
+) -> list[Question | None]:
+    """:func:`build_question` for the usual rows of a block, column by column; ``None`` for the others.
+
+    A row is usual when it gives a known type, letters for a choice answer (``B``, ``ACD``),
+    a judge word (正确, ×…), a fill-in or essay answer, a known difficulty and a numeric score, and
+    the question it makes has no problem. Such a row is built here without the general path's
+    per-row clean-up and checks (about three times faster, which matters for 100,000-row banks);
+    for every other row the caller runs :func:`build_question`, which then reports the problems.
+    Both give the same question for a usual row (tests compare them on random rows).
+    """
+    qtypes = _per_value(cols.type_text, lambda t: _parse_qtype(t) if t else default_type)
+    levels = _per_value(cols.difficulty, lambda d: parse_difficulty(d, five_scale) if d else 2)
+    scores = _per_value(cols.score, _score)
+    judge_words, letters, prefix_starts, first_char = JUDGE_WORDS, LETTERS, _PREFIX_STARTS, _FIRST_CHAR
+    single, multiple, judge, fill, essay = QType.SINGLE, QType.MULTIPLE, QType.JUDGE, QType.FILL, QType.ESSAY
+    out: list[Question | None] = []
+    append = out.append
+    rows = zip(qtypes, cols.stem, cols.options, cols.answer, cols.explanation, cols.category, levels, scores,
+               cols.tags)
+    for k, (qtype, stem, options, answer, explanation, category, level, score, tags) in enumerate(rows):
+        if not stem or level is None or score is _UNUSUAL:
+            append(None)
+            continue
+        opts: list[str] = []
+        key: list[str] = []
+        blanks: list[list[str]] = []
+        if qtype is single or qtype is multiple:
+            opts = list(options)
+            while opts and not opts[-1]:
+                opts.pop()
+            n = len(opts)
+            if not (answer and answer.isascii() and not answer.strip(letters) and n >= 2 and all(opts)
+                    and prefix_starts.isdisjoint(map(first_char, opts))):
+                append(None)
+                continue
+            key = sorted(set(answer))
+            if letters.find(key[-1]) >= n or (len(key) != 1 if qtype is single else len(key) < 2):
+                append(None)
+                continue
+        elif qtype is judge:
+            value = judge_words.get(answer)
+            if value is None:
+                append(None)
+                continue
+            key = [value]
+        elif qtype is essay:
+            if answer:
+                key = [answer]
+        elif qtype is fill and answer:
+            blanks = split_blanks(answer)
+            if not blanks or not all(any(a.strip() for a in b) for b in blanks):
+                append(None)
+                continue
+        else:   # no type to go by, or a fill-in without answer: build_question decides
+            append(None)
+            continue
+        append(Question(qtype, stem, opts, key, blanks, explanation, category, split_tags(tags) if tags else [],
+                        level, score, [], SourceRef(file, sheet, first_row + k, None)))  # type: ignore[arg-type]
+    return out
 
 
 def has_error(problems: list[Problem]) -> bool:

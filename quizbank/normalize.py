@@ -102,13 +102,13 @@ _FALSE = {"错", "错误", "×", "✗", "✘", "f", "false", "否", "no", "wrong
 
 
 # The words above as they are usually typed: one dict lookup instead of clean + NFKC (exact words only).
-_JUDGE_WORDS = {**dict.fromkeys(_TRUE, "T"), **dict.fromkeys(_FALSE, "F")}
+JUDGE_WORDS = {**dict.fromkeys(_TRUE, "T"), **dict.fromkeys(_FALSE, "F")}
 
 
 def parse_judge(text: object) -> str | None:
     """``"T"``/``"F"`` for a judge answer written any usual way, else ``None``."""
-    if isinstance(text, str) and text in _JUDGE_WORDS:
-        return _JUDGE_WORDS[text]
+    if isinstance(text, str) and text in JUDGE_WORDS:
+        return JUDGE_WORDS[text]
     s = clean(text)
     if not s:
         return None

@@ -21,9 +21,11 @@ from pathlib import Path
 from quizbank.columns import (
     OPTION_FIELDS,
     WRITE_HEADER,
+    RawColumns,
     RawQuestion,
     Where,
     build_question,
+    build_usual,
     detect_header,
     display,
     has_error,
@@ -80,6 +82,40 @@ class _Table:
         self.cells = _getter(present + self.option_cols)
         slots = [present.index(c) if c >= 0 else -1 for c in self.scalar_cols]
         self.scalars = itemgetter(*slots)
+
+    def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
+                  default_type: QType | None, result: ImportResult) -> None:
+        """Questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``).
+
+        Cells are read column by column (one clean-up check per column), usual rows are built
+        by :func:`build_usual`, and the others one by one by :func:`build_question`.
+        """
+        n = len(rows)
+        whole = min(map(len, rows), default=0) >= self.width
+
+        def column(col: int) -> Sequence[str]:
+            if col < 0:
+                return [""] * n
+            values = list(map(itemgetter(col), rows)) if whole else [r[col] if col < len(r) else "" for r in rows]
+            return values if all_clean(values) else [display(v) for v in values]  # type: ignore[return-value]
+
+        t, stem, answer, expl, cat, diff, score, tags = map(column, self.scalar_cols)
+        options = list(zip(*map(column, self.option_cols))) if self.option_cols else [()] * n
+        built = build_usual(RawColumns(t, stem, options, answer, expl, cat, diff, score, tags), file, sheet,
+                            first_row, default_type, self.five_scale)
+        for k, q in enumerate(built):
+            if q is not None:
+                result.add_checked(q)
+                continue
+            q, problems = build_question(self.raw(rows[k]), Where(file, sheet, first_row + k), default_type,
+                                         self.five_scale)
+            # Without errors build_question found q.problems() empty: the pipeline need not check again.
+            if not problems:
+                result.add_checked(q)
+            else:
+                result.problems.extend(problems)
+                if not has_error(problems):
+                    result.add_checked(q)
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         n = len(row)
@@ -168,12 +204,12 @@ def read_grid(
     n = len(rows)
     i = start
     after_blank = False
-    steps = 0
+    reported = None
     while i < n:
-        if steps % CHECK_EVERY == 0:
+        if reported is None or i - reported >= CHECK_EVERY:
             options.cancel.check()
             options.progress(done_before + i, total or n, label)
-        steps += 1
+            reported = i
         row = rows[i]
         if _blank(row):
             after_blank = True
@@ -191,16 +227,13 @@ def read_grid(
                 i = nxt[0] + 1
                 table = _Table(nxt[1], rows[i:])
                 continue
-        where = Where(file, sheet, first_row + i)
-        q, problems = build_question(table.raw(row), where, default_type, table.five_scale)
-        # Without errors build_question found q.problems() empty: the pipeline need not check again.
-        if not problems:
-            result.add_checked(q)
-        else:
-            result.problems.extend(problems)
-            if not has_error(problems):
-                result.add_checked(q)
-        i += 1
+        # Data rows up to the next blank row (or header row of a mapped file), at most CHECK_EVERY.
+        end = i + 1
+        limit = min(n, i + CHECK_EVERY)
+        while end < limit and not _blank(rows[end]) and not (mapped and detect_header(list(rows[end])) is not None):
+            end += 1
+        table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result)
+        i = end
     return n
 
 
