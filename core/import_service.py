@@ -16,14 +16,18 @@ import gc
 import hashlib
 import json
 import os
+import queue
 import shutil
+import sqlite3
 import tempfile
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -36,7 +40,7 @@ from core.models import Bank, QuestionRow
 from core.paths import media_dir
 from quizbank import formats
 from quizbank.i18n import _
-from quizbank.model import ImportResult, Problem, Question, Severity, SourceRef, StoreOutcome
+from quizbank.model import ImportResult, Problem, Question, Severity, SourceRef, StoreOutcome, content_hashes
 from quizbank.tasks import CancelToken, ProgressSink, no_progress
 
 
@@ -184,8 +188,9 @@ def _import_result(
 ) -> ImportReport:
     report = ImportReport(bank=bank, dry_run=dry_run, problems=list(result.problems))
     valid: list[Question] = []
+    checked = result.checked
     for q in result.questions:
-        if result.is_checked(q):   # a reader validated it already (see ImportResult.checked)
+        if checked.get(id(q)) is q:   # a reader validated it already (see ImportResult.is_checked)
             valid.append(q)
             continue
         issues = q.problems()
@@ -201,47 +206,54 @@ def _import_result(
     if category:
         valid = [q if q.category else replace(q, category=category) for q in valid]
 
+    has_errors = any(p.severity is Severity.ERROR for p in report.problems)
+    storing = not dry_run and not (has_errors and not skip_invalid)
     with db.transaction() as session:
         bank_row = session.scalar(select(Bank).where(Bank.name == bank))
         existing: dict[str, SourceRef | None] = {}
         if bank_row is not None:
             existing = dict.fromkeys(session.scalars(select(QuestionRow.content_hash).where(
                 QuestionRow.bank_id == bank_row.id, QuestionRow.is_current)))
-        fresh: list[tuple[Question, str]] = []
-        for q in valid:
-            h = q.content_hash()
-            if h in existing:
-                report.duplicates += 1
-                report.problems.append(_duplicate_problem(q, existing[h]))
-                continue
-            existing[h] = q.source
-            fresh.append((q, h))
-        report.questions = [q for q, _h in fresh]
+        if storing:
+            progress(0, len(valid), _("正在保存题目"))
+            if bank_row is None:
+                bank_row = Bank(name=bank, created_at=utcnow())
+                session.add(bank_row)
+                session.flush()
+        store = (media_store or media_dir()) if storing else None
+        fresh: list[Question] = []
+        # Chunk by chunk: hashing and encoding the next chunk overlaps storing the last one.
+        with _RowWriter(session, bank_row.id if bank_row is not None else None) as writer:
+            for start in range(0, len(valid), STORE_CHUNK):
+                chunk = valid[start:start + STORE_CHUNK]
+                new: list[tuple[Question, str]] = []
+                for q, h in zip(chunk, content_hashes(chunk)):
+                    if h in existing:
+                        report.duplicates += 1
+                        report.problems.append(_duplicate_problem(q, existing[h]))
+                        continue
+                    existing[h] = q.source
+                    new.append((q, h))
+                fresh.extend(q for q, _h in new)
+                if store is not None:
+                    if cancel is not None:
+                        cancel.check()
+                    for q, _h in new:
+                        if q.media:
+                            _store_media(q, report.problems, store)
+                    writer.write(new)
+                    progress(start + len(chunk), len(valid), _("正在保存题目"))
+        report.questions = fresh
         report.imported = len(fresh)
-        report.by_type = dict(Counter(str(q.qtype) for q, _h in fresh))
-        has_errors = any(p.severity is Severity.ERROR for p in report.problems)
-        if dry_run or (has_errors and not skip_invalid):
+        report.by_type = dict(Counter(str(q.qtype) for q in fresh))
+        if not storing:
             session.rollback()
             if not dry_run:
                 report.imported = 0
             return report
-        if cancel is not None:
-            cancel.check()
-        progress(0, len(fresh), _("正在保存题目"))
-        if bank_row is None:
-            bank_row = Bank(name=bank, created_at=utcnow())
-            session.add(bank_row)
-            session.flush()
-        if any(q.media for q, _h in fresh):
-            store = media_store or media_dir()
-            for q, _h in fresh:
-                if q.media:
-                    _store_media(q, report.problems, store)
-        _insert_rows(session, bank_row.id, fresh)
         audit.record(session, "bank.import", actor_id=actor_id, target_type="bank", target_id=bank,
                      imported=report.imported, duplicates=report.duplicates, invalid=report.invalid)
         report.stored = True
-    progress(len(fresh), len(fresh), _("正在保存题目"))
     return report
 
 
@@ -256,52 +268,123 @@ def _duplicate_problem(q: Question, first: SourceRef | None) -> Problem:
                    severity=Severity.WARNING, message=message)
 
 
-def _insert_rows(session: Session, bank_id: int, fresh: list[tuple[Question, str]]) -> None:
-    """One ``executemany`` of plain tuples: no ORM objects, JSON encoded once here.
+STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
 
-    SQLite gets the DB-API ``executemany`` directly (the bulk path the benchmark
-    measures); other backends go through SQLAlchemy Core with the same rows.
+
+class _RowWriter:
+    """Stores chunks of new questions in the session's transaction.
+
+    On SQLite a helper thread runs each chunk as one multi-row ``INSERT`` (a single
+    step, during which sqlite3 releases the GIL) while the import goes on with the
+    next chunk; rows are plain tuples, never ORM objects. Other databases get one
+    SQLAlchemy Core ``executemany`` per chunk. Leaving the ``with`` block waits for
+    the last chunk and re-raises a failed insert, before the transaction ends.
     """
-    if not fresh:
-        return
-    now = utcnow()
-    table = QuestionRow.__table__
-    if session.get_bind().dialect.name == "sqlite":
+
+    def __init__(self, session: Session, bank_id: int | None) -> None:
+        self.session = session
+        self.bank_id = bank_id
+        self.stamp = utcnow()
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self.queue: queue.SimpleQueue[list[tuple[object, ...]] | None] = queue.SimpleQueue()
+        self.failure: BaseException | None = None
+        self.abandoned = False   # the import failed or was cancelled: skip what is still queued
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _RowWriter:
+        return self
+
+    def write(self, new: list[tuple[Question, str]]) -> None:
+        if not new:
+            return
+        if self.failure is not None:
+            raise self.failure
+        if not self.sqlite:
+            self.session.execute(insert(QuestionRow.__table__), self._core_rows(new))
+            return
+        if self.thread is None:
+            dbapi = self.session.connection().connection.driver_connection
+            self.thread = threading.Thread(target=self._run, args=(dbapi,), name="bank-import-writer", daemon=True)
+            self.thread.start()
+        self.queue.put(self._sqlite_rows(new))
+
+    def __exit__(self, *exc: object) -> None:
+        self.abandoned = exc[0] is not None
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.failure is not None and exc[0] is None:
+            raise self.failure
+
+    def _run(self, dbapi: Any) -> None:
+        per_statement = max(1, _variable_limit(dbapi) // len(_SQLITE_PARAMS))
+        while (rows := self.queue.get()) is not None:
+            if self.failure is not None or self.abandoned:
+                continue   # drain the queue; __exit__ re-raises a failure
+            try:
+                cursor = dbapi.cursor()
+                for i in range(0, len(rows), per_statement):
+                    part = rows[i:i + per_statement]
+                    cursor.execute(self._sqlite_insert(len(part)), [v for row in part for v in row])
+                cursor.close()
+            except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
+                self.failure = exc
+
+    def _sqlite_insert(self, n: int) -> str:
+        # Constant columns are literals: bank id and a fixed-format timestamp (SQLAlchemy's SQLite text).
+        stamp = self.stamp.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+        row = f"(?, 1, 1, 1, {int(self.bank_id or 0)}, {', '.join('?' * (len(_SQLITE_PARAMS) - 1))}, '{stamp}')"
+        cols = ", ".join(("lineage", "version", "is_current", "active", "bank_id", *_SQLITE_PARAMS[1:], "created_at"))
+        return f"INSERT INTO {QuestionRow.__tablename__} ({cols}) VALUES " + ", ".join([row] * n)
+
+    @staticmethod
+    def _sqlite_rows(new: list[tuple[Question, str]]) -> list[tuple[object, ...]]:
+        """Rows in :data:`_SQLITE_PARAMS` order, as SQLAlchemy would store them (hex UUIDs, JSON text)."""
         dumps = _json_list
-        stamp = now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
         # Random ids handed out in ascending order: the unique (lineage, version) index then grows at
         # its end instead of splitting pages all over (about a tenth of the insert time).
-        lineages = iter(sorted(_uuid4_hexes(len(fresh))))
+        lineages = _uuid4_hexes(len(new))
+        lineages.sort()
         # str() of a QType is its value, without the enum's slower ``.value`` property.
-        rows = [
-            (next(lineages), 1, 1, 1, bank_id, str(q.qtype), q.stem, dumps(q.options), dumps(q.answer),
-             dumps(q.blanks), q.explanation, q.category, dumps(q.tags), q.difficulty, q.score, dumps(q.media), h,
-             stamp)
-            for q, h in fresh
+        return [
+            (lineage, str(q.qtype), q.stem, dumps(q.options) if q.options else "[]", dumps(q.answer) if q.answer else "[]",
+             dumps(q.blanks) if q.blanks else "[]", q.explanation, q.category, dumps(q.tags) if q.tags else "[]",
+             q.difficulty, q.score, dumps(q.media) if q.media else "[]", h)
+            for lineage, (q, h) in zip(lineages, new)
         ]
-        cols = ", ".join(_SQLITE_COLUMNS)
-        marks = ", ".join("?" * len(_SQLITE_COLUMNS))
-        session.connection().exec_driver_sql(f"INSERT INTO {table.name} ({cols}) VALUES ({marks})", rows)
-        return
-    session.execute(insert(table), [
-        {
-            "lineage": uuid.uuid4(), "version": 1, "is_current": True, "active": True,
-            "bank_id": bank_id, "qtype": q.qtype.value, "stem": q.stem, "options": q.options,
-            "answer": q.answer, "blanks": q.blanks, "explanation": q.explanation, "category": q.category,
-            "tags": q.tags, "difficulty": q.difficulty, "score": q.score, "media": q.media,
-            "content_hash": h, "created_at": now,
-        }
-        for q, h in fresh
-    ])
+
+    def _core_rows(self, new: list[tuple[Question, str]]) -> list[dict[str, object]]:
+        return [
+            {
+                "lineage": uuid.uuid4(), "version": 1, "is_current": True, "active": True,
+                "bank_id": self.bank_id, "qtype": q.qtype.value, "stem": q.stem, "options": q.options,
+                "answer": q.answer, "blanks": q.blanks, "explanation": q.explanation, "category": q.category,
+                "tags": q.tags, "difficulty": q.difficulty, "score": q.score, "media": q.media,
+                "content_hash": h, "created_at": self.stamp,
+            }
+            for q, h in new
+        ]
 
 
-def _uuid4_hexes(n: int) -> Iterator[str]:
+def _variable_limit(dbapi: Any) -> int:
+    """Most ``?`` one SQLite statement may hold (999 before SQLite 3.32, 32766 since)."""
+    try:
+        return int(dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    except (AttributeError, sqlite3.Error):
+        return 999
+
+
+def _uuid4_hexes(n: int) -> list[str]:
     """``n`` random (version 4) UUIDs as 32-digit hex, from one ``os.urandom`` call (uuid4() costs ~7 µs each)."""
     pool = bytearray(os.urandom(16 * n))
-    for i in range(0, 16 * n, 16):
-        pool[i + 6] = (pool[i + 6] & 0x0F) | 0x40
-        pool[i + 8] = (pool[i + 8] & 0x3F) | 0x80
-        yield pool[i:i + 16].hex()
+    pool[6::16] = pool[6::16].translate(_VERSION_4)    # version nibble 4
+    pool[8::16] = pool[8::16].translate(_VARIANT_RFC)  # variant bits 10
+    digits = pool.hex()
+    return [digits[i:i + 32] for i in range(0, 32 * n, 32)]
+
+
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))
 
 
 _encode_str = json.encoder.encode_basestring   # the C string encoder json.dumps uses (ensure_ascii=False)
@@ -311,10 +394,11 @@ def _json_list(items: list[object]) -> str:
     """JSON for the model's lists (strings, or lists of strings for blanks) without json.dumps' per-call setup."""
     if not items:
         return "[]"
-    try:  # the usual list of strings in one go; the encoder refuses anything else
-        return "[" + ",".join(map(_encode_str, items)) + "]"  # type: ignore[arg-type]
-    except TypeError:
-        pass
+    if type(items[0]) is str:
+        try:  # the usual list of strings in one go; the encoder refuses anything else
+            return "[" + ",".join(map(_encode_str, items)) + "]"  # type: ignore[arg-type]
+        except TypeError:
+            pass
     parts = []
     for item in items:
         if isinstance(item, str):
@@ -326,9 +410,9 @@ def _json_list(items: list[object]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-_SQLITE_COLUMNS = ("lineage", "version", "is_current", "active", "bank_id", "qtype", "stem", "options", "answer",
-                   "blanks", "explanation", "category", "tags", "difficulty", "score", "media", "content_hash",
-                   "created_at")
+# The columns each stored row binds, in order (the others are literals in the statement).
+_SQLITE_PARAMS = ("lineage", "qtype", "stem", "options", "answer", "blanks", "explanation", "category", "tags",
+                  "difficulty", "score", "media", "content_hash")
 
 
 def import_files(

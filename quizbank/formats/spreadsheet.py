@@ -72,7 +72,7 @@ class _Table:
         self.five_scale = False
         col = mapping.get("difficulty")
         if col is not None:
-            self.five_scale = is_five_scale([display(r[col]) for r in rows if col < len(r)])
+            self.five_scale = is_five_scale([display(v) for v in {r[col] for r in rows if col < len(r)}])
         # Fast path for rows that hold every mapped column: one itemgetter fetches the present
         # scalar columns then the option columns; ``scalars`` spreads them (plus a trailing "" for
         # missing fields) into RawQuestion's order.
@@ -104,18 +104,13 @@ class _Table:
         built = build_usual(RawColumns(t, stem, options, answer, expl, cat, diff, score, tags), file, sheet,
                             first_row, default_type, self.five_scale)
         for k, q in enumerate(built):
-            if q is not None:
-                result.add_checked(q)
-                continue
-            q, problems = build_question(self.raw(rows[k]), Where(file, sheet, first_row + k), default_type,
-                                         self.five_scale)
-            # Without errors build_question found q.problems() empty: the pipeline need not check again.
-            if not problems:
-                result.add_checked(q)
-            else:
+            if q is None:
+                q, problems = build_question(self.raw(rows[k]), Where(file, sheet, first_row + k), default_type,
+                                             self.five_scale)
                 result.problems.extend(problems)
-                if not has_error(problems):
-                    result.add_checked(q)
+                # Without errors build_question found q.problems() empty: the pipeline need not check again.
+                built[k] = None if has_error(problems) else q
+        result.add_checked(*filter(None, built))
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         n = len(row)
