@@ -23,7 +23,7 @@ import tempfile
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.clock import utcnow
 from core.db import Database
-from core.errors import InvalidInput
+from core.errors import DatabaseError, InvalidInput
 from core.models import Bank, QuestionRow
 from core.paths import media_dir
 from quizbank import formats
@@ -108,19 +108,25 @@ def read_files(
     media_dir: Path | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    on_checked: Callable[[Sequence[Question]], None] | None = None,
 ) -> ImportResult:
-    """Parse every file; an unreadable or unsupported file becomes a located error, not an exception."""
+    """Parse every file; an unreadable or unsupported file becomes a located error, not an exception.
+
+    ``on_checked`` receives questions while they are read (see ``ReadOptions.on_checked``).
+    """
     with _bulk():
-        return _read_files(paths, format_name, columns, media_dir, progress, cancel or CancelToken())
+        return _read_files(paths, format_name, columns, media_dir, progress, cancel or CancelToken(), on_checked)
 
 
 def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[str, int] | None,
-                media_dir: Path | None, progress: ProgressSink, cancel: CancelToken) -> ImportResult:
+                media_dir: Path | None, progress: ProgressSink, cancel: CancelToken,
+                on_checked: Callable[[Sequence[Question]], None] | None) -> ImportResult:
     merged = ImportResult()
     for i, path in enumerate(paths):
         cancel.check()
         progress(i, len(paths), path.name)
-        options = formats.ReadOptions(columns=columns, media_dir=media_dir, progress=progress, cancel=cancel)
+        options = formats.ReadOptions(columns=columns, media_dir=media_dir, progress=progress, cancel=cancel,
+                                      on_checked=on_checked)
         try:
             spec = formats.by_name(format_name) if format_name else formats.for_path(path)
             if not path.is_file():
@@ -135,9 +141,14 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
     return merged
 
 
-def _store_media(question: Question, problems: list[Problem], store: Path) -> None:
-    """Copy referenced media into the content-addressed store; missing files become warnings."""
+def _media_names(question: Question, problems: list[Problem], store: Path) -> list[tuple[Path, Path]]:
+    """Name the question's media by content (sha1) in the store; returns the copies to make.
+
+    Missing files become warnings. Nothing is copied here: the import copies the files only
+    once it is sure to be stored.
+    """
     kept: list[str] = []
+    copies: list[tuple[Path, Path]] = []
     for ref in question.media:
         src = Path(ref)
         if not src.is_file():
@@ -145,13 +156,127 @@ def _store_media(question: Question, problems: list[Problem], store: Path) -> No
                                     sheet=question.source.sheet, field=_("图片"), severity=Severity.WARNING,
                                     message=_("图片文件不存在：{f}", f=src.name)))
             continue
-        digest = hashlib.sha1(src.read_bytes()).hexdigest()
-        name = f"{digest}{src.suffix.lower()}"
-        dst = store / name
-        if not dst.exists():
-            shutil.copyfile(src, dst)
+        name = f"{hashlib.sha1(src.read_bytes()).hexdigest()}{src.suffix.lower()}"
+        copies.append((src, store / name))
         kept.append(name)
     question.media = kept
+    return copies
+
+
+class _Importer:
+    """Validates, de-duplicates and stores questions as they arrive, in the caller's transaction.
+
+    Questions come in file order, all at once (:func:`import_result`) or while the files
+    are still being read (:func:`import_files`); a :class:`_RowWriter` stores them chunk
+    by chunk. Whether the import is kept is decided in :meth:`finish`, once every problem
+    is known: with errors (and without ``skip_invalid``) or on a dry run the transaction
+    is rolled back and nothing, media included, is stored.
+    """
+
+    def __init__(self, session: Session, *, bank: str, category: str | None, dry_run: bool, skip_invalid: bool,
+                 media_store: Path | None, actor_id: int | None, progress: ProgressSink,
+                 cancel: CancelToken | None, total: int | None = None) -> None:
+        self.session, self.bank, self.category = session, bank, category
+        self.dry_run, self.skip_invalid, self.actor_id = dry_run, skip_invalid, actor_id
+        self.progress, self.cancel, self.total = progress, cancel, total
+        self.store = media_store
+        self.bank_row = session.scalar(select(Bank).where(Bank.name == bank))
+        self.existing: dict[str, SourceRef | None] = {}
+        if self.bank_row is not None:
+            self.existing = dict.fromkeys(session.scalars(select(QuestionRow.content_hash).where(
+                QuestionRow.bank_id == self.bank_row.id, QuestionRow.is_current)))
+        self.pending: list[Question] = []
+        self.fresh: list[Question] = []
+        self.invalid: list[Problem] = []       # questions that fail validation here
+        self.duplicates: list[Problem] = []
+        self.media_warnings: list[Problem] = []
+        self.copies: list[tuple[Path, Path]] = []
+        self.done = 0
+        self.writer = _RowWriter(session)
+
+    def __enter__(self) -> _Importer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.writer.__exit__(*exc)
+
+    def add(self, questions: Sequence[Question], checked: Callable[[Question], bool] | None = None) -> None:
+        """Take questions in file order; ``checked`` says which a reader has validated (None: all)."""
+        for q in questions:
+            if checked is None or checked(q):
+                self.pending.append(q)
+                continue
+            issues = q.problems()
+            for fld, msg in issues:
+                self.invalid.append(Problem(file=q.source.file, sheet=q.source.sheet, row=q.source.row,
+                                            line=q.source.line, field=fld, message=msg))
+            if not issues:
+                self.pending.append(q)
+        while len(self.pending) >= STORE_CHUNK:
+            self._store(self.pending[:STORE_CHUNK])
+            del self.pending[:STORE_CHUNK]
+
+    def _store(self, chunk: list[Question]) -> None:
+        if self.cancel is not None:
+            self.cancel.check()
+        if self.category:
+            chunk = [q if q.category else replace(q, category=self.category) for q in chunk]
+        new: list[tuple[Question, str]] = []
+        for q, h in zip(chunk, content_hashes(chunk), strict=True):
+            if h in self.existing:
+                self.duplicates.append(_duplicate_problem(q, self.existing[h]))
+                continue
+            self.existing[h] = q.source
+            new.append((q, h))
+        self.fresh.extend(q for q, _h in new)
+        self.done += len(chunk)
+        if self.dry_run or not new:
+            return
+        store = self.store or media_dir()
+        for q, _h in new:
+            if q.media:
+                self.copies.extend(_media_names(q, self.media_warnings, store))
+        if self.bank_row is None:
+            self.bank_row = Bank(name=self.bank, created_at=utcnow())
+            self.session.add(self.bank_row)
+            self.session.flush()
+        self.writer.write(self.bank_row.id, new)
+        if self.total is not None:
+            self.progress(self.done, self.total, _("正在保存题目"))
+
+    def finish(self, read_problems: Sequence[Problem]) -> ImportReport:
+        """Store what is left, then keep the import or roll it back; the report says which."""
+        if self.pending:
+            self._store(self.pending)
+            self.pending = []
+        self.writer.close()
+        report = ImportReport(bank=self.bank, dry_run=self.dry_run,
+                              problems=[*read_problems, *self.invalid, *self.duplicates, *self.media_warnings])
+        # Questions left out for errors: readers drop rows with errors, so count the located error places.
+        report.invalid = len({(p.file, p.sheet, p.row, p.line) for p in report.problems
+                              if p.severity is Severity.ERROR and (p.row is not None or p.line is not None)})
+        report.duplicates = len(self.duplicates)
+        report.questions = self.fresh
+        report.imported = len(self.fresh)
+        report.by_type = dict(Counter(str(q.qtype) for q in self.fresh))
+        has_errors = any(p.severity is Severity.ERROR for p in report.problems)
+        if self.dry_run or (has_errors and not self.skip_invalid):
+            self.session.rollback()
+            if not self.dry_run:
+                report.imported = 0
+            return report
+        if self.bank_row is None:   # nothing new to store: the bank is still created
+            self.bank_row = Bank(name=self.bank, created_at=utcnow())
+            self.session.add(self.bank_row)
+        for src, dst in self.copies:
+            if not dst.exists():
+                shutil.copyfile(src, dst)
+        audit.record(self.session, "bank.import", actor_id=self.actor_id, target_type="bank", target_id=self.bank,
+                     imported=report.imported, duplicates=report.duplicates, invalid=report.invalid)
+        report.stored = True
+        if self.total:
+            self.progress(self.total, self.total, _("正在保存题目"))
+        return report
 
 
 def import_result(
@@ -168,93 +293,12 @@ def import_result(
     cancel: CancelToken | None = None,
 ) -> ImportReport:
     """Validate, de-duplicate and store what the readers understood (all-or-nothing by default)."""
-    with _bulk():
-        return _import_result(db, result, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
-                              media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel)
-
-
-def _import_result(
-    db: Database,
-    result: ImportResult,
-    *,
-    bank: str,
-    category: str | None,
-    dry_run: bool,
-    skip_invalid: bool,
-    media_store: Path | None,
-    actor_id: int | None,
-    progress: ProgressSink,
-    cancel: CancelToken | None,
-) -> ImportReport:
-    report = ImportReport(bank=bank, dry_run=dry_run, problems=list(result.problems))
-    valid: list[Question] = []
-    checked = result.checked
-    for q in result.questions:
-        if checked.get(id(q)) is q:   # a reader validated it already (see ImportResult.is_checked)
-            valid.append(q)
-            continue
-        issues = q.problems()
-        if issues:
-            for fld, msg in issues:
-                report.problems.append(Problem(file=q.source.file, sheet=q.source.sheet, row=q.source.row,
-                                               line=q.source.line, field=fld, message=msg))
-        else:
-            valid.append(q)
-    # Questions left out for errors: readers drop rows with errors, so count the located error places.
-    report.invalid = len({(p.file, p.sheet, p.row, p.line) for p in report.problems
-                          if p.severity is Severity.ERROR and (p.row is not None or p.line is not None)})
-    if category:
-        valid = [q if q.category else replace(q, category=category) for q in valid]
-
-    has_errors = any(p.severity is Severity.ERROR for p in report.problems)
-    storing = not dry_run and not (has_errors and not skip_invalid)
-    with db.transaction() as session:
-        bank_row = session.scalar(select(Bank).where(Bank.name == bank))
-        existing: dict[str, SourceRef | None] = {}
-        if bank_row is not None:
-            existing = dict.fromkeys(session.scalars(select(QuestionRow.content_hash).where(
-                QuestionRow.bank_id == bank_row.id, QuestionRow.is_current)))
-        if storing:
-            progress(0, len(valid), _("正在保存题目"))
-            if bank_row is None:
-                bank_row = Bank(name=bank, created_at=utcnow())
-                session.add(bank_row)
-                session.flush()
-        store = (media_store or media_dir()) if storing else None
-        fresh: list[Question] = []
-        # Chunk by chunk: hashing and encoding the next chunk overlaps storing the last one.
-        with _RowWriter(session, bank_row.id if bank_row is not None else None) as writer:
-            for start in range(0, len(valid), STORE_CHUNK):
-                chunk = valid[start:start + STORE_CHUNK]
-                new: list[tuple[Question, str]] = []
-                for q, h in zip(chunk, content_hashes(chunk)):
-                    if h in existing:
-                        report.duplicates += 1
-                        report.problems.append(_duplicate_problem(q, existing[h]))
-                        continue
-                    existing[h] = q.source
-                    new.append((q, h))
-                fresh.extend(q for q, _h in new)
-                if store is not None:
-                    if cancel is not None:
-                        cancel.check()
-                    for q, _h in new:
-                        if q.media:
-                            _store_media(q, report.problems, store)
-                    writer.write(new)
-                    progress(start + len(chunk), len(valid), _("正在保存题目"))
-        report.questions = fresh
-        report.imported = len(fresh)
-        report.by_type = dict(Counter(str(q.qtype) for q in fresh))
-        if not storing:
-            session.rollback()
-            if not dry_run:
-                report.imported = 0
-            return report
-        audit.record(session, "bank.import", actor_id=actor_id, target_type="bank", target_id=bank,
-                     imported=report.imported, duplicates=report.duplicates, invalid=report.invalid)
-        report.stored = True
-    return report
+    with _bulk(), db.transaction() as session, _Importer(
+        session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid, media_store=media_store,
+        actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions),
+    ) as importer:
+        importer.add(result.questions, result.is_checked)
+        return importer.finish(result.problems)
 
 
 def _duplicate_problem(q: Question, first: SourceRef | None) -> Problem:
@@ -277,13 +321,14 @@ class _RowWriter:
     On SQLite a helper thread runs each chunk as one multi-row ``INSERT`` (a single
     step, during which sqlite3 releases the GIL) while the import goes on with the
     next chunk; rows are plain tuples, never ORM objects. Other databases get one
-    SQLAlchemy Core ``executemany`` per chunk. Leaving the ``with`` block waits for
-    the last chunk and re-raises a failed insert, before the transaction ends.
+    SQLAlchemy Core ``executemany`` per chunk. :meth:`close` (or leaving the ``with``
+    block) waits for the last chunk and re-raises a failed insert, before the
+    transaction ends.
     """
 
-    def __init__(self, session: Session, bank_id: int | None) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.bank_id = bank_id
+        self.bank_id = 0
         self.stamp = utcnow()
         self.sqlite = session.get_bind().dialect.name == "sqlite"
         self.queue: queue.SimpleQueue[list[tuple[object, ...]] | None] = queue.SimpleQueue()
@@ -294,9 +339,10 @@ class _RowWriter:
     def __enter__(self) -> _RowWriter:
         return self
 
-    def write(self, new: list[tuple[Question, str]]) -> None:
+    def write(self, bank_id: int, new: list[tuple[Question, str]]) -> None:
         if not new:
             return
+        self.bank_id = bank_id
         if self.failure is not None:
             raise self.failure
         if not self.sqlite:
@@ -308,13 +354,20 @@ class _RowWriter:
             self.thread.start()
         self.queue.put(self._sqlite_rows(new))
 
-    def __exit__(self, *exc: object) -> None:
-        self.abandoned = exc[0] is not None
+    def close(self) -> None:
+        """Wait for the chunks still queued; re-raise a failed insert."""
         if self.thread is not None:
             self.queue.put(None)
             self.thread.join()
-        if self.failure is not None and exc[0] is None:
+            self.thread = None
+        if self.failure is not None:
             raise self.failure
+
+    def __exit__(self, *exc: object) -> None:
+        self.abandoned = exc[0] is not None
+        if self.abandoned:
+            self.failure = None   # the exception on its way out wins
+        self.close()
 
     def _run(self, dbapi: Any) -> None:
         per_statement = max(1, _variable_limit(dbapi) // len(_SQLITE_PARAMS))
@@ -327,6 +380,8 @@ class _RowWriter:
                     part = rows[i:i + per_statement]
                     cursor.execute(self._sqlite_insert(len(part)), [v for row in part for v in row])
                 cursor.close()
+            except sqlite3.Error as exc:   # as db.transaction() reports it (e.g. locked by another PC)
+                self.failure = DatabaseError(_("数据库暂时无法写入：{e}", e=exc))
             except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
                 self.failure = exc
 
@@ -350,7 +405,7 @@ class _RowWriter:
             (lineage, str(q.qtype), q.stem, dumps(q.options) if q.options else "[]", dumps(q.answer) if q.answer else "[]",
              dumps(q.blanks) if q.blanks else "[]", q.explanation, q.category, dumps(q.tags) if q.tags else "[]",
              q.difficulty, q.score, dumps(q.media) if q.media else "[]", h)
-            for lineage, (q, h) in zip(lineages, new)
+            for lineage, (q, h) in zip(lineages, new, strict=True)
         ]
 
     def _core_rows(self, new: list[tuple[Question, str]]) -> list[dict[str, object]]:
@@ -435,8 +490,17 @@ def import_files(
     Pictures embedded in the files are extracted into a temporary folder and copied
     into the media store only when the import is stored.
     """
-    with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
+            _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
+                      media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel) as importer:
+        # Questions are stored while the files are still being read (from readers that pass them on).
+        streamed: set[int] = set()
+
+        def on_checked(questions: Sequence[Question]) -> None:
+            streamed.update(map(id, questions))
+            importer.add(questions)
+
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),
-                            progress=progress, cancel=cancel)
-        return import_result(db, result, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
-                             media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel)
+                            progress=progress, cancel=cancel, on_checked=on_checked)
+        importer.add([q for q in result.questions if id(q) not in streamed], result.is_checked)
+        return importer.finish(result.problems)

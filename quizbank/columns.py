@@ -325,7 +325,7 @@ def build_usual(
     out: list[Question | None] = []
     append = out.append
     rows = zip(qtypes, cols.stem, cols.options, cols.answer, cols.explanation, cols.category, levels, scores,
-               cols.tags)
+               cols.tags, strict=True)
     for k, (qtype, stem, options, answer, explanation, category, level, score, tags) in enumerate(rows):
         if not stem or level is None or score is _UNUSUAL:
             append(None)

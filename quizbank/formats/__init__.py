@@ -33,6 +33,11 @@ class ReadOptions:
     media_dir: Path | None = None
     progress: ProgressSink = no_progress
     cancel: CancelToken = field(default_factory=CancelToken)
+    # Called, in file order, with questions as soon as the reader has validated them (what it
+    # passes to ImportResult.add_checked), so the import pipeline can store them while reading
+    # goes on. Readers need not call it: the pipeline takes whatever it did not receive this way
+    # from the returned result.
+    on_checked: Callable[[Sequence[Question]], None] | None = None
 
 
 Reader = Callable[[Path, ReadOptions], ImportResult]

@@ -84,7 +84,7 @@ class _Table:
         self.scalars = itemgetter(*slots)
 
     def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
-                  default_type: QType | None, result: ImportResult) -> None:
+                  default_type: QType | None, result: ImportResult) -> list[Question]:
         """Questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``).
 
         Cells are read column by column (one clean-up check per column), usual rows are built
@@ -100,7 +100,7 @@ class _Table:
             return values if all_clean(values) else [display(v) for v in values]  # type: ignore[return-value]
 
         t, stem, answer, expl, cat, diff, score, tags = map(column, self.scalar_cols)
-        options = list(zip(*map(column, self.option_cols))) if self.option_cols else [()] * n
+        options = list(zip(*map(column, self.option_cols), strict=True)) if self.option_cols else [()] * n
         built = build_usual(RawColumns(t, stem, options, answer, expl, cat, diff, score, tags), file, sheet,
                             first_row, default_type, self.five_scale)
         for k, q in enumerate(built):
@@ -110,7 +110,9 @@ class _Table:
                 result.problems.extend(problems)
                 # Without errors build_question found q.problems() empty: the pipeline need not check again.
                 built[k] = None if has_error(problems) else q
-        result.add_checked(*filter(None, built))
+        usable = list(filter(None, built))
+        result.add_checked(*usable)
+        return usable
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         n = len(row)
@@ -227,7 +229,9 @@ def read_grid(
         limit = min(n, i + CHECK_EVERY)
         while end < limit and not _blank(rows[end]) and not (mapped and detect_header(list(rows[end])) is not None):
             end += 1
-        table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result)
+        usable = table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result)
+        if options.on_checked is not None and usable:
+            options.on_checked(usable)
         i = end
     return n
 

@@ -123,3 +123,73 @@ def test_unreadable_and_unknown_files_are_located_errors(db, tmp_path: Path) -> 
     report = import_files(db, [odd, tmp_path / "missing.xlsx"], bank="库")
     assert report.refused
     assert {p.file for p in report.errors} == {"notes.pdf", "missing.xlsx"}
+
+
+def _many_rows(n: int) -> list[list[object]]:
+    return [["单选题", f"第{i}题：下列说法哪一项正确？", "甲", "乙", "丙", "丁", "ABCD"[i % 4], "", "法律"] for i in range(n)]
+
+
+def test_storing_while_reading_still_refuses_a_late_error(db, tmp_path: Path, monkeypatch) -> None:
+    """Chunks are stored while the file is read; an error in the last row still leaves nothing behind."""
+    monkeypatch.setattr("core.import_service.STORE_CHUNK", 3)
+    media = tmp_path / "media"
+    media.mkdir()
+    path = write_xlsx(tmp_path / "题库.xlsx", [*_many_rows(10), BAD_ROW])
+    report = import_files(db, [path], bank="大库", media_store=media)
+    assert report.refused and report.imported == 0 and report.errors[0].row == 12
+    assert bank_count(db, "大库") is None
+    ok = import_files(db, [write_xlsx(tmp_path / "ok.xlsx", _many_rows(10))], bank="大库")
+    assert ok.stored and ok.imported == 10 and bank_count(db, "大库") == 10
+    with db.transaction() as s:
+        stems = s.scalars(select(QuestionRow.stem).order_by(QuestionRow.id)).all()
+    assert stems == [f"第{i}题：下列说法哪一项正确？" for i in range(10)]   # file order kept across chunks
+
+
+def test_a_failed_chunk_insert_fails_the_import_and_stores_nothing(db, tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from core import import_service
+
+    if not db.is_sqlite:
+        pytest.skip("the writer thread and its multi-row INSERT are SQLite's")
+    monkeypatch.setattr(import_service, "STORE_CHUNK", 4)
+    broken = import_service._RowWriter._sqlite_insert
+    calls = iter(range(100))
+
+    def fail_second(self, n: int) -> str:   # the second chunk hits a database error on the writer thread
+        return broken(self, n) if next(calls) == 0 else "INSERT INTO no_such_table VALUES (1)"
+
+    monkeypatch.setattr(import_service._RowWriter, "_sqlite_insert", fail_second)
+    with pytest.raises(Exception, match="no_such_table"):
+        import_files(db, [write_xlsx(tmp_path / "a.xlsx", _many_rows(10))], bank="坏库")
+    assert bank_count(db, "坏库") is None
+
+
+def test_cancel_while_storing_rolls_back(db, tmp_path: Path, monkeypatch) -> None:
+    import pytest
+
+    from core import import_service
+    from quizbank.tasks import Cancelled, CancelToken
+
+    monkeypatch.setattr(import_service, "STORE_CHUNK", 2)
+    token = CancelToken()
+    written = import_service._RowWriter.write
+
+    def write_then_cancel(self, bank_id, new) -> None:
+        written(self, bank_id, new)
+        token.cancel()
+
+    monkeypatch.setattr(import_service._RowWriter, "write", write_then_cancel)
+    with pytest.raises(Cancelled):
+        import_files(db, [write_xlsx(tmp_path / "a.xlsx", _many_rows(10))], bank="取消库", cancel=token)
+    assert bank_count(db, "取消库") is None
+
+
+def test_bulk_ids_are_random_version_4_uuids() -> None:
+    import uuid
+
+    from core.import_service import _uuid4_hexes
+
+    ids = _uuid4_hexes(2000)
+    parsed = [uuid.UUID(h) for h in ids]
+    assert len(set(ids)) == 2000 and all(u.version == 4 and u.variant == uuid.RFC_4122 for u in parsed)

@@ -41,7 +41,7 @@ def _columns(rows: list[RawQuestion]) -> RawColumns:
 def test_usual_rows_build_like_the_general_path(rows: list[RawQuestion], default: QType | None, five: bool) -> None:
     built = build_usual(_columns(rows), "题库.xlsx", "Sheet1", 5, default, five)
     assert len(built) == len(rows)
-    for k, (raw, fast) in enumerate(zip(rows, built)):
+    for k, (raw, fast) in enumerate(zip(rows, built, strict=True)):
         width = max((len(r.options or []) for r in rows), default=0)
         raw.options = (raw.options or []) + [""] * (width - len(raw.options or []))
         slow, problems = build_question(raw, Where("题库.xlsx", "Sheet1", 5 + k), default, five)
