@@ -6,38 +6,32 @@ Formats only parse (``quizbank.formats``); this module validates, removes
 duplicates (inside the files and against the bank), copies media into the
 media store, and stores everything in one transaction. Default is
 all-or-nothing: any error stores nothing. ``skip_invalid`` stores the valid
-questions and reports the rest. The bulk insert is one Core ``executemany``:
-no ORM objects on this path.
+questions and reports the rest. Storing overlaps reading, chunk by chunk, and
+uses no ORM objects (``core.question_writer``).
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import json
-import os
-import queue
 import shutil
-import sqlite3
 import tempfile
-import threading
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.clock import utcnow
 from core.db import Database
-from core.errors import DatabaseError, InvalidInput
+from core.errors import InvalidInput
 from core.models import Bank, QuestionRow
 from core.paths import media_dir
+from core.question_writer import QuestionWriter
 from quizbank import formats
 from quizbank.i18n import _
 from quizbank.model import ImportResult, Problem, Question, Severity, SourceRef, StoreOutcome, content_hashes
@@ -163,11 +157,14 @@ def _media_names(question: Question, problems: list[Problem], store: Path) -> li
     return copies
 
 
+STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
+
+
 class _Importer:
     """Validates, de-duplicates and stores questions as they arrive, in the caller's transaction.
 
     Questions come in file order, all at once (:func:`import_result`) or while the files
-    are still being read (:func:`import_files`); a :class:`_RowWriter` stores them chunk
+    are still being read (:func:`import_files`); a :class:`QuestionWriter` stores them chunk
     by chunk. Whether the import is kept is decided in :meth:`finish`, once every problem
     is known: with errors (and without ``skip_invalid``) or on a dry run the transaction
     is rolled back and nothing, media included, is stored.
@@ -192,13 +189,13 @@ class _Importer:
         self.media_warnings: list[Problem] = []
         self.copies: list[tuple[Path, Path]] = []
         self.done = 0
-        self.writer = _RowWriter(session)
+        self.writer = QuestionWriter(session)
 
     def __enter__(self) -> _Importer:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.writer.__exit__(*exc)
+        self.writer.close(abandon=exc[0] is not None)
 
     def add(self, questions: Sequence[Question], checked: Callable[[Question], bool] | None = None) -> None:
         """Take questions in file order; ``checked`` says which a reader has validated (None: all)."""
@@ -236,13 +233,17 @@ class _Importer:
         for q, _h in new:
             if q.media:
                 self.copies.extend(_media_names(q, self.media_warnings, store))
+        self.writer.write(self._bank_id(), new)
+        if self.total is not None:
+            self.progress(self.done, self.total, _("正在保存题目"))
+
+    def _bank_id(self) -> int:
+        """The target bank's id, creating the bank on first use."""
         if self.bank_row is None:
             self.bank_row = Bank(name=self.bank, created_at=utcnow())
             self.session.add(self.bank_row)
             self.session.flush()
-        self.writer.write(self.bank_row.id, new)
-        if self.total is not None:
-            self.progress(self.done, self.total, _("正在保存题目"))
+        return self.bank_row.id
 
     def finish(self, read_problems: Sequence[Problem]) -> ImportReport:
         """Store what is left, then keep the import or roll it back; the report says which."""
@@ -265,9 +266,7 @@ class _Importer:
             if not self.dry_run:
                 report.imported = 0
             return report
-        if self.bank_row is None:   # nothing new to store: the bank is still created
-            self.bank_row = Bank(name=self.bank, created_at=utcnow())
-            self.session.add(self.bank_row)
+        self._bank_id()   # created even when every question was a duplicate
         for src, dst in self.copies:
             if not dst.exists():
                 shutil.copyfile(src, dst)
@@ -310,164 +309,6 @@ def _duplicate_problem(q: Question, first: SourceRef | None) -> Problem:
         message = _("与{where}的题目重复，已跳过", where=where)
     return Problem(file=src.file, sheet=src.sheet, row=src.row, line=src.line, field=_("题干"),
                    severity=Severity.WARNING, message=message)
-
-
-STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
-
-
-class _RowWriter:
-    """Stores chunks of new questions in the session's transaction.
-
-    On SQLite a helper thread runs each chunk as one multi-row ``INSERT`` (a single
-    step, during which sqlite3 releases the GIL) while the import goes on with the
-    next chunk; rows are plain tuples, never ORM objects. Other databases get one
-    SQLAlchemy Core ``executemany`` per chunk. :meth:`close` (or leaving the ``with``
-    block) waits for the last chunk and re-raises a failed insert, before the
-    transaction ends.
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.bank_id = 0
-        self.stamp = utcnow()
-        self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.queue: queue.SimpleQueue[list[tuple[object, ...]] | None] = queue.SimpleQueue()
-        self.failure: BaseException | None = None
-        self.abandoned = False   # the import failed or was cancelled: skip what is still queued
-        self.thread: threading.Thread | None = None
-
-    def __enter__(self) -> _RowWriter:
-        return self
-
-    def write(self, bank_id: int, new: list[tuple[Question, str]]) -> None:
-        if not new:
-            return
-        self.bank_id = bank_id
-        if self.failure is not None:
-            raise self.failure
-        if not self.sqlite:
-            self.session.execute(insert(QuestionRow.__table__), self._core_rows(new))
-            return
-        if self.thread is None:
-            dbapi = self.session.connection().connection.driver_connection
-            self.thread = threading.Thread(target=self._run, args=(dbapi,), name="bank-import-writer", daemon=True)
-            self.thread.start()
-        self.queue.put(self._sqlite_rows(new))
-
-    def close(self) -> None:
-        """Wait for the chunks still queued; re-raise a failed insert."""
-        if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-            self.thread = None
-        if self.failure is not None:
-            raise self.failure
-
-    def __exit__(self, *exc: object) -> None:
-        self.abandoned = exc[0] is not None
-        if self.abandoned:
-            self.failure = None   # the exception on its way out wins
-        self.close()
-
-    def _run(self, dbapi: Any) -> None:
-        per_statement = max(1, _variable_limit(dbapi) // len(_SQLITE_PARAMS))
-        while (rows := self.queue.get()) is not None:
-            if self.failure is not None or self.abandoned:
-                continue   # drain the queue; __exit__ re-raises a failure
-            try:
-                cursor = dbapi.cursor()
-                for i in range(0, len(rows), per_statement):
-                    part = rows[i:i + per_statement]
-                    cursor.execute(self._sqlite_insert(len(part)), [v for row in part for v in row])
-                cursor.close()
-            except sqlite3.Error as exc:   # as db.transaction() reports it (e.g. locked by another PC)
-                self.failure = DatabaseError(_("数据库暂时无法写入：{e}", e=exc))
-            except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
-                self.failure = exc
-
-    def _sqlite_insert(self, n: int) -> str:
-        # Constant columns are literals: bank id and a fixed-format timestamp (SQLAlchemy's SQLite text).
-        stamp = self.stamp.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-        row = f"(?, 1, 1, 1, {int(self.bank_id or 0)}, {', '.join('?' * (len(_SQLITE_PARAMS) - 1))}, '{stamp}')"
-        cols = ", ".join(("lineage", "version", "is_current", "active", "bank_id", *_SQLITE_PARAMS[1:], "created_at"))
-        return f"INSERT INTO {QuestionRow.__tablename__} ({cols}) VALUES " + ", ".join([row] * n)
-
-    @staticmethod
-    def _sqlite_rows(new: list[tuple[Question, str]]) -> list[tuple[object, ...]]:
-        """Rows in :data:`_SQLITE_PARAMS` order, as SQLAlchemy would store them (hex UUIDs, JSON text)."""
-        dumps = _json_list
-        # Random ids handed out in ascending order: the unique (lineage, version) index then grows at
-        # its end instead of splitting pages all over (about a tenth of the insert time).
-        lineages = _uuid4_hexes(len(new))
-        lineages.sort()
-        # str() of a QType is its value, without the enum's slower ``.value`` property.
-        return [
-            (lineage, str(q.qtype), q.stem, dumps(q.options) if q.options else "[]", dumps(q.answer) if q.answer else "[]",
-             dumps(q.blanks) if q.blanks else "[]", q.explanation, q.category, dumps(q.tags) if q.tags else "[]",
-             q.difficulty, q.score, dumps(q.media) if q.media else "[]", h)
-            for lineage, (q, h) in zip(lineages, new, strict=True)
-        ]
-
-    def _core_rows(self, new: list[tuple[Question, str]]) -> list[dict[str, object]]:
-        return [
-            {
-                "lineage": uuid.uuid4(), "version": 1, "is_current": True, "active": True,
-                "bank_id": self.bank_id, "qtype": q.qtype.value, "stem": q.stem, "options": q.options,
-                "answer": q.answer, "blanks": q.blanks, "explanation": q.explanation, "category": q.category,
-                "tags": q.tags, "difficulty": q.difficulty, "score": q.score, "media": q.media,
-                "content_hash": h, "created_at": self.stamp,
-            }
-            for q, h in new
-        ]
-
-
-def _variable_limit(dbapi: Any) -> int:
-    """Most ``?`` one SQLite statement may hold (999 before SQLite 3.32, 32766 since)."""
-    try:
-        return int(dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-    except (AttributeError, sqlite3.Error):
-        return 999
-
-
-def _uuid4_hexes(n: int) -> list[str]:
-    """``n`` random (version 4) UUIDs as 32-digit hex, from one ``os.urandom`` call (uuid4() costs ~7 µs each)."""
-    pool = bytearray(os.urandom(16 * n))
-    pool[6::16] = pool[6::16].translate(_VERSION_4)    # version nibble 4
-    pool[8::16] = pool[8::16].translate(_VARIANT_RFC)  # variant bits 10
-    digits = pool.hex()
-    return [digits[i:i + 32] for i in range(0, 32 * n, 32)]
-
-
-_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
-_VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))
-
-
-_encode_str = json.encoder.encode_basestring   # the C string encoder json.dumps uses (ensure_ascii=False)
-
-
-def _json_list(items: list[object]) -> str:
-    """JSON for the model's lists (strings, or lists of strings for blanks) without json.dumps' per-call setup."""
-    if not items:
-        return "[]"
-    if type(items[0]) is str:
-        try:  # the usual list of strings in one go; the encoder refuses anything else
-            return "[" + ",".join(map(_encode_str, items)) + "]"  # type: ignore[arg-type]
-        except TypeError:
-            pass
-    parts = []
-    for item in items:
-        if isinstance(item, str):
-            parts.append(_encode_str(item))
-        elif isinstance(item, list):
-            parts.append(_json_list(item))
-        else:
-            parts.append(json.dumps(item, ensure_ascii=False))
-    return "[" + ",".join(parts) + "]"
-
-
-# The columns each stored row binds, in order (the others are literals in the statement).
-_SQLITE_PARAMS = ("lineage", "qtype", "stem", "options", "answer", "blanks", "explanation", "category", "tags",
-                  "difficulty", "score", "media", "content_hash")
 
 
 def import_files(

@@ -149,17 +149,18 @@ def test_a_failed_chunk_insert_fails_the_import_and_stores_nothing(db, tmp_path:
     import pytest
 
     from core import import_service
+    from core.question_writer import QuestionWriter
 
     if not db.is_sqlite:
         pytest.skip("the writer thread and its multi-row INSERT are SQLite's")
     monkeypatch.setattr(import_service, "STORE_CHUNK", 4)
-    broken = import_service._RowWriter._sqlite_insert
+    broken = QuestionWriter._sqlite_insert
     calls = iter(range(100))
 
     def fail_second(self, n: int) -> str:   # the second chunk hits a database error on the writer thread
         return broken(self, n) if next(calls) == 0 else "INSERT INTO no_such_table VALUES (1)"
 
-    monkeypatch.setattr(import_service._RowWriter, "_sqlite_insert", fail_second)
+    monkeypatch.setattr(QuestionWriter, "_sqlite_insert", fail_second)
     with pytest.raises(Exception, match="no_such_table"):
         import_files(db, [write_xlsx(tmp_path / "a.xlsx", _many_rows(10))], bank="坏库")
     assert bank_count(db, "坏库") is None
@@ -169,17 +170,18 @@ def test_cancel_while_storing_rolls_back(db, tmp_path: Path, monkeypatch) -> Non
     import pytest
 
     from core import import_service
+    from core.question_writer import QuestionWriter
     from quizbank.tasks import Cancelled, CancelToken
 
     monkeypatch.setattr(import_service, "STORE_CHUNK", 2)
     token = CancelToken()
-    written = import_service._RowWriter.write
+    written = QuestionWriter.write
 
     def write_then_cancel(self, bank_id, new) -> None:
         written(self, bank_id, new)
         token.cancel()
 
-    monkeypatch.setattr(import_service._RowWriter, "write", write_then_cancel)
+    monkeypatch.setattr(QuestionWriter, "write", write_then_cancel)
     with pytest.raises(Cancelled):
         import_files(db, [write_xlsx(tmp_path / "a.xlsx", _many_rows(10))], bank="取消库", cancel=token)
     assert bank_count(db, "取消库") is None
@@ -188,7 +190,7 @@ def test_cancel_while_storing_rolls_back(db, tmp_path: Path, monkeypatch) -> Non
 def test_bulk_ids_are_random_version_4_uuids() -> None:
     import uuid
 
-    from core.import_service import _uuid4_hexes
+    from core.question_writer import _uuid4_hexes
 
     ids = _uuid4_hexes(2000)
     parsed = [uuid.UUID(h) for h in ids]
