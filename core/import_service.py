@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from sqlalchemy import select
@@ -91,6 +92,11 @@ def _bulk() -> Iterator[None]:
         yield
     finally:
         if paused:
+            # What the import built and still holds (its report) would otherwise all be traversed
+            # by the first young collection after this; it makes no cycles either, so it goes
+            # straight to the oldest generation (freeze + unfreeze moves every tracked object there).
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -158,6 +164,7 @@ def _media_names(question: Question, problems: list[Problem], store: Path) -> li
 
 
 STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
+_SOURCE, _MEDIA = attrgetter("source"), attrgetter("media")
 
 
 class _Importer:
@@ -218,21 +225,28 @@ class _Importer:
             self.cancel.check()
         if self.category:
             chunk = [q if q.category else replace(q, category=self.category) for q in chunk]
-        new: list[tuple[Question, str]] = []
-        for q, h in zip(chunk, content_hashes(chunk), strict=True):
-            if h in self.existing:
-                self.duplicates.append(_duplicate_problem(q, self.existing[h]))
-                continue
-            self.existing[h] = q.source
-            new.append((q, h))
-        self.fresh.extend(q for q, _h in new)
+        hashes = content_hashes(chunk)
+        if self.existing.keys().isdisjoint(hashes) and len(set(hashes)) == len(hashes):
+            # No duplicate in the chunk (the usual case): take it whole.
+            self.existing.update(zip(hashes, map(_SOURCE, chunk), strict=True))
+            new = list(zip(chunk, hashes, strict=True))
+        else:
+            new = []
+            for q, h in zip(chunk, hashes, strict=True):
+                if h in self.existing:
+                    self.duplicates.append(_duplicate_problem(q, self.existing[h]))
+                    continue
+                self.existing[h] = q.source
+                new.append((q, h))
+        self.fresh.extend(map(itemgetter(0), new))
         self.done += len(chunk)
         if self.dry_run or not new:
             return
-        store = self.store or media_dir()
-        for q, _h in new:
-            if q.media:
-                self.copies.extend(_media_names(q, self.media_warnings, store))
+        if any(map(_MEDIA, chunk)):
+            store = self.store or media_dir()
+            for q, _h in new:
+                if q.media:
+                    self.copies.extend(_media_names(q, self.media_warnings, store))
         self.writer.write(self._bank_id(), new)
         if self.total is not None:
             self.progress(self.done, self.total, _("正在保存题目"))
@@ -334,14 +348,9 @@ def import_files(
     with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
             _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
                       media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel) as importer:
-        # Questions are stored while the files are still being read (from readers that pass them on).
-        streamed: set[int] = set()
-
-        def on_checked(questions: Sequence[Question]) -> None:
-            streamed.update(map(id, questions))
-            importer.add(questions)
-
+        # Questions are stored while the files are still being read (from readers that pass them on),
+        # then those the readers returned.
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),
-                            progress=progress, cancel=cancel, on_checked=on_checked)
-        importer.add([q for q in result.questions if id(q) not in streamed], result.is_checked)
+                            progress=progress, cancel=cancel, on_checked=importer.add)
+        importer.add(result.questions, result.is_checked)
         return importer.finish(result.problems)

@@ -14,7 +14,10 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 import uuid
+from itertools import chain
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlalchemy import insert
@@ -25,6 +28,8 @@ from core.errors import DatabaseError
 from core.models import QuestionRow
 from quizbank.i18n import _
 from quizbank.model import Question
+
+IMPORT_CACHE_KIB = 16384   # SQLite page cache while storing an import (the default is 2,000 KiB)
 
 
 class QuestionWriter:
@@ -46,6 +51,8 @@ class QuestionWriter:
         self.failure: BaseException | None = None
         self.abandoned = False   # the import failed or was cancelled: skip what is still queued
         self.thread: threading.Thread | None = None
+        self.dbapi: Any = None
+        self.cache_size = 0
 
     def write(self, bank_id: int, new: list[tuple[Question, str]]) -> None:
         """Store ``(question, content hash)`` pairs as new questions of ``bank_id``."""
@@ -59,9 +66,14 @@ class QuestionWriter:
             return
         if self.thread is None:
             dbapi = self.session.connection().connection.driver_connection
+            # A page cache that holds the indexes' working set: a large import otherwise evicts
+            # index pages and reads them back for every random content hash it inserts.
+            self.cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+            dbapi.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+            self.dbapi = dbapi
             self.thread = threading.Thread(target=self._run, args=(dbapi,), name="bank-import-writer", daemon=True)
             self.thread.start()
-        self.queue.put(self._sqlite_rows(new))
+        self.queue.put(_sqlite_rows(new))
 
     def close(self, *, abandon: bool = False) -> None:
         """Wait for the chunks still queued and re-raise a failed insert; with ``abandon`` (the
@@ -71,47 +83,37 @@ class QuestionWriter:
             self.queue.put(None)
             self.thread.join()
             self.thread = None
+            self.dbapi.execute(f"PRAGMA cache_size={int(self.cache_size)}")   # and its memory back
         if self.failure is not None and not abandon:
             raise self.failure
 
     def _run(self, dbapi: Any) -> None:
-        per_statement = max(1, _variable_limit(dbapi) // len(_SQLITE_PARAMS))
-        while (rows := self.queue.get()) is not None:
+        limit = _variable_limit(dbapi)
+        while (chunk := self.queue.get()) is not None:
             if self.failure is not None or self.abandoned:
                 continue   # drain the queue; close() re-raises a failure
+            columns, rows = chunk
+            per_statement = max(1, limit // len(columns))
             try:
                 cursor = dbapi.cursor()
                 for i in range(0, len(rows), per_statement):
                     part = rows[i:i + per_statement]
-                    cursor.execute(self._sqlite_insert(len(part)), [v for row in part for v in row])
+                    cursor.execute(self._sqlite_insert(len(part), columns), list(chain.from_iterable(part)))
                 cursor.close()
             except sqlite3.Error as exc:   # as db.transaction() reports it (e.g. locked by another PC)
                 self.failure = DatabaseError(_("数据库暂时无法写入：{e}", e=exc))
             except BaseException as exc:  # noqa: BLE001 - handed to the importing thread
                 self.failure = exc
 
-    def _sqlite_insert(self, n: int) -> str:
-        # Constant columns are literals: bank id and a fixed-format timestamp (SQLAlchemy's SQLite text).
+    def _sqlite_insert(self, n: int, columns: tuple[str, ...]) -> str:
+        """INSERT of ``n`` rows binding ``columns``; every other column is a literal: the bank id,
+        a fixed-format timestamp (SQLAlchemy's SQLite text) and the chunk's constant columns."""
         stamp = self.stamp.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
-        row = f"(?, 1, 1, 1, {int(self.bank_id)}, {', '.join('?' * (len(_SQLITE_PARAMS) - 1))}, '{stamp}')"
-        cols = ", ".join(("lineage", "version", "is_current", "active", "bank_id", *_SQLITE_PARAMS[1:], "created_at"))
-        return f"INSERT INTO {QuestionRow.__tablename__} ({cols}) VALUES " + ", ".join([row] * n)
-
-    @staticmethod
-    def _sqlite_rows(new: list[tuple[Question, str]]) -> list[tuple[object, ...]]:
-        """Rows in :data:`_SQLITE_PARAMS` order, as SQLAlchemy would store them (hex UUIDs, JSON text)."""
-        dumps = _json_list
-        # Random ids handed out in ascending order: the unique (lineage, version) index then grows at
-        # its end instead of splitting pages all over (about a tenth of the insert time).
-        lineages = _uuid4_hexes(len(new))
-        lineages.sort()
-        # str() of a QType is its value, without the enum's slower ``.value`` property.
-        return [
-            (lineage, str(q.qtype), q.stem, dumps(q.options) if q.options else "[]", dumps(q.answer) if q.answer else "[]",
-             dumps(q.blanks) if q.blanks else "[]", q.explanation, q.category, dumps(q.tags) if q.tags else "[]",
-             q.difficulty, q.score, dumps(q.media) if q.media else "[]", h)
-            for lineage, (q, h) in zip(lineages, new, strict=True)
-        ]
+        literals = {"version": "1", "is_current": "1", "active": "1", "bank_id": str(int(self.bank_id)),
+                    "created_at": f"'{stamp}'", **_EMPTY}
+        names = [*columns, *(c for c in literals if c not in columns)]
+        row = "(" + ", ".join("?" if c in columns else literals[c] for c in names) + ")"
+        return f"INSERT INTO {QuestionRow.__tablename__} ({', '.join(names)}) VALUES " + ", ".join([row] * n)
 
     def _core_rows(self, new: list[tuple[Question, str]]) -> list[dict[str, object]]:
         return [
@@ -126,6 +128,53 @@ class QuestionWriter:
         ]
 
 
+# Columns most banks leave empty for a whole chunk (no tags, pictures or scores): then written
+# once as a literal instead of bound for every row.
+_EMPTY = {"tags": "'[]'", "media": "'[]'", "score": "NULL"}
+(_QTYPE, _STEM, _OPTIONS, _ANSWER, _BLANKS, _EXPLANATION, _CATEGORY, _DIFFICULTY, _TAGS, _MEDIA, _SCORE) = map(
+    attrgetter, ("qtype", "stem", "options", "answer", "blanks", "explanation", "category", "difficulty", "tags",
+                 "media", "score"))
+
+
+def _sqlite_rows(new: list[tuple[Question, str]]) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+    """(columns, rows): the values to bind, as SQLAlchemy would store them (hex UUIDs, JSON text),
+    built column by column."""
+    qs = list(map(itemgetter(0), new))
+    dumps = _json_list
+    lineages = _uuid7_hexes(len(qs))
+    answers: dict[tuple[str, ...], str] = {}
+
+    def answer_json(answer: list[str]) -> str:   # choice and judge answers repeat: each is encoded once
+        if not answer:
+            return "[]"
+        key = tuple(answer)
+        text = answers.get(key)
+        if text is None:
+            text = answers[key] = dumps(answer)
+        return text
+
+    values: dict[str, list[Any]] = {
+        "lineage": lineages,
+        "qtype": list(map(str, map(_QTYPE, qs))),   # str() of a QType is its value, without the slower .value
+        "stem": list(map(_STEM, qs)),
+        "options": [dumps(o) if o else "[]" for o in map(_OPTIONS, qs)],
+        "answer": list(map(answer_json, map(_ANSWER, qs))),
+        "blanks": [dumps(b) if b else "[]" for b in map(_BLANKS, qs)],
+        "explanation": list(map(_EXPLANATION, qs)),
+        "category": list(map(_CATEGORY, qs)),
+        "difficulty": list(map(_DIFFICULTY, qs)),
+        "content_hash": list(map(itemgetter(1), new)),
+    }
+    tags, media, scores = list(map(_TAGS, qs)), list(map(_MEDIA, qs)), list(map(_SCORE, qs))
+    if any(tags):
+        values["tags"] = [dumps(t) if t else "[]" for t in tags]
+    if any(media):
+        values["media"] = [dumps(m) if m else "[]" for m in media]
+    if any(score is not None for score in scores):
+        values["score"] = scores
+    return tuple(values), list(zip(*values.values(), strict=True))
+
+
 def _variable_limit(dbapi: Any) -> int:
     """Most ``?`` one SQLite statement may hold (999 before SQLite 3.32, 32766 since)."""
     try:
@@ -134,16 +183,22 @@ def _variable_limit(dbapi: Any) -> int:
         return 999
 
 
-def _uuid4_hexes(n: int) -> list[str]:
-    """``n`` random (version 4) UUIDs as 32-digit hex, from one ``os.urandom`` call (uuid4() costs ~7 µs each)."""
-    pool = bytearray(os.urandom(16 * n))
-    pool[6::16] = pool[6::16].translate(_VERSION_4)    # version nibble 4
-    pool[8::16] = pool[8::16].translate(_VARIANT_RFC)  # variant bits 10
+def _uuid7_hexes(n: int) -> list[str]:
+    """``n`` time-ordered UUIDs (version 7, RFC 9562) as 32-digit hex, ascending: the Unix time in
+    milliseconds, then 74 random bits from one ``os.urandom`` call (uuid4() costs ~7 µs each).
+
+    New ids then land after every older one in the (lineage, version) index, and in order within
+    an import, instead of on random pages all over it.
+    """
+    stamp = f"{time.time_ns() // 1_000_000:012x}"
+    pool = bytearray(os.urandom(10 * n))   # bytes 6..15 of each UUID
+    pool[0::10] = pool[0::10].translate(_VERSION_7)    # version nibble 7
+    pool[2::10] = pool[2::10].translate(_VARIANT_RFC)  # variant bits 10
     digits = pool.hex()
-    return [digits[i:i + 32] for i in range(0, 32 * n, 32)]
+    return sorted([stamp + digits[i:i + 20] for i in range(0, 20 * n, 20)])
 
 
-_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VERSION_7 = bytes((b & 0x0F) | 0x70 for b in range(256))
 _VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))
 
 
@@ -168,8 +223,3 @@ def _json_list(items: list[object]) -> str:
         else:
             parts.append(json.dumps(item, ensure_ascii=False))
     return "[" + ",".join(parts) + "]"
-
-
-# The columns each stored row binds, in order (the others are literals in the statement).
-_SQLITE_PARAMS = ("lineage", "qtype", "stem", "options", "answer", "blanks", "explanation", "category", "tags",
-                  "difficulty", "score", "media", "content_hash")

@@ -270,16 +270,28 @@ _FULL_WIDTH_TO_ASCII = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 
 
 def _fold_width(text: str) -> str:
-    """Full-width ASCII forms to ASCII. Replacing the few distinct ones a text holds is much faster
-    than NFKC or str.translate, which look every CJK character up."""
-    for char in set(_FULL_WIDTH_RE.findall(text)):
-        text = text.replace(char, _FULL_WIDTH_TO_ASCII[char])
+    """Full-width ASCII forms to ASCII. Replacing the few distinct ones a text holds, each in one
+    pass, is much faster than NFKC or str.translate, which look every CJK character up."""
+    found = _FULL_WIDTH_RE.search(text)
+    while found is not None:
+        char, at = found.group(), found.start()
+        text = text.replace(char, _FULL_WIDTH_TO_ASCII[char])   # one character for one: ``at`` stays put
+        found = _FULL_WIDTH_RE.search(text, at)
     return text
 
 
 def _collapse_spaces(joined: str) -> str:
     """White-space runs to one " ", and none at either end of a NUL-separated part."""
     return _WS_RE.sub(" ", joined).replace(" \x00", "\x00").replace("\x00 ", "\x00").strip()
+
+
+def _collapse_plain_spaces(joined: str) -> str:
+    """:func:`_collapse_spaces` of each \x01-separated text, for text whose only white space is " "."""
+    while "  " in joined:
+        joined = joined.replace("  ", " ")
+    for sep in ("\x00", "\x01"):
+        joined = joined.replace(" " + sep, sep).replace(sep + " ", sep)
+    return joined.strip(" ")
 
 
 def content_hashes(questions: Sequence[Question]) -> list[str]:
@@ -292,18 +304,26 @@ def content_hashes(questions: Sequence[Question]) -> list[str]:
     if not questions:
         return []
     texts = ["\x00".join((str(q.qtype), q.stem, *q.options)) for q in questions]  # str() of a QType: its value
-    # Every white-space character but " " is non-printable, so text without " " that is printable
-    # (the usual Chinese question) has nothing to collapse.
     joined = "\x01".join(texts)
-    if " " in joined or not joined.replace("\x00", "").replace("\x01", "").isprintable():
-        texts = [t if " " not in t and t.replace("\x00", "").isprintable() else _collapse_spaces(t) for t in texts]
-        joined = "\x01".join(texts)
     sha1 = hashlib.sha1
     if joined.count("\x01") != len(texts) - 1:   # some text holds the separator itself
-        return [sha1(_fold_width(t).casefold().encode("utf-8")).hexdigest() for t in texts]
+        return [sha1(_normalize_parts(t).encode("utf-8")).hexdigest() for t in texts]
+    # Every white-space character but " " is non-printable: printable text (the usual Chinese
+    # question) has only " " to collapse, which plain replaces do over all the texts at once.
+    if joined.replace("\x00", "").replace("\x01", "").isprintable():
+        if " " in joined:
+            joined = _collapse_plain_spaces(joined)
+    else:
+        joined = "\x01".join([t if " " not in t and t.replace("\x00", "").isprintable() else _collapse_spaces(t)
+                               for t in texts])
     # The width fold after the white-space pass gives the same text (\u3000 and NBSP are white
     # space either way), so this is normalize_text() of every part.
     return [sha1(part).hexdigest() for part in _fold_width(joined).casefold().encode("utf-8").split(b"\x01")]
+
+
+def _normalize_parts(text: str) -> str:
+    """:func:`normalize_text` of each NUL-separated part of ``text``, joined by NUL again."""
+    return _fold_width(_collapse_spaces(text)).casefold()
 
 
 def normalize_text(text: str) -> str:

@@ -57,6 +57,8 @@ def all_clean(texts: Sequence[object]) -> bool:
         joined = "|".join(texts)  # type: ignore[arg-type]
     except TypeError:
         return False
+    if " " not in joined:   # most columns of a Chinese bank: only the printable check is left
+        return joined.isprintable()
     return is_clean(joined) and "| " not in joined and " |" not in joined
 
 
@@ -158,16 +160,24 @@ def letters_from_option_text(text: str, options: list[str]) -> list[str] | None:
 
 # --- fill-in answers -----------------------------------------------------------------
 
-_BLANK_SEP = re.compile(r"\s*[；;|｜]\s*")
 _ALT_SEP = re.compile(r"\s*[/／]\s*|\s+或\s+")
 BLANK_MARK = re.compile(r"[（(]\s*[)）]|_{2,}|＿{2,}|\u00a0{3,}|\{\d*\}")
 
 
 def split_blanks(text: str) -> list[list[str]]:
-    """``"腐败；反腐败"`` -> ``[["腐败"], ["反腐败"]]``; ``"公安/警察"`` -> ``[["公安", "警察"]]``."""
+    """``"腐败；反腐败"`` -> ``[["腐败"], ["反腐败"]]``; ``"公安/警察"`` -> ``[["公安", "警察"]]``.
+
+    Blanks are split at ``；`` ``;`` ``|`` ``｜`` and alternatives at ``/`` ``／`` or a spaced
+    ``或``, white space around a separator dropped; plain replaces and splits do it when no 或
+    needs the regex (several times faster for the fill-in answers of a large bank).
+    """
     blanks: list[list[str]] = []
-    for part in _BLANK_SEP.split(clean(text)):
-        alts = [a for a in _ALT_SEP.split(part) if a]
+    for part in clean(text).replace("；", "|").replace(";", "|").replace("｜", "|").split("|"):
+        part = part.strip()
+        if "或" in part:
+            alts = [a for a in _ALT_SEP.split(part) if a]
+        else:
+            alts = [a for a in map(str.strip, part.replace("／", "/").split("/")) if a]
         if alts:
             blanks.append(alts)
     return blanks

@@ -33,10 +33,10 @@ class ReadOptions:
     media_dir: Path | None = None
     progress: ProgressSink = no_progress
     cancel: CancelToken = field(default_factory=CancelToken)
-    # Called, in file order, with questions as soon as the reader has validated them (what it
-    # passes to ImportResult.add_checked), so the import pipeline can store them while reading
-    # goes on. Readers need not call it: the pipeline takes whatever it did not receive this way
-    # from the returned result.
+    # Called, in file order, with questions as soon as the reader has validated them, so the
+    # import pipeline can store them while reading goes on; a reader that does so leaves them
+    # out of the result it returns (instead of ImportResult.add_checked). Readers need not call
+    # it: the pipeline takes the questions of the returned result as well.
     on_checked: Callable[[Sequence[Question]], None] | None = None
 
 

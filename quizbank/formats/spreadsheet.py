@@ -50,6 +50,14 @@ def _blank(row: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 
 
+def _first_cells_filled(rows: Sequence[Sequence[object]]) -> bool:
+    """Whether every row starts with a non-blank text cell (so none is blank), in one pass."""
+    try:
+        return all(map(str.strip, map(itemgetter(0), rows)))  # type: ignore[arg-type]
+    except (IndexError, TypeError):   # an empty row, or a first cell that is not text
+        return False
+
+
 def _getter(cols: list[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
     """``itemgetter`` that always returns a tuple (itemgetter of one index returns the item)."""
     if len(cols) == 1:
@@ -85,7 +93,8 @@ class _Table:
 
     def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
                   default_type: QType | None, result: ImportResult) -> list[Question]:
-        """Questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``).
+        """Usable questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``);
+        their problems go to ``result``.
 
         Cells are read column by column (one clean-up check per column), usual rows are built
         by :func:`build_usual`, and the others one by one by :func:`build_question`.
@@ -110,9 +119,7 @@ class _Table:
                 result.problems.extend(problems)
                 # Without errors build_question found q.problems() empty: the pipeline need not check again.
                 built[k] = None if has_error(problems) else q
-        usable = list(filter(None, built))
-        result.add_checked(*usable)
-        return usable
+        return list(filter(None, built))
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         n = len(row)
@@ -227,11 +234,15 @@ def read_grid(
         # Data rows up to the next blank row (or header row of a mapped file), at most CHECK_EVERY.
         end = i + 1
         limit = min(n, i + CHECK_EVERY)
+        if not mapped and _first_cells_filled(rows[end:limit]):
+            end = limit   # the usual block: no row in it can be blank
         while end < limit and not _blank(rows[end]) and not (mapped and detect_header(list(rows[end])) is not None):
             end += 1
         usable = table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result)
-        if options.on_checked is not None and usable:
+        if options.on_checked is not None:
             options.on_checked(usable)
+        else:
+            result.add_checked(*usable)
         i = end
     return n
 

@@ -157,8 +157,8 @@ def test_a_failed_chunk_insert_fails_the_import_and_stores_nothing(db, tmp_path:
     broken = QuestionWriter._sqlite_insert
     calls = iter(range(100))
 
-    def fail_second(self, n: int) -> str:   # the second chunk hits a database error on the writer thread
-        return broken(self, n) if next(calls) == 0 else "INSERT INTO no_such_table VALUES (1)"
+    def fail_second(self, n: int, columns: tuple[str, ...]) -> str:   # the second chunk fails on the writer thread
+        return broken(self, n, columns) if next(calls) == 0 else "INSERT INTO no_such_table VALUES (1)"
 
     monkeypatch.setattr(QuestionWriter, "_sqlite_insert", fail_second)
     with pytest.raises(Exception, match="no_such_table"):
@@ -187,11 +187,16 @@ def test_cancel_while_storing_rolls_back(db, tmp_path: Path, monkeypatch) -> Non
     assert bank_count(db, "取消库") is None
 
 
-def test_bulk_ids_are_random_version_4_uuids() -> None:
+def test_bulk_ids_are_ascending_version_7_uuids() -> None:
+    import time
     import uuid
 
-    from core.question_writer import _uuid4_hexes
+    from core.question_writer import _uuid7_hexes
 
-    ids = _uuid4_hexes(2000)
+    before = time.time_ns() // 1_000_000
+    ids = _uuid7_hexes(2000)
+    after = time.time_ns() // 1_000_000
     parsed = [uuid.UUID(h) for h in ids]
-    assert len(set(ids)) == 2000 and all(u.version == 4 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert len(set(ids)) == 2000 and all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
+    assert ids == sorted(ids) and all(before <= u.int >> 80 <= after for u in parsed)   # 48-bit ms timestamp
+    assert len({h[12:] for h in ids}) == 2000   # the random part differs too

@@ -13,6 +13,7 @@ from quizbank.model import QType, Question, content_hashes, normalize_text
 
 # Text with what the folds change: spaces of every width, full-width forms, case, separators.
 _TEXT = st.text(alphabet="警察Ａａ1１ ,，?？\u3000\u00a0\t\n\x01AbZ", max_size=8)
+_PRINTABLE = st.text(alphabet="警察Ａａ1１   ,，?？AbZ", max_size=8)
 
 
 def _reference(q: Question) -> str:
@@ -26,6 +27,16 @@ def test_bulk_hashes_equal_the_per_question_definition(items: list[tuple[QType, 
     qs = [Question(t, stem, options) for t, stem, options in items]
     assert content_hashes(qs) == [_reference(q) for q in qs]
     assert [q.content_hash() for q in qs] == [_reference(q) for q in qs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(st.tuples(st.sampled_from(list(QType)), _PRINTABLE, st.lists(_PRINTABLE, max_size=4)),
+                      max_size=12))
+def test_bulk_hashes_of_printable_text_equal_the_per_question_definition(
+        items: list[tuple[QType, str, list[str]]]) -> None:
+    # Only " " for white space: the path that collapses the spaces of all the texts at once.
+    qs = [Question(t, stem, options) for t, stem, options in items]
+    assert content_hashes(qs) == [_reference(q) for q in qs]
 
 
 def test_copies_differing_in_width_spaces_and_case_are_duplicates() -> None:
