@@ -29,8 +29,6 @@ from core.models import QuestionRow
 from quizbank.i18n import _
 from quizbank.model import Question
 
-IMPORT_CACHE_KIB = 16384   # SQLite page cache while storing an import (the default is 2,000 KiB)
-
 
 class QuestionWriter:
     """Stores chunks of new questions in the session's transaction.
@@ -51,8 +49,6 @@ class QuestionWriter:
         self.failure: BaseException | None = None
         self.abandoned = False   # the import failed or was cancelled: skip what is still queued
         self.thread: threading.Thread | None = None
-        self.dbapi: Any = None
-        self.cache_size = 0
 
     def write(self, bank_id: int, new: list[tuple[Question, str]]) -> None:
         """Store ``(question, content hash)`` pairs as new questions of ``bank_id``."""
@@ -66,11 +62,6 @@ class QuestionWriter:
             return
         if self.thread is None:
             dbapi = self.session.connection().connection.driver_connection
-            # A page cache that holds the indexes' working set: a large import otherwise evicts
-            # index pages and reads them back for every random content hash it inserts.
-            self.cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
-            dbapi.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
-            self.dbapi = dbapi
             self.thread = threading.Thread(target=self._run, args=(dbapi,), name="bank-import-writer", daemon=True)
             self.thread.start()
         self.queue.put(_sqlite_rows(new))
@@ -83,7 +74,6 @@ class QuestionWriter:
             self.queue.put(None)
             self.thread.join()
             self.thread = None
-            self.dbapi.execute(f"PRAGMA cache_size={int(self.cache_size)}")   # and its memory back
         if self.failure is not None and not abandon:
             raise self.failure
 
