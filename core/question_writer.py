@@ -108,13 +108,13 @@ class QuestionWriter:
     def _core_rows(self, new: list[tuple[Question, str]]) -> list[dict[str, object]]:
         return [
             {
-                "lineage": uuid.uuid4(), "version": 1, "is_current": True, "active": True,
+                "lineage": uuid.UUID(lineage), "version": 1, "is_current": True, "active": True,
                 "bank_id": self.bank_id, "qtype": q.qtype.value, "stem": q.stem, "options": q.options,
                 "answer": q.answer, "blanks": q.blanks, "explanation": q.explanation, "category": q.category,
                 "tags": q.tags, "difficulty": q.difficulty, "score": q.score, "media": q.media,
                 "content_hash": h, "created_at": self.stamp,
             }
-            for q, h in new
+            for lineage, (q, h) in zip(_uuid7_hexes(len(new)), new, strict=True)
         ]
 
 

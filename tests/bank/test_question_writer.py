@@ -42,4 +42,5 @@ def test_chunk_constant_columns_and_the_rest_read_back(db) -> None:  # type: ign
         assert (row.tags, row.media, row.score) == (q.tags, q.media, q.score)
         assert (row.explanation, row.category, row.difficulty, row.version) == (q.explanation, q.category, 2, 1)
         assert row.is_current and row.active and row.content_hash == q.content_hash()
+        assert row.lineage.version == 7   # time-ordered ids on every database
     assert rows[zero.stem].score == 0.0   # a zero score is a score, not "no score"
