@@ -14,7 +14,7 @@ does not expose number formats, so only dates and times are shown as formatted.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 
@@ -58,18 +58,10 @@ def _first_cells_filled(rows: Sequence[Sequence[object]]) -> bool:
         return False
 
 
-def _getter(cols: list[int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
-    """``itemgetter`` that always returns a tuple (itemgetter of one index returns the item)."""
-    if len(cols) == 1:
-        col = cols[0]
-        return lambda row: (row[col],)
-    return itemgetter(*cols) if cols else (lambda row: ())
-
-
 class _Table:
     """A header mapping compiled to column indices (done once per table)."""
 
-    __slots__ = ("scalar_cols", "option_cols", "five_scale", "width", "cells", "scalars", "n_present")
+    __slots__ = ("scalar_cols", "option_cols", "five_scale", "width")
 
     # Order of RawQuestion's positional fields after ``options``.
     _SCALARS = ("type", "stem", "answer", "explanation", "category", "difficulty", "score", "tags")
@@ -81,15 +73,7 @@ class _Table:
         col = mapping.get("difficulty")
         if col is not None:
             self.five_scale = is_five_scale([display(v) for v in {r[col] for r in rows if col < len(r)}])
-        # Fast path for rows that hold every mapped column: one itemgetter fetches the present
-        # scalar columns then the option columns; ``scalars`` spreads them (plus a trailing "" for
-        # missing fields) into RawQuestion's order.
-        present = [c for c in self.scalar_cols if c >= 0]
-        self.n_present = len(present)
-        self.width = max([*present, *self.option_cols], default=-1) + 1
-        self.cells = _getter(present + self.option_cols)
-        slots = [present.index(c) if c >= 0 else -1 for c in self.scalar_cols]
-        self.scalars = itemgetter(*slots)
+        self.width = max([*self.scalar_cols, *self.option_cols], default=-1) + 1   # columns a full row holds
 
     def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
                   default_type: QType | None, result: ImportResult) -> list[Question]:
@@ -122,15 +106,8 @@ class _Table:
         return list(filter(None, built))
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
+        """One row for :func:`build_question` (the rows :func:`build_usual` leaves to it)."""
         n = len(row)
-        if n >= self.width:
-            values = self.cells(row)
-            # Clean text cells are displayed as they are: one check for the whole row.
-            if not all_clean(values):
-                values = tuple(display(v) for v in values)
-            t, stem, answer, expl, cat, diff, score, tags = self.scalars((*values[:self.n_present], ""))
-            return RawQuestion(t, stem, list(values[self.n_present:]), answer, expl, cat, diff,  # type: ignore[arg-type]
-                               score, tags)
         t, stem, answer, expl, cat, diff, score, tags = [
             display(row[c]) if 0 <= c < n and row[c] != "" else "" for c in self.scalar_cols
         ]
