@@ -45,6 +45,9 @@ class Controller(QObject):
     def _load_backend(self) -> None:
         import threading
 
+        from gui.tasks import MainThreadCollector
+
+        MainThreadCollector.install()  # before the first worker thread: collect on this thread only
         def work() -> None:
             try:
                 from core.db import open_database

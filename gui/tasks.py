@@ -12,11 +12,12 @@ queued signal. Ops are built fluently::
 
 from __future__ import annotations
 
+import gc
 import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -39,6 +40,49 @@ class _Bridge(QObject):
         fn()
 
 
+class MainThreadCollector:
+    """Python's cyclic garbage collector, run on the GUI thread only.
+
+    With automatic collection a collection runs in whichever thread happens to allocate. On a
+    worker thread it can free the Python wrapper of a Qt object caught in a reference cycle,
+    and deleting a Qt object off its own thread crashes the process. So, as Anki does,
+    automatic collection is switched off once worker threads exist, and a timer on the GUI
+    thread collects by the interpreter's own generation thresholds.
+    """
+
+    INTERVAL_MS = 1000
+    _installed: ClassVar[MainThreadCollector | None] = None
+
+    @classmethod
+    def install(cls) -> MainThreadCollector:
+        """Switch to GUI-thread collection (once per process; call on the GUI thread)."""
+        if cls._installed is None:
+            cls._installed = cls()
+        return cls._installed
+
+    @classmethod
+    def installed(cls) -> MainThreadCollector | None:
+        return cls._installed
+
+    def __init__(self) -> None:
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer()
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    def collect(self) -> int:
+        """Collect like the interpreter would: the oldest generation whose count passed its threshold.
+
+        One collection per call, so with the timer a full collection comes at most every
+        ``t1 * t2`` ticks, however much the workers allocate.
+        """
+        passed = [count > limit for count, limit in zip(gc.get_count(), self._thresholds, strict=True)]
+        if not passed[0]:
+            return 0
+        return gc.collect(2 if passed[2] else 1 if passed[1] else 0)
+
+
 class TaskManager:
     """Owns the worker threads; lives as long as the application."""
 
@@ -51,6 +95,7 @@ class TaskManager:
             manager.shutdown()
 
     def __init__(self) -> None:
+        MainThreadCollector.install()
         TaskManager._live.add(self)
         self._db_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-db")
         self._long_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="studyhall-long")
