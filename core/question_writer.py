@@ -13,6 +13,7 @@ import json
 import os
 import queue
 import sqlite3
+import sys
 import threading
 import time
 import uuid
@@ -38,6 +39,9 @@ class QuestionWriter:
     next chunk; rows are plain tuples, never ORM objects. Other databases get one
     SQLAlchemy Core ``executemany`` per chunk. :meth:`close` waits for the last chunk
     and re-raises a failed insert; call it before the transaction ends.
+
+    While the helper runs, the interpreter's switch interval is shortened (see
+    :data:`SWITCH_INTERVAL`).
     """
 
     def __init__(self, session: Session) -> None:
@@ -49,6 +53,7 @@ class QuestionWriter:
         self.failure: BaseException | None = None
         self.abandoned = False   # the import failed or was cancelled: skip what is still queued
         self.thread: threading.Thread | None = None
+        self.switch_interval: float | None = None   # the interpreter's own, while shortened
 
     def write(self, bank_id: int, new: list[tuple[Question, str]]) -> None:
         """Store ``(question, content hash)`` pairs as new questions of ``bank_id``."""
@@ -63,6 +68,9 @@ class QuestionWriter:
         if self.thread is None:
             dbapi = self.session.connection().connection.driver_connection
             self.thread = threading.Thread(target=self._run, args=(dbapi,), name="bank-import-writer", daemon=True)
+            if sys.getswitchinterval() > SWITCH_INTERVAL:
+                self.switch_interval = sys.getswitchinterval()
+                sys.setswitchinterval(SWITCH_INTERVAL)
             self.thread.start()
         self.queue.put(_sqlite_rows(new))
 
@@ -74,6 +82,10 @@ class QuestionWriter:
             self.queue.put(None)
             self.thread.join()
             self.thread = None
+        if self.switch_interval is not None:
+            if sys.getswitchinterval() == SWITCH_INTERVAL:   # not changed again meanwhile
+                sys.setswitchinterval(self.switch_interval)
+            self.switch_interval = None
         if self.failure is not None and not abandon:
             raise self.failure
 
@@ -116,6 +128,14 @@ class QuestionWriter:
             }
             for lineage, (q, h) in zip(_uuid7_hexes(len(new)), new, strict=True)
         ]
+
+
+# The helper needs the GIL for a moment before and after each chunk's INSERT (binding, then
+# finishing the statement), while the importing thread holds it to parse and hash. With the
+# default interval (5 ms) each hand-over waited up to 5 ms, so the helper fell behind by tens of
+# milliseconds per 10,000 rows and the import ended waiting for it. A waiting thread is the only
+# thing that makes the interval matter, so a short one costs nothing when there is none.
+SWITCH_INTERVAL = 0.001
 
 
 # Columns most banks leave empty for a whole chunk (no tags, pictures or scores): then written

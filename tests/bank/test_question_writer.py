@@ -44,3 +44,25 @@ def test_chunk_constant_columns_and_the_rest_read_back(db) -> None:  # type: ign
         assert row.is_current and row.active and row.content_hash == q.content_hash()
         assert row.lineage.version == 7   # time-ordered ids on every database
     assert rows[zero.stem].score == 0.0   # a zero score is a score, not "no score"
+
+
+def test_switch_interval_is_short_only_while_the_helper_runs(sqlite_db) -> None:  # type: ignore[no-untyped-def]
+    """The writer shortens the interpreter's thread switch interval for its helper and gives it back,
+    also when the import is abandoned."""
+    import sys
+
+    from core.question_writer import SWITCH_INTERVAL
+
+    before = sys.getswitchinterval()
+    assert before > SWITCH_INTERVAL
+    for abandon in (False, True):
+        with sqlite_db.transaction() as s:
+            s.add(Bank(name=f"库{abandon}", created_at=utcnow()))
+            s.flush()
+            bank_id = s.scalar(select(Bank.id).where(Bank.name == f"库{abandon}"))
+            writer = QuestionWriter(s)
+            chunk = [_question(i) for i in range(3)]
+            writer.write(bank_id, list(zip(chunk, content_hashes(chunk), strict=True)))
+            assert sys.getswitchinterval() == SWITCH_INTERVAL
+            writer.close(abandon=abandon)
+            assert sys.getswitchinterval() == before
