@@ -48,6 +48,7 @@ class Controller(QObject):
         from gui.tasks import MainThreadCollector
 
         MainThreadCollector.install()  # before the first worker thread: collect on this thread only
+
         def work() -> None:
             try:
                 from core.db import open_database

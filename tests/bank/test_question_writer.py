@@ -4,11 +4,13 @@
 
 from __future__ import annotations
 
+import sys
+
 from sqlalchemy import select
 
 from core.clock import utcnow
 from core.models import Bank, QuestionRow
-from core.question_writer import QuestionWriter
+from core.question_writer import SWITCH_INTERVAL, QuestionWriter
 from quizbank.model import QType, Question, content_hashes
 
 
@@ -49,10 +51,6 @@ def test_chunk_constant_columns_and_the_rest_read_back(db) -> None:  # type: ign
 def test_switch_interval_is_short_only_while_the_helper_runs(sqlite_db) -> None:  # type: ignore[no-untyped-def]
     """The writer shortens the interpreter's thread switch interval for its helper and gives it back,
     also when the import is abandoned."""
-    import sys
-
-    from core.question_writer import SWITCH_INTERVAL
-
     before = sys.getswitchinterval()
     assert before > SWITCH_INTERVAL
     for abandon in (False, True):
