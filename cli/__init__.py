@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from quizbank.i18n import _, set_language
+from base.i18n import _, set_language
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -54,8 +54,8 @@ def pre_scan_language(argv: Sequence[str]) -> None:
 
 
 def open_db(args: argparse.Namespace) -> Any:
-    from core.db import open_database
-    from core.paths import default_db_url
+    from core.infra.db import open_database
+    from core.infra.paths import default_db_url
 
     return open_database(args.db or default_db_url())
 
@@ -70,8 +70,8 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> 
 
 
 def run(argv: Sequence[str]) -> int:
-    from core.errors import StudyHallError
-    from quizbank.tasks import Cancelled
+    from base.errors import StudyHallError
+    from base.progress import Cancelled
 
     pre_scan_language(argv)
     parser = build_parser()

@@ -7,9 +7,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from base.errors import InvalidInput
+from base.i18n import _
 from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
-from core.errors import InvalidInput
-from quizbank.i18n import _
 
 EXPORT_FORMATS = ("xlsx", "docx", "gift", "aiken", "moodlexml", "json", "csv", "txt")
 
@@ -82,8 +82,8 @@ def column_index(text: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.import_service import import_files
-    from core.paths import media_dir
+    from core.bank.importing import import_files
+    from core.infra.paths import media_dir
 
     columns = parse_column_map(args.columns) if args.columns else None
     files: list[Path] = args.files
@@ -105,9 +105,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.banks import list_banks
-    from core.paths import media_dir
-    from core.questions import export_bank
+    from core.bank.banks import list_banks
+    from core.bank.questions import export_bank
+    from core.infra.paths import media_dir
 
     db = open_db(args)
     with db.transaction() as s:
@@ -139,7 +139,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.banks import list_banks
+    from core.bank.banks import list_banks
     from quizbank.model import QType
 
     db = open_db(args)

@@ -8,9 +8,9 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from base.errors import InvalidInput
+from base.i18n import _
 from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
-from core.errors import InvalidInput
-from quizbank.i18n import _
 
 
 def _date(text: str) -> dt.date:
@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_print(args: argparse.Namespace) -> int:
     from core.certificates.batch import Selection, print_batch
-    from core.org import unit_by_code_or_name
+    from core.people.org import unit_by_code_or_name
 
     db = open_db(args)
     unit_id = None
@@ -92,7 +92,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from core.certificates.issue import STATUS_LABELS, list_certificates
-    from core.org import subtree_ids, unit_by_code_or_name
+    from core.people.org import subtree_ids, unit_by_code_or_name
 
     db = open_db(args)
     with db.transaction() as s:
@@ -131,7 +131,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
     from core.certificates.issue import issue, issue_honours
     from core.certificates.templates import default_template_for, get_template
-    from core.clock import SystemClock, local_date
+    from core.infra.clock import SystemClock, local_date
     from core.models import Officer, Quiz
 
     db = open_db(args)
@@ -165,7 +165,7 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 def cmd_reissue(args: argparse.Namespace) -> int:
     from core.certificates.issue import reissue
-    from core.clock import SystemClock
+    from core.infra.clock import SystemClock
 
     db = open_db(args)
     with db.transaction() as s:
@@ -176,7 +176,7 @@ def cmd_reissue(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     from core.certificates.issue import revoke
-    from core.clock import SystemClock
+    from core.infra.clock import SystemClock
 
     db = open_db(args)
     with db.transaction() as s:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from base.i18n import _
 from cli import emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -28,8 +28,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    from core.db import current_revision, make_engine, upgrade
-    from core.paths import default_db_url
+    from core.infra.db import current_revision, make_engine, upgrade
+    from core.infra.paths import default_db_url
 
     engine = make_engine(args.db or default_db_url())
     try:
@@ -43,7 +43,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from core.backup import backup
+    from core.admin.backup import backup
 
     db = open_db(args)
     counts = backup(db, args.file)
@@ -53,7 +53,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from core.backup import restore
+    from core.admin.backup import restore
 
     db = open_db(args)
     counts = restore(db, args.file)

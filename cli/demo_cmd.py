@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+from base.i18n import _
 from cli import emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

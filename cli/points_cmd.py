@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import argparse
 
+from base.i18n import _
 from cli import emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -30,8 +30,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from core.org import unit_by_code_or_name
-    from core.points import parse_period, tally, unit_tally
+    from core.people.org import unit_by_code_or_name
+    from core.points.ledger import parse_period, tally, unit_tally
 
     period = parse_period(args.period)
     db = open_db(args)
@@ -57,8 +57,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from core.points import SOURCE_LABELS, history, parse_period
-    from core.users import get_user
+    from core.people.users import get_user
+    from core.points.ledger import SOURCE_LABELS, history, parse_period
 
     period = parse_period(args.period) if args.period else None
     db = open_db(args)
@@ -81,8 +81,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from core.clock import SystemClock, local_date
-    from core.points import list_rules
+    from core.infra.clock import SystemClock, local_date
+    from core.points.ledger import list_rules
 
     db = open_db(args)
     with db.transaction() as s:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from base.i18n import _
 from cli import emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.quizzes import MODE_LABELS, list_quizzes
+    from core.quiz.catalog import MODE_LABELS, list_quizzes
 
     db = open_db(args)
     with db.transaction() as s:
@@ -52,7 +52,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from core.quizzes import quiz_detail
+    from core.quiz.catalog import quiz_detail
     from quizbank.model import QType
 
     db = open_db(args)
@@ -74,7 +74,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from core.results import quiz_results
+    from core.quiz.results import quiz_results
 
     db = open_db(args)
     with db.transaction() as s:
@@ -95,9 +95,9 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from core.clock import utcnow
-    from core.quizspec import create_from_file
-    from core.quizzes import quiz_detail
+    from core.infra.clock import utcnow
+    from core.quiz.catalog import quiz_detail
+    from core.quiz.spec_file import create_from_file
 
     db = open_db(args)
     with db.transaction() as s:

@@ -8,8 +8,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from base.i18n import _
 from cli import EXIT_OK, emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _scope(session: Any, args: argparse.Namespace) -> Any:
-    from core.org import unit_by_code_or_name
+    from core.people.org import unit_by_code_or_name
     from core.reports.scope import Scope
 
     unit_id = unit_by_code_or_name(session, args.unit).id if args.unit else None
@@ -59,7 +59,7 @@ def _scope(session: Any, args: argparse.Namespace) -> Any:
 
 def _finish(args: argparse.Namespace, doc: Any, data: Any, text: Any) -> int:
     if args.out:
-        from core.reports.document import export
+        from core.reports.export import export
 
         export(doc, args.out)
         if not args.json:
@@ -79,7 +79,7 @@ def _table_text(table: Any) -> str:
 
 def cmd_branches(args: argparse.Namespace) -> int:
     from core.reports.branches import branch_trend, compare_branches
-    from core.reports.documents import branches_document, comparison_table
+    from core.reports.builders import branches_document, comparison_table
     from core.reports.period import parse_period
 
     period = parse_period(args.period)
@@ -95,8 +95,8 @@ def cmd_branches(args: argparse.Namespace) -> int:
 def cmd_reminders(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from core.clock import local_date, utcnow
-    from core.reports.documents import reminders_document
+    from core.infra.clock import local_date, utcnow
+    from core.reports.builders import reminders_document
     from core.reports.reminders import reminders
     from core.reports.scope import scope_name
 
@@ -110,9 +110,9 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from core.clock import local_date, utcnow
+    from core.infra.clock import local_date, utcnow
+    from core.reports.builders import coverage_document
     from core.reports.coverage import material_coverage, quiz_coverage
-    from core.reports.documents import coverage_document
     from core.reports.scope import scope_name
 
     today = local_date(utcnow())
@@ -126,7 +126,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_items(args: argparse.Namespace) -> int:
-    from core.reports.documents import items_document
+    from core.reports.builders import items_document
     from core.reports.items import item_analysis
     from core.reports.scope import scope_name
 
@@ -138,7 +138,7 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def cmd_transcript(args: argparse.Namespace) -> int:
-    from core.reports.documents import transcript_document
+    from core.reports.builders import transcript_document
     from core.reports.officers import transcript
     from core.reports.period import parse_period
 

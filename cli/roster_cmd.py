@@ -7,8 +7,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from base.i18n import _
 from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ ACTIONS = {"new": "新增", "update": "更新", "unchanged": "无变化", "inval
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.roster import import_roster, write_password_sheet
+    from core.people.roster_import import import_roster, write_password_sheet
 
     db = open_db(args)
     report = import_roster(db, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid)

@@ -14,9 +14,9 @@ SELFTEST_TEXT = "学习园地自检：公安机关党建学习"
 
 def selftest() -> int:
     from core import demo
-    from core.db import open_database
-    from core.pdf import missing_glyphs, register_fonts, write_test_page
-    from core.users import authenticate
+    from core.infra.db import open_database
+    from core.infra.fonts import missing_glyphs, register_fonts, write_test_page
+    from core.people.users import authenticate
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="studyhall-selftest-") as tmp:

@@ -9,9 +9,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from base.errors import InvalidInput
+from base.i18n import _
 from cli import emit, open_db
-from core.errors import InvalidInput
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.materials import import_files
+    from core.study.materials import import_files
 
     due = None
     if args.due:
@@ -58,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.materials import list_materials
+    from core.study.materials import list_materials
 
     db = open_db(args)
     with db.transaction() as s:

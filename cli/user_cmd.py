@@ -9,9 +9,9 @@ import getpass
 import os
 import sys
 
+from base.errors import InvalidInput
+from base.i18n import _
 from cli import emit, open_db
-from core.errors import InvalidInput
-from quizbank.i18n import _
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -59,7 +59,7 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from core.users import add_user
+    from core.people.users import add_user
 
     password = read_password(args)
     db = open_db(args)
@@ -71,7 +71,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from core.users import set_password
+    from core.people.users import set_password
 
     password = read_password(args)
     db = open_db(args)
@@ -82,8 +82,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.org import subtree_ids, unit_by_code_or_name
-    from core.users import CATEGORY_LABELS, ROLE_LABELS, list_users
+    from core.people.org import subtree_ids, unit_by_code_or_name
+    from core.people.users import CATEGORY_LABELS, ROLE_LABELS, list_users
 
     db = open_db(args)
     with db.transaction() as s:

@@ -16,9 +16,9 @@ from typing import Any
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from base.i18n import _, language, set_language
 from gui import theme
 from gui.login import LoginWindow, demo_hint
-from quizbank.i18n import _, language, set_language
 
 
 class Controller(QObject):
@@ -51,8 +51,8 @@ class Controller(QObject):
 
         def work() -> None:
             try:
-                from core.db import open_database
-                from core.paths import default_db_url
+                from core.infra.db import open_database
+                from core.infra.paths import default_db_url
 
                 db = open_database(self.db_url or default_db_url())
                 import gui.mainwindow  # noqa: F401  (warm the import while the user types)
@@ -77,7 +77,7 @@ class Controller(QObject):
 
     def _database_state(self) -> tuple[int, bool]:
         from core import demo
-        from core.users import count_users
+        from core.people.users import count_users
 
         with self.db.transaction() as s:
             return count_users(s), demo.is_demo(self.db)
@@ -114,8 +114,8 @@ class Controller(QObject):
 
     # --- login / logout --------------------------------------------------------------
     def _login(self, badge: str, password: str) -> None:
-        from core.errors import StudyHallError
-        from core.users import authenticate
+        from base.errors import StudyHallError
+        from core.people.users import authenticate
         from gui.tasks import CoreOp
 
         def failed(exc: BaseException) -> None:
@@ -208,7 +208,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
 
 def run_gui(*, db_url: str | None = None, lang: str | None = None) -> int:
     if lang is None:
-        from core import localconfig
+        from core.infra import localconfig
 
         lang = localconfig.get("language")
     if lang in ("zh_CN", "en"):

@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
-from core.clock import Clock, SystemClock
-from core.db import Database
-from core.users import UserInfo
+from core.infra.clock import Clock, SystemClock
+from core.infra.db import Database
+from core.people.users import UserInfo
 from gui.tasks import CoreOp, TaskManager
 
 T = TypeVar("T")

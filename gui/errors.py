@@ -2,7 +2,7 @@
 # Licensed under the MIT licence; see LICENSE.
 """The one way the GUI shows errors.
 
-A :class:`core.errors.StudyHallError` is shown as its (user-facing) message. Any
+A :class:`base.errors.StudyHallError` is shown as its (user-facing) message. Any
 other exception is a bug: the traceback goes to the log file, and the user sees
 a calm message that names the log file, never a raw traceback.
 """
@@ -17,14 +17,14 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from core.errors import StudyHallError
-from quizbank.i18n import _
+from base.errors import StudyHallError
+from base.i18n import _
 
 log = logging.getLogger("studyhall")
 
 
 def log_file_path() -> str:
-    from core.paths import data_dir
+    from core.infra.paths import data_dir
 
     folder = data_dir() / "logs"
     folder.mkdir(exist_ok=True)

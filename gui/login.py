@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from base.i18n import _, language
 from gui import theme
-from quizbank.i18n import _, language
 
 
 def demo_hint(password: str) -> str:

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.dashboard import today_minutes
-from core.users import CATEGORY_LABELS, ROLE_LABELS
+from base.i18n import _
+from core.home.dashboard import today_minutes
+from core.people.users import CATEGORY_LABELS, ROLE_LABELS
 from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec, pages_for
-from quizbank.i18n import _
 
 
 class MainWindow(QMainWindow):
@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self._minutes_timer.start(60_000)
         self.refresh_header()
         ctx.on("study.changed", self.refresh_header)
-        from gui.exam import offer_resume
+        from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
 

@@ -22,8 +22,8 @@ from typing import Any, ClassVar, Generic, TypeVar
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from quizbank.i18n import _
-from quizbank.tasks import Cancelled, CancelToken
+from base.i18n import _
+from base.progress import Cancelled, CancelToken
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from functools import cache
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
 
-from core.paths import UI_FONT, font_path, resources_dir
+from core.infra.paths import UI_FONT, font_path, resources_dir
 
 ACCENT = "#B71C1C"
 ACCENT_DARK = "#8E1414"

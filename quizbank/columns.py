@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 
-from quizbank.i18n import _
-from quizbank.model import DIFFICULTY_LABELS, LETTERS, Problem, QType, Question, Severity, SourceRef
+from base.i18n import _
+from base.problems import Problem, Severity
+from quizbank.model import DIFFICULTY_LABELS, LETTERS, QType, Question, SourceRef
 from quizbank.normalize import JUDGE_WORDS, clean, fold, interpret, is_clean, parse_qtype, split_blanks
 
 # --- field names ---------------------------------------------------------------------

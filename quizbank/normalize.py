@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from quizbank.i18n import _
+from base.i18n import _
 from quizbank.model import LETTERS, QType, normalize_text
 
 # --- cells ---------------------------------------------------------------------------

@@ -49,10 +49,11 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from quizbank.i18n import _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity, SourceRef
+from base.i18n import _
+from base.problems import Problem, Severity
+from base.progress import CancelToken, ProgressSink, no_progress
+from quizbank.model import LETTERS, ImportResult, QType, Question, SourceRef
 from quizbank.normalize import clean, interpret, parse_judge, parse_qtype
-from quizbank.tasks import CancelToken, ProgressSink, no_progress
 
 
 @dataclass(slots=True)

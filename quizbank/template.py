@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from base.i18n import N_, _
 from quizbank.columns import TYPE_NAMES, WRITE_HEADER, question_row
-from quizbank.i18n import N_, _
 from quizbank.model import DIFFICULTY_LABELS, QType, Question
 
 SHEET_NAME = "题库"

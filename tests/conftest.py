@@ -24,9 +24,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_URL = os.environ.get("STUDYHALL_TEST_PG", "")
 
-from core.clock import FakeClock  # noqa: E402
-from core.db import Database, open_database  # noqa: E402
-from quizbank.i18n import set_language  # noqa: E402
+from base.i18n import set_language  # noqa: E402
+from core.infra.clock import FakeClock  # noqa: E402
+from core.infra.db import Database, open_database  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.backup import backup, restore
-from core.db import Database
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.admin.backup import backup, restore
+from core.infra.db import Database
 from core.models import Officer, QuestionRow, Unit
-from core.org import add_unit
-from core.users import add_user
+from core.people.org import add_unit
+from core.people.users import add_user
 
 
 def _counts(db: Database) -> dict[str, int]:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from core.clock import FakeClock
-from core.dashboard import officer_summary
-from core.db import Database
+from core.home.dashboard import officer_summary
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import Officer, Quiz
 
 

@@ -8,7 +8,7 @@ import ast
 import string
 from pathlib import Path
 
-from quizbank import i18n
+from base import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["core", "quizbank", "gui", "cli"]

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import core.models  # noqa: F401
-from core.db import alembic_config, backup_before_upgrade, current_revision, head_revision, make_engine, open_database
+from core.infra.db import alembic_config, backup_before_upgrade, current_revision, head_revision, make_engine, open_database
 from core.models.base import Base
 
 
@@ -68,7 +68,7 @@ def _first_release_hash(qtype: str, stem: str, options: list[str]) -> str:
 
 
 def test_upgrade_recomputes_content_hashes_so_old_questions_are_still_duplicates(tmp_path: Path) -> None:
-    from core.import_service import import_result
+    from core.bank.importing import import_result
     from quizbank.model import ImportResult, QType, Question
 
     path = tmp_path / "old.db"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from core.db import Database
-from core.errors import AuthenticationFailed, InvalidInput, PermissionDenied
+from base.errors import AuthenticationFailed, InvalidInput, PermissionDenied
+from core.infra.db import Database
 from core.models import Officer, Role
-from core.org import add_unit
-from core.users import add_user, authenticate, list_users, set_password
+from core.people.org import add_unit
+from core.people.users import add_user, authenticate, list_users, set_password
 
 
 def _unit(db: Database) -> None:

@@ -35,7 +35,7 @@ def settle(app, tasks, rounds: int = 50) -> None:  # type: ignore[no-untyped-def
 def shoot_import_preview(app, db, tasks, suffix: str) -> None:  # type: ignore[no-untyped-def]
     """The import wizard's preview on real third-party files from ../shared/data (when present)."""
     from core.demo import DEMO_PASSWORD
-    from core.users import authenticate
+    from core.people.users import authenticate
     from gui.bank.import_wizard import ImportWizard
     from gui.context import AppContext
 
@@ -62,9 +62,9 @@ def main() -> int:
     parser.add_argument("--db")
     parser.add_argument("--lang", default="zh_CN")
     args = parser.parse_args()
+    from base.i18n import set_language
     from core import demo
-    from core.db import open_database
-    from quizbank.i18n import set_language
+    from core.infra.db import open_database
 
     set_language(args.lang)
     tmp = tempfile.mkdtemp(prefix="studyhall-shots-")
@@ -72,7 +72,7 @@ def main() -> int:
     db = open_database(args.db or f"sqlite:///{tmp}/demo.db")
     demo.seed(db)
 
-    from core.users import authenticate
+    from core.people.users import authenticate
     from gui.app import make_app
     from gui.context import AppContext
     from gui.login import LoginWindow, demo_hint

@@ -60,7 +60,7 @@ REPEAT = 5
 
 
 def _prepare(n: int) -> dict[str, Any]:
-    from core.db import open_database
+    from core.infra.db import open_database
 
     folder = Path(tempfile.mkdtemp(prefix="studyhall-bench-"))
     path = generate(folder / f"bank-{n}.xlsx", n)
@@ -77,7 +77,7 @@ def _prepare(n: int) -> dict[str, Any]:
 
 
 def _run(state: dict[str, Any]) -> None:
-    from core.import_service import import_files
+    from core.bank.importing import import_files
 
     db = state["fresh"].pop() if state["fresh"] else state["db"]
     report = import_files(db, [state["path"]], bank=f"bench-{next(state['counter'])}",
@@ -111,8 +111,8 @@ _MEMORY_SCRIPT = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from core.db import open_database
-from core.import_service import import_files
+from core.infra.db import open_database
+from core.bank.importing import import_files
 db = open_database("sqlite:///" + {db!r})
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 t0 = time.perf_counter()

@@ -24,7 +24,7 @@ def prepare() -> dict[str, Any]:
     from core.certificates.render import CertPage
     from core.certificates.signing import payload_for, sign
     from core.certificates.templates import DEFAULTS, field_values, sample_seal
-    from core.pdf import register_fonts
+    from core.infra.fonts import register_fonts
 
     register_fonts()
     key = b"bench-key-0123456789abcdef012345"

@@ -61,11 +61,12 @@ def _questions(bank_id: int, now: dt.datetime) -> list[dict[str, Any]]:
 def prepare() -> State:
     from sqlalchemy import insert
 
-    from core.attempts import load_paper, save_answer, start_attempt
-    from core.clock import FakeClock
-    from core.compose import QuizSpec, SectionSpec, save_quiz, set_published
-    from core.db import open_database
+    from core.infra.clock import FakeClock
+    from core.infra.db import open_database
     from core.models import Bank, Officer, QuestionRow, Unit
+    from core.quiz.attempts import load_paper, save_answer, start_attempt
+    from core.quiz.compose import save_quiz, set_published
+    from core.quiz.spec import QuizSpec, SectionSpec
 
     folder = Path(tempfile.mkdtemp(prefix="sh-bench-quiz-"))
     db = open_database(f"sqlite:///{folder / 'bench.db'}")
@@ -125,7 +126,7 @@ def _unpark_all() -> Any:
 
 
 def run_draw(st: State) -> None:
-    from core.compose import draw_paper, get_quiz
+    from core.quiz.compose import draw_paper, get_quiz
 
     with st.db.transaction() as s:
         items = draw_paper(s, get_quiz(s, st.quiz_id))
@@ -149,7 +150,7 @@ def floor_draw(st: State) -> None:
 
 
 def run_submit(st: State) -> None:
-    from core.attempts import submit_attempt
+    from core.quiz.attempts import submit_attempt
 
     with st.db.transaction() as s:
         submit_attempt(s, st.ready.pop(), st.clock)
@@ -157,7 +158,7 @@ def run_submit(st: State) -> None:
 
 def floor_submit(st: State) -> None:
     """Read the items with their keys, write 100 item scores and the attempt total, commit."""
-    from core.grading import grade
+    from core.quiz.grading import grade
 
     aid = st.ready_raw.pop()
     cur = st.raw.cursor()
@@ -178,7 +179,7 @@ def floor_submit(st: State) -> None:
 
 
 def run_save(st: State) -> None:
-    from core.attempts import save_answer
+    from core.quiz.attempts import save_answer
 
     st.save_n += 1
     with st.db.transaction() as s:

@@ -29,7 +29,7 @@ QUARTER = "2026Q3"
 def _generate(path: Path) -> None:
     from sqlalchemy import insert
 
-    from core.db import open_database
+    from core.infra.db import open_database
     from core.models import Attempt, LedgerEntry, Officer, Quiz, StudySession, Unit, UnitMembership
 
     tmp = path.with_suffix(".tmp")
@@ -94,7 +94,7 @@ def _generate(path: Path) -> None:
 
 
 def prepare() -> dict:
-    from core.db import open_database
+    from core.infra.db import open_database
 
     if not CACHE.exists():
         t0 = time.perf_counter()
@@ -130,8 +130,8 @@ def raw_floor(state: dict) -> None:
 
 
 def pdf(state: dict) -> None:
-    from core.reports.document import export
-    from core.reports.documents import branches_document
+    from core.reports.builders import branches_document
+    from core.reports.export import export
 
     export(branches_document(compare(state)), state["out"])
 

@@ -17,8 +17,8 @@ def _prepare() -> dict[str, Any]:
     from sqlalchemy import select
 
     from core import demo
-    from core.clock import FakeClock
-    from core.db import open_database
+    from core.infra.clock import FakeClock
+    from core.infra.db import open_database
     from core.models import Material, Officer
 
     folder = Path(tempfile.mkdtemp(prefix="sh-bench-study-"))
@@ -37,7 +37,7 @@ def _prepare() -> dict[str, Any]:
 
 
 def _beat(state: dict[str, Any]) -> None:
-    from core.study import Beat, heartbeat
+    from core.study.tracker import Beat, heartbeat
 
     state["clock"].advance(15)
     day = state["clock"].now().date()
@@ -54,7 +54,7 @@ def _beat_floor(state: dict[str, Any]) -> None:
 
 
 def _tally(state: dict[str, Any]) -> None:
-    from core.points import parse_period, tally, unit_tally
+    from core.points.ledger import parse_period, tally, unit_tally
 
     with state["db"].transaction() as s:
         tally(s, parse_period("2026"))

@@ -23,16 +23,16 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from base.errors import InvalidInput, NotFound
+from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.issue import CertInfo, list_certificates
 from core.certificates.render import CertPage, render_one, render_pdf
 from core.certificates.signing import payload_for
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
-from core.db import Database
-from core.errors import InvalidInput, NotFound
+from core.infra.db import Database
 from core.models import Certificate
-from core.org import subtree_ids
-from quizbank.i18n import _
-from quizbank.tasks import CancelToken, ProgressSink, no_progress
+from core.people.org import subtree_ids
 
 
 @dataclass(frozen=True, slots=True)

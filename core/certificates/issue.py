@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core import audit
+from base.errors import InvalidInput, NotFound
+from base.i18n import N_, _
 from core.certificates.signing import new_serial, sign, signing_key
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
-from core.clock import Clock, local_date
-from core.errors import InvalidInput, NotFound
+from core.infra import audit
+from core.infra.clock import Clock, local_date
 from core.models import Attempt, Certificate, Officer, Quiz, Unit
-from quizbank.i18n import N_, _
 
 STATUS_LABELS = {"valid": N_("有效"), "superseded": N_("已被新版本取代"), "revoked": N_("已撤销")}
 KIND_TITLES = {"completion": N_("结业证书"), "honour": N_("荣誉证书")}
@@ -137,7 +137,7 @@ def issue_for_attempt(session: Session, attempt_id: uuid.UUID, *, clock: Clock,
 
 
 def on_attempt_submitted(session: Session, *, attempt_id: uuid.UUID, clock: Clock, **_kwargs: Any) -> None:
-    """``attempt_did_submit`` listener (core.hooks)."""
+    """``attempt_did_submit`` listener (core.infra.hooks)."""
     issue_for_attempt(session, attempt_id, clock=clock)
 
 

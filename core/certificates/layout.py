@@ -18,7 +18,7 @@ from functools import cache
 
 from core.certificates.qr import QrMatrix, qr_matrix
 from core.certificates.templates import TemplateSpec, fill
-from core.pdf import KAI, register_fonts
+from core.infra.fonts import KAI, register_fonts
 
 A4_PORTRAIT = (595.2756, 841.8898)
 INK = "#262626"

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.layout import Item, LineItem, PageLayout, RectItem, TextItem, layout_page
 from core.certificates.templates import TemplateSpec, chinese_date, field_values
-from core.pdf import KAI, missing_glyphs, register_fonts
-from quizbank.i18n import _
-from quizbank.tasks import CancelToken, ProgressSink, no_progress
+from core.infra.fonts import KAI, missing_glyphs, register_fonts
 
 PAYLOAD_MARK = "证书核验数据："
 

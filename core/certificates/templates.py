@@ -18,11 +18,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core import audit
-from core.errors import InvalidInput, NotFound
+from base.errors import InvalidInput, NotFound
+from base.i18n import N_, _
+from core.infra import audit
+from core.infra.paths import resources_dir
 from core.models import CertTemplate, Unit
-from core.paths import resources_dir
-from quizbank.i18n import N_, _
 
 ORIENTATIONS = {"landscape": N_("横版（A4 横向）"), "portrait": N_("竖版（A4 纵向）")}
 BORDERS = {"double": N_("双线边框"), "ornate": N_("回纹边框"), "simple": N_("单线边框")}

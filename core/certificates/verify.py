@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.i18n import N_, _
 from core.certificates.render import PAYLOAD_MARK
 from core.certificates.signing import PREFIX, QrPayload, existing_key, parse_payload, payload_for, signature_ok
 from core.certificates.templates import TemplateSpec
 from core.models import Certificate, CertTemplate
-from quizbank.i18n import N_, _
 
 VERDICT_LABELS = {
     "genuine": N_("真实有效"), "revoked": N_("已撤销"), "superseded": N_("已作废（已补发新版本）"),

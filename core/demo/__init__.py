@@ -14,11 +14,11 @@ import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from core import settings
-from core.clock import Clock, SystemClock
-from core.db import Database
-from quizbank.i18n import _
-from quizbank.tasks import ProgressSink, no_progress
+from base.i18n import _
+from base.progress import ProgressSink, no_progress
+from core.infra import settings
+from core.infra.clock import Clock, SystemClock
+from core.infra.db import Database
 
 DEMO_PASSWORD = "demo123"
 DEMO_FLAG = "demo.present"
@@ -79,7 +79,7 @@ def reset(db: Database) -> None:
     """Drop every table and create the current schema again (the database becomes empty)."""
     from sqlalchemy import MetaData
 
-    from core.db import upgrade
+    from core.infra.db import upgrade
 
     meta = MetaData()
     meta.reflect(db.engine)

@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
-from core.grading import grade
 from core.models import Attempt, AttemptItem, Bank, Officer, QuestionRow, Quiz, QuizSection, WrongBookEntry
 from core.models.quiz import PracticeAnswer
-from core.wrongbook import CLEAR_AFTER
-from quizbank.i18n import N_, _
+from core.quiz.grading import grade
+from core.quiz.wrongbook import CLEAR_AFTER
 from quizbank.model import LETTERS
 
 ESSAY_QUIZ = "新警岗前培训结业考试（含简答）"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import json
 
+from base.errors import InvalidInput
+from base.i18n import N_, _
+from core.bank.importing import import_result
 from core.demo import DemoContext, DemoStep
-from core.errors import InvalidInput
-from core.import_service import import_result
-from core.paths import resources_dir
-from quizbank.i18n import N_, _
+from core.infra.paths import resources_dir
 from quizbank.model import ImportResult, Question, SourceRef
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from base.i18n import N_, _
 from core.certificates.issue import issue_for_attempt, issue_honours, reissue, revoke
 from core.certificates.templates import default_template_for, ensure_defaults
 from core.demo import DemoContext, DemoStep
 from core.models import Attempt, Quiz
-from quizbank.i18n import N_, _
 
 
 def run(ctx: DemoContext) -> str:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from core.clock import local_date
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
-from core.materials import add_material, markdown_to_html
-from core.paths import resources_dir
-from quizbank.i18n import N_, _
+from core.infra.clock import local_date
+from core.infra.paths import resources_dir
+from core.study.materials import add_material, markdown_to_html
 
 
 def run(ctx: DemoContext) -> str:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from core.clock import local_date
+from base.i18n import N_, _
 from core.demo import DEMO_PASSWORD, DemoContext, DemoStep
-from core.org import add_unit
-from core.paths import resources_dir
-from core.security import hash_password
-from core.users import add_user
-from quizbank.i18n import N_, _
+from core.infra.clock import local_date
+from core.infra.passwords import hash_password
+from core.infra.paths import resources_dir
+from core.people.org import add_unit
+from core.people.users import add_user
 
 
 def load_org() -> dict[str, list[dict[str, object]]]:

@@ -2,7 +2,7 @@
 # Licensed under the MIT licence; see LICENSE.
 """Demo step: the points ledger for the demo history, by applying the rules to it.
 
-Same rules and source keys as the live listeners (``core.points``), computed in bulk:
+Same rules and source keys as the live listeners (``core.points.ledger``), computed in bulk:
 study minutes per day, finished materials, and any submitted attempts the quiz demo
 created (none is fine). Replaying a live listener afterwards therefore adds nothing.
 """
@@ -15,8 +15,9 @@ from collections import defaultdict
 
 from sqlalchemy import func, insert, select
 
-from core.clock import local_date
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
+from core.infra.clock import local_date
 from core.models import (
     Attempt,
     LedgerEntry,
@@ -27,12 +28,11 @@ from core.models import (
     StudySession,
 )
 from core.models.quiz import PracticeAnswer
-from core.points import EPOCH, RuleBook, practice_note, seed_default_rules, study_note, study_source_id
-from quizbank.i18n import N_, _
+from core.points.ledger import EPOCH, RuleBook, practice_note, seed_default_rules, study_note, study_source_id
 
 
 class _Ledger:
-    """Collects entries, applying each rule's daily cap the way ``core.points.grant`` does."""
+    """Collects entries, applying each rule's daily cap the way ``core.points.ledger.grant`` does."""
 
     def __init__(self, session: object, now: dt.datetime) -> None:
         self.book = RuleBook(session)  # type: ignore[arg-type]

@@ -8,9 +8,9 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
 from core.models import Bank, Quiz, QuizSection
-from quizbank.i18n import N_, _
 
 # (title, mode, bank name, minutes, pass %, multi scoring, [(type, count, points)])
 QUIZZES = [

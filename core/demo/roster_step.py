@@ -9,12 +9,12 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from core.clock import local_date
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
+from core.infra.clock import local_date
 from core.models import Officer, Unit
-from core.org import add_unit
-from core.roster_edit import move_officer
-from quizbank.i18n import N_, _
+from core.people.org import add_unit
+from core.people.roster_edit import move_officer
 
 MOVER = "200016"          # 程刚 of 治安大队第一党支部 moves to 刑侦大队第二党支部
 

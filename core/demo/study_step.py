@@ -15,10 +15,10 @@ import uuid
 
 from sqlalchemy import insert, select
 
-from core.clock import LOCAL_TZ, local_date
+from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
+from core.infra.clock import LOCAL_TZ, local_date
 from core.models import Material, MaterialProgress, Officer, Role, StudySession
-from quizbank.i18n import N_, _
 
 DAYS = 120
 # (share of officers, mean workday minutes, chance to study on a workday, chance on a weekend day,

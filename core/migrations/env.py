@@ -16,8 +16,8 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from core.db import make_engine
-        from core.paths import default_db_url
+        from core.infra.db import make_engine
+        from core.infra.paths import default_db_url
 
         engine = make_engine(config.get_main_option("sqlalchemy.url") or default_db_url())
         with engine.begin() as conn:

@@ -4,7 +4,7 @@
 
 Every report is computed with grouped SQL over the report indexes and returned as plain
 dataclasses; :mod:`core.reports.document` turns them into neutral tables and charts that
-:mod:`core.reports.pdf` (ReportLab) and :mod:`core.reports.excel` (openpyxl) write.
+:mod:`core.reports.pdf_writer` (ReportLab) and :mod:`core.reports.excel_writer` (openpyxl) write.
 """
 
 from __future__ import annotations

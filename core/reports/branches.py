@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
+from base.i18n import N_, _
 from core.models import Attempt, LedgerEntry, Material, MaterialProgress, Quiz, StudySession
 from core.reports.period import Period
 from core.reports.scope import BranchUnit, Scope, branches, member_pairs, officer_filter, scope_name
-from quizbank.i18n import N_, _
 
 ACTIVE_DAYS_PER_MONTH = 12     # a member is "active" after studying on 12 days a month (scaled to the period)
 

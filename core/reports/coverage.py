@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from base.errors import NotFound
+from base.i18n import N_, _
 from core.models import Attempt, Material, MaterialProgress, Officer, Quiz, Unit
-from core.org import unit_tree
+from core.people.org import unit_tree
 from core.reports.scope import Scope, branches, current_members
-from quizbank.i18n import N_, _
 
 STATUS_LABELS = {"passed": N_("已合格"), "completed": N_("已完成未合格"), "started": N_("学习中"),
                  "missing": N_("未参加")}

@@ -10,10 +10,6 @@ or ``delta_pct`` / ``delta`` (signed change).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
-
-from quizbank.i18n import _
-from quizbank.tasks import ProgressSink, no_progress
 
 Cell = str | int | float | None
 
@@ -72,21 +68,3 @@ def format_cell(value: Cell, fmt: str) -> str:
     if fmt == "delta":
         return f"{value:+.1f}"
     return f"{value:.1f}"
-
-
-def export(doc: Document, target: Path, *, progress: ProgressSink = no_progress) -> Path:
-    """Write ``doc`` as PDF or Excel, chosen by the file suffix."""
-    from core.errors import InvalidInput
-
-    suffix = target.suffix.lower()
-    if suffix == ".pdf":
-        from core.reports.pdf import write_pdf
-
-        write_pdf(doc, target, progress=progress)
-    elif suffix == ".xlsx":
-        from core.reports.excel import write_xlsx
-
-        write_xlsx(doc, target, progress=progress)
-    else:
-        raise InvalidInput(_("只能导出 .pdf 或 .xlsx 文件：{f}", f=target.name))
-    return target

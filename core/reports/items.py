@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from core.errors import NotFound
+from base.errors import NotFound
+from base.i18n import N_, _
 from core.models import Attempt, AttemptItem, QuestionRow, Quiz
-from quizbank.i18n import N_, _
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 WRONG_KEY = -0.1      # clearly negative: the weaker group does better, so the key may be wrong

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
-from core.clock import LOCAL_TZ
-from core.errors import NotFound
+from base.errors import NotFound
+from core.infra.clock import LOCAL_TZ
 from core.models import (
     Attempt,
     Certificate,
@@ -23,9 +23,9 @@ from core.models import (
     StudySession,
     Unit,
 )
+from core.people.roster_edit import MembershipInfo, membership_history
 from core.reports.period import Period
 from core.reports.scope import Scope, member_pairs
-from core.roster_edit import MembershipInfo, membership_history
 
 
 @dataclass(slots=True)
@@ -142,7 +142,7 @@ def transcript(session: Session, badge: str, period: Period | None = None) -> Tr
     """Study time and points by month, attempts and certificates of one officer (all time by default)."""
     officer = session.scalar(select(Officer).where(Officer.badge == badge))
     if officer is None:
-        from quizbank.i18n import _
+        from base.i18n import _
 
         raise NotFound(_("找不到警号为 {b} 的人员", b=badge))
     t = Transcript(officer.badge, officer.name, officer.unit.name, officer.category, officer.party_member,

@@ -2,7 +2,7 @@
 # Licensed under the MIT licence; see LICENSE.
 """Report periods: month ``2026-10``, quarter ``2026Q3``, year ``2026``, ISO week ``2026-W44``, range.
 
-Days are China calendar days (``core.clock.local_date``); :meth:`Period.utc_bounds`
+Days are China calendar days (``core.infra.clock.local_date``); :meth:`Period.utc_bounds`
 turns a period into the aware UTC half-open interval used against timestamp
 columns (``attempts.submitted_at``), while date columns (``study_sessions.day``,
 ``ledger_entries.day``) compare with ``start``/``end`` directly.
@@ -14,9 +14,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from core.clock import LOCAL_TZ
-from core.errors import InvalidInput
-from quizbank.i18n import _
+from base.errors import InvalidInput
+from base.i18n import _
+from core.infra.clock import LOCAL_TZ
 
 _MONTH = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
 _QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$|^(\d{4})年第?([1-4])季度$")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.dashboard import WEEKLY_TARGET_MINUTES
+from core.home.dashboard import WEEKLY_TARGET_MINUTES
 from core.models import LedgerEntry, Officer, StudySession
 from core.reports.period import Period, period_of
 from core.reports.scope import Scope, branches, current_members

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from base.i18n import _
 from core.models import Category, Officer, Unit, UnitKind, UnitMembership
-from core.org import UnitNode, unit_tree
+from core.people.org import UnitNode, unit_tree
 from core.reports.period import Period
-from quizbank.i18n import _
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,17 +31,18 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from core.banks import list_banks
-from core.import_service import ImportReport, import_result, read_files
-from core.paths import media_dir
+from base.i18n import N_, _
+from base.problems import Problem, Severity
+from core.bank.banks import list_banks
+from core.bank.importing import ImportReport, import_result, read_files
+from core.infra.paths import media_dir
 from gui import theme
 from gui.bank.mapping import ColumnMappingDialog, first_rows
 from gui.bank.preview import FILTERS, PreviewModel
 from gui.context import AppContext
 from gui.widgets import make_table
 from quizbank import formats
-from quizbank.i18n import N_, _
-from quizbank.model import NO_HEADER, ImportResult, Problem, Severity
+from quizbank.model import NO_HEADER, ImportResult
 
 FILTER_LABELS = {"all": N_("全部"), "errors": N_("只看错误"), "warnings": N_("只看警告")}
 

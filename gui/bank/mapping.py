@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from base.i18n import _
 from quizbank.columns import FIELDS, field_label
-from quizbank.i18n import _
 
 PREVIEW_ROWS = 12
 

@@ -15,10 +15,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from base.i18n import _
+from base.problems import Problem, Severity
 from gui.widgets import TableModel
 from quizbank.columns import answer_text
-from quizbank.i18n import _
-from quizbank.model import LETTERS, ImportResult, Problem, Severity
+from quizbank.model import LETTERS, ImportResult
 
 Index = QModelIndex | QPersistentModelIndex
 ERROR_BG = QColor("#FDECEA")

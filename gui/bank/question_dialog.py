@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.questions import QuestionDetail, delete_question, edit_question, get_question, set_active
+from base.i18n import _
+from core.bank.questions import QuestionDetail, delete_question, edit_question, get_question, set_active
 from gui import theme
 from gui.context import AppContext
 from quizbank.columns import answer_text, split_tags
-from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS, LETTERS, QType, Question
 from quizbank.normalize import interpret
 

@@ -14,11 +14,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from core.questions import QuestionFilter, QuestionSummary, count, search
+from base.i18n import _
+from core.bank.questions import QuestionFilter, QuestionSummary, count, search
 from gui import theme
 from gui.context import AppContext
 from gui.widgets import TableModel
-from quizbank.i18n import _
 from quizbank.model import DIFFICULTY_LABELS
 
 PAGE_SIZE = 200

@@ -23,16 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.banks import BankInfo, list_banks
+from base.i18n import N_, _
+from core.bank.banks import BankInfo, list_banks
+from core.bank.questions import Counts, QuestionFilter, categories, counts, export_bank, set_active
+from core.infra.paths import media_dir
 from core.models import Role
-from core.paths import media_dir
-from core.questions import Counts, QuestionFilter, categories, counts, export_bank, set_active
 from gui.bank.question_model import QuestionTableModel
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Page, make_table
 from quizbank import formats
-from quizbank.i18n import N_, _
 from quizbank.model import DIFFICULTY_LABELS, QType
 
 STATUS_LABELS = {"all": N_("全部状态"), "active": N_("启用"), "disabled": N_("已停用")}

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from base.i18n import N_, _
 from core.certificates.batch import Selection
 from core.certificates.issue import (
     STATUS_LABELS,
@@ -30,15 +31,14 @@ from core.certificates.issue import (
     revoke,
 )
 from core.models import Role
-from core.org import unit_tree
+from core.people.org import unit_tree
 from gui import theme
+from gui.certs.printing import PrintDialog, run_print
+from gui.certs.templates import TemplateEditor
+from gui.certs.verify import VerifyTab
 from gui.context import AppContext
 from gui.pages import PageSpec
-from gui.pages._cert_print import PrintDialog, run_print
-from gui.pages._cert_templates import TemplateEditor
-from gui.pages._cert_verify import VerifyTab
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 KIND_LABELS = {"completion": N_("结业/合格"), "honour": N_("荣誉")}
 

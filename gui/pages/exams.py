@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
+from base.i18n import N_, _
 from core.models import Role
-from core.quizzes import MODE_LABELS
-from core.results import AttemptRow, OfficerQuiz, history, quizzes_for
+from core.quiz.catalog import MODE_LABELS
+from core.quiz.results import AttemptRow, OfficerQuiz, history, quizzes_for
 from gui.context import AppContext
-from gui.exam import open_attempt, start_quiz
 from gui.pages import PageSpec
+from gui.quiz import open_attempt, start_quiz
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 STATUS_LABELS = {"in_progress": N_("作答中"), "submitted": N_("已交卷"), "pending_manual": N_("待阅卷")}
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from core.dashboard import OfficerSummary, officer_summary
+from base.i18n import N_, _
+from core.home.dashboard import OfficerSummary, officer_summary
 from core.models import Role
-from core.points import SOURCE_LABELS
-from core.quizzes import MODE_LABELS
+from core.points.ledger import SOURCE_LABELS
+from core.quiz.catalog import MODE_LABELS
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, StatCard, make_table
-from quizbank.i18n import N_, _
 
 
 class HomePage(Page):
@@ -94,7 +94,7 @@ class HomePage(Page):
         return group
 
     def _read(self, material_id: int) -> None:
-        from gui.reader import open_reader
+        from gui.study.reader import open_reader
 
         open_reader(self.ctx, material_id, self, on_closed=self.refresh)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from base.i18n import N_, _
 from core.models import Role
-from core.users import CATEGORY_LABELS, ROLE_LABELS, authenticate, set_password
+from core.people.users import CATEGORY_LABELS, ROLE_LABELS, authenticate, set_password
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Page
-from quizbank.i18n import N_, _
 
 
 class MePage(Page):

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from base.i18n import N_, _
 from core.models import Role
-from core.org import UnitNode, subtree_ids, unit_tree
-from core.roster_edit import deactivate_unit, move_officer, new_unit, rename_unit, set_active, update_officer
-from core.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo, list_users
+from core.people.org import UnitNode, subtree_ids, unit_tree
+from core.people.roster_edit import deactivate_unit, move_officer, new_unit, rename_unit, set_active, update_officer
+from core.people.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo, list_users
 from gui.context import AppContext
 from gui.pages import PageSpec
-from gui.pages._people_dialogs import OfficerDialog, RosterImportDialog
+from gui.people.dialogs import OfficerDialog, RosterImportDialog
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 
 class PeoplePage(Page):

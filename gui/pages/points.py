@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.clock import local_date
+from base.i18n import N_, _
+from core.infra.clock import local_date
 from core.models import Role
-from core.org import unit_tree
-from core.points import (
+from core.people.org import unit_tree
+from core.points.ledger import (
     SOURCE_LABELS,
     HistoryLine,
     Period,
@@ -48,7 +49,6 @@ from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, StatCard, make_table
-from quizbank.i18n import N_, _
 
 KINDS = [("month", N_("按月")), ("quarter", N_("按季度")), ("year", N_("按年度"))]
 

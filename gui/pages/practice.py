@@ -18,15 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import practice, wrongbook
+from base.i18n import N_, _
 from core.models import Role
-from core.practice import DAILY_COUNT, BankSource
-from core.wrongbook import WrongEntry
+from core.quiz import practice, wrongbook
+from core.quiz.practice import DAILY_COUNT, BankSource
+from core.quiz.wrongbook import WrongEntry
 from gui.context import AppContext
-from gui.exam.runner import PracticeRunner
 from gui.pages import PageSpec
+from gui.quiz.runner import PracticeRunner
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 
 class PracticePage(Page):

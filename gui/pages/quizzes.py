@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from core.banks import list_banks
-from core.compose import quiz_spec, set_published
-from core.manual import pending
+from base.i18n import N_, _
+from core.bank.banks import list_banks
 from core.models import Role
-from core.org import unit_tree
-from core.quizzes import MODE_LABELS, QuizInfo, list_quizzes
-from core.results import quiz_results
+from core.people.org import unit_tree
+from core.quiz.catalog import MODE_LABELS, QuizInfo, list_quizzes
+from core.quiz.compose import quiz_spec, set_published
+from core.quiz.marking import pending
+from core.quiz.results import quiz_results
 from gui.context import AppContext
-from gui.exam.compose import ComposeData, ComposeDialog
-from gui.exam.manage import GradingDialog, ResultsDialog
 from gui.pages import PageSpec
+from gui.quiz.compose import ComposeData, ComposeDialog
+from gui.quiz.manage import GradingDialog, ResultsDialog
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 
 class QuizzesPage(Page):

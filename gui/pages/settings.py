@@ -17,15 +17,15 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from core import localconfig
-from core.backup import backup, restore
-from core.clock import local_date
+from base.i18n import N_, _, language
+from core.admin.backup import backup, restore
+from core.infra import localconfig
+from core.infra.clock import local_date
+from core.infra.paths import data_dir
 from core.models import Role
-from core.paths import data_dir
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Page
-from quizbank.i18n import N_, _, language
 
 
 class SettingsPage(Page):

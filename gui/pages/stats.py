@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.clock import local_date
-from core.errors import StudyHallError
+from base.errors import StudyHallError
+from base.i18n import N_, _
+from core.infra.clock import local_date
 from core.models import Role
-from core.org import unit_tree
-from core.quizzes import list_quizzes
-from core.reports import documents as docs
+from core.people.org import unit_tree
+from core.quiz.catalog import list_quizzes
+from core.reports import builders as docs
 from core.reports.branches import METRICS, BranchComparison, branch_trend, compare_branches, metric_label
 from core.reports.coverage import quiz_coverage
 from core.reports.document import format_cell
@@ -36,8 +37,7 @@ from core.reports.scope import Scope, scope_name
 from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec
-from gui.pages._report_views import ChartView, DocumentView, TableView, export_document
-from quizbank.i18n import N_, _
+from gui.reports.views import ChartView, DocumentView, TableView, export_document
 
 KINDS = [("month", N_("月度")), ("quarter", N_("季度")), ("year", N_("年度")), ("range", N_("自定义"))]
 

@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.materials import (
+from base.i18n import N_, _
+from core.models import Category, Role
+from core.people.org import unit_tree
+from core.people.users import CATEGORY_LABELS
+from core.study.materials import (
     MaterialInfo,
     OfficerMaterial,
     import_files,
@@ -37,13 +41,9 @@ from core.materials import (
     topics,
     update_material,
 )
-from core.models import Category, Role
-from core.org import unit_tree
-from core.users import CATEGORY_LABELS
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
-from quizbank.i18n import N_, _
 
 FILE_FILTER = N_("学习资料 (*.docx *.md *.markdown *.txt *.html *.htm *.pdf)")
 
@@ -162,7 +162,7 @@ class StudyPage(Page):
         self.refresh()
 
     def _today(self) -> dt.date:
-        from core.clock import local_date
+        from core.infra.clock import local_date
 
         return local_date(self.ctx.clock.now())
 
@@ -217,7 +217,7 @@ class StudyPage(Page):
         self.all.set_rows(self.materials)
 
     def open_selected(self) -> None:
-        from gui.reader import open_reader
+        from gui.study.reader import open_reader
 
         if self.ctx.user.is_secretary and self.tabs.currentIndex() == 1:
             view, model = self.all_view, self.all

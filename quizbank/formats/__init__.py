@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from quizbank.i18n import _
+from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from quizbank.model import ImportResult, Question
-from quizbank.tasks import CancelToken, ProgressSink, no_progress
 
 
 @dataclass(slots=True)

@@ -5,7 +5,7 @@
 Text decoding, HTML-to-text conversion, the mapping of weighted Moodle answers
 to StudyHall's single/multiple choice, category paths, and the rule that turns
 a finished :class:`~quizbank.model.Question` into either a question or exactly
-one located :class:`~quizbank.model.Problem`.
+one located :class:`~base.problems.Problem`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity, SourceRef
+from base.i18n import N_, _
+from base.problems import Problem, Severity
+from quizbank.model import LETTERS, ImportResult, QType, Question, SourceRef
 from quizbank.normalize import clean
 
 # Labels of Moodle question types StudyHall cannot take (shown in problems).

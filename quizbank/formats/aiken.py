@@ -37,10 +37,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats import _moodle as m
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity
+from quizbank.model import LETTERS, ImportResult, QType, Question
 from quizbank.normalize import clean, parse_letters
 
 _OPTION = re.compile(r"^([A-Z])(?:[)）]|[.．、](?=\s|[^\x00-\x7f])|[.．、]$)\s*(.*)$")

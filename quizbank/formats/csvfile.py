@@ -17,11 +17,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.columns import WRITE_HEADER, Where, question_row
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats.spreadsheet import read_grid
-from quizbank.i18n import N_, _
-from quizbank.model import ImportResult, Problem, Question, Severity
+from quizbank.model import ImportResult, Question
 from quizbank.normalize import clean
 
 _DELIMITERS = (",", "\t", ";", "|")

@@ -40,10 +40,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats import _moodle as m
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity
+from quizbank.model import LETTERS, ImportResult, QType, Question
 
 BLANK = m.BLANK
 _ESCAPES = {"\\": "\ue000", ":": "\ue001", "#": "\ue002", "=": "\ue003", "{": "\ue004", "}": "\ue005",

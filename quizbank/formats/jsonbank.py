@@ -24,10 +24,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.columns import RawQuestion, Where, build_question, display, has_error, header_field, is_five_scale
 from quizbank.formats import FormatSpec, ReadOptions
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, Question, Severity, SourceRef
+from quizbank.model import LETTERS, ImportResult, Question, SourceRef
 from quizbank.normalize import clean
 
 SCHEMA_KEY = "studyhall"

@@ -39,10 +39,11 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.parsers import expat
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats import _moodle as m
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity
+from quizbank.model import LETTERS, ImportResult, QType, Question
 from quizbank.normalize import clean, parse_judge
 
 _SHORT_GAPS = {"SHORTANSWER", "SA", "MW", "SHORTANSWER_C", "SAC", "MWC"}

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from operator import itemgetter
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Severity
 from quizbank.columns import (
     OPTION_FIELDS,
     WRITE_HEADER,
@@ -33,8 +35,7 @@ from quizbank.columns import (
     question_row,
 )
 from quizbank.formats import FormatSpec, ReadOptions, UnsupportedFormat
-from quizbank.i18n import N_, _
-from quizbank.model import NO_HEADER, ImportResult, QType, Question, Severity
+from quizbank.model import NO_HEADER, ImportResult, QType, Question
 from quizbank.normalize import all_clean, parse_qtype
 
 HEADER_SCAN_ROWS = 10     # non-blank rows searched for the first header of a sheet

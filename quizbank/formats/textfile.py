@@ -22,9 +22,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
-from quizbank.i18n import N_, _
-from quizbank.model import LETTERS, ImportResult, Problem, QType, Question, Severity
+from quizbank.model import LETTERS, ImportResult, QType, Question
 from quizbank.numbered import parse_lines
 
 _LINE_END = re.compile(r"\r\n|\r|\n")

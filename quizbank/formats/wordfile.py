@@ -38,10 +38,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from base.i18n import N_, _
+from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats.textfile import render
-from quizbank.i18n import N_, _
-from quizbank.model import ImportResult, Problem, Question, Severity
+from quizbank.model import ImportResult, Question
 from quizbank.numbered import Line, parse_lines
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db import Database
+from core.infra.db import Database
 from core.models import Bank, QuestionRow
 
 HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析", "分类"]
@@ -54,7 +54,7 @@ def bank_count(db: Database, name: str) -> int | None:
 def gui_ctx(qtbot, sqlite_demo_db: Database) -> Iterator[object]:  # type: ignore[no-untyped-def]
     """An AppContext for a demo secretary on a SQLite demo database, with real worker threads."""
     from core.models import Officer
-    from core.users import get_user
+    from core.people.users import get_user
     from gui.context import AppContext
     from gui.tasks import TaskManager
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import main
+from base.errors import InvalidInput
 from cli.bank_cmd import column_index, parse_column_map
-from core.errors import InvalidInput
 from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from core.audit import entries
-from core.import_service import import_files
+from base.problems import Severity
+from core.bank.importing import import_files
+from core.infra.audit import entries
 from core.models import QuestionRow
-from quizbank.model import Severity
 from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
 
 BAD_ROW = ["单选题", "这道题没有答案，应当报错。", "甲", "乙", "丙", "丁", "", "", ""]
@@ -131,7 +131,7 @@ def _many_rows(n: int) -> list[list[object]]:
 
 def test_storing_while_reading_still_refuses_a_late_error(db, tmp_path: Path, monkeypatch) -> None:
     """Chunks are stored while the file is read; an error in the last row still leaves nothing behind."""
-    monkeypatch.setattr("core.import_service.STORE_CHUNK", 3)
+    monkeypatch.setattr("core.bank.importing.STORE_CHUNK", 3)
     media = tmp_path / "media"
     media.mkdir()
     path = write_xlsx(tmp_path / "题库.xlsx", [*_many_rows(10), BAD_ROW])
@@ -148,8 +148,8 @@ def test_storing_while_reading_still_refuses_a_late_error(db, tmp_path: Path, mo
 def test_a_failed_chunk_insert_fails_the_import_and_stores_nothing(db, tmp_path: Path, monkeypatch) -> None:
     import pytest
 
-    from core import import_service
-    from core.question_writer import QuestionWriter
+    from core.bank import importing as import_service
+    from core.bank.writer import QuestionWriter
 
     if not db.is_sqlite:
         pytest.skip("the writer thread and its multi-row INSERT are SQLite's")
@@ -169,9 +169,9 @@ def test_a_failed_chunk_insert_fails_the_import_and_stores_nothing(db, tmp_path:
 def test_cancel_while_storing_rolls_back(db, tmp_path: Path, monkeypatch) -> None:
     import pytest
 
-    from core import import_service
-    from core.question_writer import QuestionWriter
-    from quizbank.tasks import Cancelled, CancelToken
+    from base.progress import Cancelled, CancelToken
+    from core.bank import importing as import_service
+    from core.bank.writer import QuestionWriter
 
     monkeypatch.setattr(import_service, "STORE_CHUNK", 2)
     token = CancelToken()
@@ -191,7 +191,7 @@ def test_bulk_ids_are_ascending_version_7_uuids() -> None:
     import time
     import uuid
 
-    from core.question_writer import _uuid7_hexes
+    from core.bank.writer import _uuid7_hexes
 
     before = time.time_ns() // 1_000_000
     ids = _uuid7_hexes(2000)

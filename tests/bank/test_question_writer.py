@@ -8,9 +8,9 @@ import sys
 
 from sqlalchemy import select
 
-from core.clock import utcnow
+from core.bank.writer import SWITCH_INTERVAL, QuestionWriter
+from core.infra.clock import utcnow
 from core.models import Bank, QuestionRow
-from core.question_writer import SWITCH_INTERVAL, QuestionWriter
 from quizbank.model import QType, Question, content_hashes
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core import questions as qs
-from core.audit import entries
-from core.banks import list_banks
-from core.clock import utcnow
-from core.errors import InvalidInput, NotFound
-from core.import_service import import_files
+from base.errors import InvalidInput, NotFound
+from core.bank import questions as qs
+from core.bank.banks import list_banks
+from core.bank.importing import import_files
+from core.infra.audit import entries
+from core.infra.clock import utcnow
 from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz
 from tests.bank.conftest import GOOD_ROWS, write_xlsx
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.banks import list_banks
-from core.import_service import import_files
+from core.bank.banks import list_banks
+from core.bank.importing import import_files
+from core.bank.questions import QuestionFilter, bank_questions, export_bank, search, set_active
 from core.models import Bank, QuestionRow
-from core.questions import QuestionFilter, bank_questions, export_bank, search, set_active
 from quizbank import formats
 from quizbank.model import Question
 

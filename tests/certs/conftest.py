@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from core.certificates.templates import ensure_defaults
-from core.clock import FakeClock
-from core.db import Database
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import Attempt, Officer, Quiz, Unit
 
 
@@ -43,7 +43,7 @@ class World:
 
     def submit(self, badge: str, score: float, passed: bool, **kw: object) -> Attempt:
         """Create a submitted attempt and fire ``attempt_did_submit`` as grading does."""
-        from core import hooks
+        from core.infra import hooks
 
         row = self.attempt(badge, score, passed, **kw)  # type: ignore[arg-type]
         with self.db.transaction() as s:

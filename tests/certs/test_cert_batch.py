@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from base.errors import InvalidInput
+from base.progress import Cancelled, CancelToken
 from core.certificates.batch import Selection, print_batch
-from core.errors import InvalidInput
-from quizbank.tasks import Cancelled, CancelToken
 
 
 @pytest.fixture

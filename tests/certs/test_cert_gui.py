@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from core.certificates.batch import page_for_serial
 from core.certificates.issue import list_certificates
-from core.users import UserInfo
+from core.people.users import UserInfo
 from gui.context import AppContext
 from gui.pages.certificates import CertificatesPage
 from gui.tasks import TaskManager

@@ -10,10 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from core.audit import entries
+from base.errors import InvalidInput, NotFound
 from core.certificates.issue import issue_honours, list_certificates, reissue, revoke
 from core.certificates.signing import KEY_NAME, new_serial, signature_ok, signing_key
-from core.errors import InvalidInput, NotFound
+from core.infra.audit import entries
 from core.models import Certificate, Quiz, Secret
 
 

@@ -9,10 +9,10 @@ from unittest import mock
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from core.db import Database
+from base.errors import InvalidInput
 from core.demo import DEMO_PASSWORD
-from core.errors import InvalidInput
-from core.users import authenticate
+from core.infra.db import Database
+from core.people.users import authenticate
 from gui import theme
 from gui.context import AppContext
 from gui.login import LoginWindow

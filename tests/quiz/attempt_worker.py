@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import select  # noqa: E402
 
-from core.attempts import load_paper, save_answer, start_attempt  # noqa: E402
-from core.clock import FakeClock  # noqa: E402
-from core.db import open_database  # noqa: E402
+from core.infra.clock import FakeClock  # noqa: E402
+from core.infra.db import open_database  # noqa: E402
 from core.models import Officer  # noqa: E402
+from core.quiz.attempts import load_paper, save_answer, start_attempt  # noqa: E402
 
 
 def answer_for(item: object) -> list[str]:

@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from core.attempts import load_paper
-from core.clock import FakeClock
-from core.db import Database
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import Attempt
-from core.users import get_user
+from core.people.users import get_user
+from core.quiz.attempts import load_paper
 from gui.context import AppContext
-from gui.exam.taking import ExamScreen
+from gui.quiz.taking import ExamScreen
 from gui.tasks import TaskManager
 
 pytest.importorskip("pytestqt")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.grading import Grade, blanks_right, grade, is_answered, normalize_blank
+from core.quiz.grading import Grade, blanks_right, grade, is_answered, normalize_blank
 
 CHOICE = [
     # qtype, answer, response, expected score (of 2), correct

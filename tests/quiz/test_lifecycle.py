@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core import attempts, hooks, manual, results
-from core.clock import FakeClock
-from core.compose import QuizSpec, SectionSpec, save_quiz, set_published
-from core.db import Database
-from core.errors import InvalidInput, PermissionDenied
+from base.errors import InvalidInput, PermissionDenied
+from core.infra import hooks
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import Attempt, Bank, Officer, Quiz
+from core.quiz import attempts, results
+from core.quiz import marking as manual
+from core.quiz.compose import save_quiz, set_published
+from core.quiz.spec import QuizSpec, SectionSpec
 
 WORKER = Path(__file__).with_name("attempt_worker.py")
 EXAM = "生命周期测试考试"
@@ -228,7 +231,7 @@ def test_submit_fires_hook_and_fills_wrongbook(demo_db: Database, clock: FakeClo
             attempts.save_answer(s, aid, oid, item.position, wrong, clock)
         attempts.submit_attempt(s, aid, clock, officer_id=oid)
     assert seen == [aid]
-    from core.wrongbook import entries
+    from core.quiz.wrongbook import entries
     with demo_db.transaction() as s:
         assert len(entries(s, oid)) > 0
 

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core import practice, wrongbook
-from core.clock import FakeClock
-from core.db import Database
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import Officer, QuestionRow
+from core.quiz import practice, wrongbook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -117,7 +117,7 @@ def test_quiz_cli_create_from_spec_list_show_results(sqlite_demo_db: Database, t
 
 
 def test_spec_rejects_unknown_keys(demo_db: Database) -> None:
-    from core.quizspec import parse_spec
+    from core.quiz.spec_file import parse_spec
 
     with demo_db.transaction() as s, pytest.raises(InvalidInput, match="未知"):
         parse_spec(s, {"title": "x", "time_limit": 3})

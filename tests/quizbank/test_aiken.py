@@ -11,9 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from base.problems import Severity
 from quizbank import formats
 from quizbank.formats import aiken
-from quizbank.model import QType, Question, Severity
+from quizbank.model import QType, Question
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "moodle"
 

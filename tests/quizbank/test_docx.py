@@ -17,10 +17,12 @@ from docx.oxml.ns import nsdecls
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizbank import formats, i18n
+from base import i18n
+from base.problems import Severity
+from base.progress import Cancelled, CancelToken
+from quizbank import formats
 from quizbank.formats import ReadOptions
-from quizbank.model import QType, Question, Severity
-from quizbank.tasks import Cancelled, CancelToken
+from quizbank.model import QType, Question
 
 ALL_TYPES = [
     Question(QType.SINGLE, "我国的首都是（ ）。", ["上海", "北京", "广州", "深圳"], ["B"],

@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import questions
 
+from base.problems import Problem, Severity
 from quizbank import formats
 from quizbank.formats import ReadOptions
 from quizbank.formats.jsonbank import html_to_text
-from quizbank.model import ImportResult, Problem, QType, Question, Severity
+from quizbank.model import ImportResult, QType, Question
 from quizbank.template import EXAMPLES
 
 _TEXT = st.text(min_size=1, max_size=12).filter(str.strip)

@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from base.problems import Severity
 from quizbank import formats
 from quizbank.formats import ReadOptions, moodlexml
-from quizbank.model import QType, Question, Severity
+from quizbank.model import QType, Question
 from quizbank.normalize import clean
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "moodle"

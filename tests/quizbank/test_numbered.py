@@ -8,10 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizbank import i18n
-from quizbank.model import QType, Severity
+from base import i18n
+from base.problems import Severity
+from base.progress import Cancelled, CancelToken
+from quizbank.model import QType
 from quizbank.numbered import Line, parse_lines
-from quizbank.tasks import Cancelled, CancelToken
 
 
 @pytest.fixture(autouse=True)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from base.problems import Severity
 from quizbank.formats import ReadOptions, aiken, gift, moodlexml
-from quizbank.model import QType, Severity
+from quizbank.model import QType
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 MOODLE = SHARED / "moodle-fixtures"

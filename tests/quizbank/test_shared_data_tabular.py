@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from base.problems import Severity
 from quizbank import formats
-from quizbank.model import ImportResult, QType, Severity
+from quizbank.model import ImportResult, QType
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 

@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import questions
 
+from base.problems import Problem, Severity
+from base.progress import Cancelled, CancelToken
 from quizbank import formats
 from quizbank.formats import ReadOptions, UnsupportedFormat
-from quizbank.model import ImportResult, Problem, QType, Question, Severity
-from quizbank.tasks import Cancelled, CancelToken
+from quizbank.model import ImportResult, QType, Question
 from quizbank.template import EXAMPLES, write_template
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,12 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizbank import formats, i18n
+from base import i18n
+from base.problems import Severity
+from base.progress import Cancelled, CancelToken
+from quizbank import formats
 from quizbank.formats import ReadOptions
 from quizbank.formats.textfile import decode
-from quizbank.model import QType, Question, Severity
+from quizbank.model import QType, Question
 from quizbank.normalize import clean
-from quizbank.tasks import Cancelled, CancelToken
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
 NAMES = sorted(p.stem for p in FIXTURES.glob("*.txt"))

@@ -15,12 +15,12 @@ import uuid
 import pytest
 from sqlalchemy import insert, select
 
-from core.clock import LOCAL_TZ
-from core.db import Database
+from core.infra.clock import LOCAL_TZ
+from core.infra.db import Database
 from core.models import Attempt, LedgerEntry, Material, MaterialProgress, Officer, Quiz, StudySession
-from core.org import add_unit
-from core.roster_edit import move_officer
-from core.users import add_user
+from core.people.org import add_unit
+from core.people.roster_edit import move_officer
+from core.people.users import add_user
 
 JOINED = dt.date(2025, 1, 1)
 

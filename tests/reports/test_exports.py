@@ -13,13 +13,13 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import insert
 
-from core.clock import LOCAL_TZ
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.infra.clock import LOCAL_TZ
 from core.models import Attempt, AttemptItem, Bank, QuestionRow
 from core.reports.branches import branch_trend, compare_branches
+from core.reports.builders import branches_document, transcript_document
 from core.reports.coverage import quiz_coverage
-from core.reports.document import export
-from core.reports.documents import branches_document, transcript_document
+from core.reports.export import export
 from core.reports.items import item_analysis
 from core.reports.officers import branch_officers, transcript
 from core.reports.period import parse_period

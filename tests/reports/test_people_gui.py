@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.users import get_user, list_users
+from core.people.users import get_user, list_users
 from gui.context import AppContext
-from gui.pages._people_dialogs import RosterImportDialog
+from gui.people.dialogs import RosterImportDialog
 from gui.tasks import TaskManager
 
 

@@ -11,13 +11,13 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.infra.passwords import verify_password
 from core.models import Officer, UnitMembership
-from core.org import add_unit
-from core.roster import import_roster
-from core.roster_edit import deactivate_unit, membership_history, move_unit, new_unit, set_active
-from core.security import verify_password
-from core.users import add_user
+from core.people.org import add_unit
+from core.people.roster_edit import deactivate_unit, membership_history, move_unit, new_unit, set_active
+from core.people.roster_import import import_roster
+from core.people.users import add_user
 
 
 @pytest.fixture

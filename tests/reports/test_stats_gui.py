@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("PySide6.QtCharts")
 
-from core.clock import FakeClock  # noqa: E402
-from core.users import get_user  # noqa: E402
+from core.infra.clock import FakeClock  # noqa: E402
+from core.people.users import get_user  # noqa: E402
 from gui.context import AppContext  # noqa: E402
-from gui.pages._report_views import run_export  # noqa: E402
+from gui.reports.views import run_export  # noqa: E402
 from gui.tasks import TaskManager  # noqa: E402
 
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from core.clock import FakeClock
-from core.db import Database
-from core.materials import add_material
-from core.org import add_unit
-from core.study import Beat, ReadingTracker, heartbeat
-from core.users import add_user
+from core.infra.clock import FakeClock
+from core.infra.db import Database
+from core.people.org import add_unit
+from core.people.users import add_user
+from core.study.materials import add_material
+from core.study.tracker import Beat, ReadingTracker, heartbeat
 
 CST = dt.timezone(dt.timedelta(hours=8))
 

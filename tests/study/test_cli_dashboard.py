@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cli import run
-from core.dashboard import officer_summary
-from core.db import Database
+from core.home.dashboard import officer_summary
+from core.infra.db import Database
 from core.models import LedgerEntry, Material, Officer
 from tests.study.helpers import cst
 from tests.study.test_formats import make_docx, make_pdf

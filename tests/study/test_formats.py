@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.db import Database
-from core.errors import InvalidInput
-from core.material_formats import read_material
-from core.materials import (
+from base.errors import InvalidInput
+from base.progress import Cancelled, CancelToken
+from core.infra.db import Database
+from core.infra.paths import CERT_FONT, font_path
+from core.models import Material, Officer, QuestionRow, Unit
+from core.study.formats import read_material
+from core.study.materials import (
     import_files,
     list_materials,
     material_for_question,
@@ -23,9 +26,6 @@ from core.materials import (
     set_question_material,
     update_material,
 )
-from core.models import Material, Officer, QuestionRow, Unit
-from core.paths import CERT_FONT, font_path
-from quizbank.tasks import Cancelled, CancelToken
 
 
 def tiny_png() -> bytes:

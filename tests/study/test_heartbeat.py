@@ -10,12 +10,12 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from core import settings
-from core.clock import FakeClock
-from core.db import Database
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.infra import settings
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import LedgerEntry, MaterialProgress, StudySession
-from core.study import (
+from core.study.tracker import (
     CAP_DAY_MINUTES,
     CAP_MATERIAL_MINUTES,
     HEARTBEAT_SECONDS,
@@ -85,7 +85,7 @@ def test_position_is_remembered(db: Database) -> None:
     read_for(t, clock, 30)
     store(db, t, clock, uuid.uuid4(), officer, material, position=0.42)
     with db.transaction() as s:
-        from core.materials import open_material
+        from core.study.materials import open_material
 
         content = open_material(s, officer, material)
         assert content.position == pytest.approx(0.42)

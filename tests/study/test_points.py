@@ -10,12 +10,12 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from core import hooks
-from core.clock import FakeClock, local_date
-from core.db import Database
-from core.errors import InvalidInput
+from base.errors import InvalidInput
+from core.infra import hooks
+from core.infra.clock import FakeClock, local_date
+from core.infra.db import Database
 from core.models import Attempt, LedgerEntry, Officer, Quiz, StudySession
-from core.points import (
+from core.points.ledger import (
     grant_study_minutes,
     history,
     parse_period,
@@ -176,7 +176,7 @@ def test_history_explains_every_point(demo_db: Database) -> None:
 
 def test_replaying_demo_attempts_and_practice_adds_nothing(demo_db: Database) -> None:
     from core.models.quiz import PracticeAnswer
-    from core.points import on_attempt_submit, on_practice_answer
+    from core.points.ledger import on_attempt_submit, on_practice_answer
 
     with demo_db.transaction() as s:
         before = s.scalar(select(func.count()).select_from(LedgerEntry))

@@ -11,14 +11,14 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
-from core.clock import FakeClock
-from core.db import Database
-from core.materials import open_material
+from core.infra.clock import FakeClock
+from core.infra.db import Database
 from core.models import LedgerEntry, Material, Officer
-from core.study import study_seconds
-from core.users import get_user
+from core.people.users import get_user
+from core.study.materials import open_material
+from core.study.tracker import study_seconds
 from gui.context import AppContext
-from gui.reader import ReaderWindow
+from gui.study.reader import ReaderWindow
 from gui.tasks import TaskManager
 from tests.study.helpers import cst
 

@@ -8,8 +8,8 @@ import datetime as dt
 
 import pytest
 
-from core.clock import FakeClock
-from core.study import ReadingTracker
+from core.infra.clock import FakeClock
+from core.study.tracker import ReadingTracker
 from tests.study.helpers import cst, read_for
 
 

@@ -1,0 +1,159 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Opening the database: SQLite (default) or PostgreSQL, migrated to the newest schema.
+
+A new database is created from the models and stamped at Alembic's head; an older
+one is copied to ``<file>.bak-<revision>`` (SQLite) and upgraded in place.
+Sessions are short-lived: ``with db.transaction() as s:`` per unit of work, on
+the thread that uses it (SQLAlchemy's "session per thread" rule).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from base.errors import DatabaseError
+from base.i18n import _
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+
+
+def _sqlite_connect_setup(engine: Engine) -> None:
+    """WAL, foreign keys, and SQLAlchemy's recipe for real BEGIN on Python 3.11's sqlite3."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _sqlite_connect_setup(engine)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        db = self.engine.url.database
+        return Path(db) if self.is_sqlite and db and db != ":memory:" else None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one transaction: commits on success, rolls back on any error."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(_("数据库暂时无法写入：{e}", e=exc.orig)) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Open (and create or upgrade) the database at ``url``."""
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        if migrate:
+            upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseError(_("无法打开数据库 {url}：{e}", url=engine.url.render_as_string(), e=exc)) from exc
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def upgrade(engine: Engine) -> str:
+    """Bring the schema to head; returns what was done ("created", "upgraded", "current")."""
+    from alembic import command
+
+    import core.models  # noqa: F401  (registers every table)
+    from core.models.base import Base
+
+    current = current_revision(engine)
+    head = head_revision()
+    if current == head:
+        return "current"
+    if current is None and not inspect(engine).get_table_names():
+        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            command.stamp(alembic_config(conn), "head")
+        return "created"
+    backup_before_upgrade(engine, current or "none")
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "head")
+    return "upgraded"
+
+
+def backup_before_upgrade(engine: Engine, revision: str) -> Path | None:
+    """Copy a SQLite file aside before changing its schema (PostgreSQL: the DBA's backups)."""
+    if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
+        return None
+    src = Path(engine.url.database)
+    if not src.exists():
+        return None
+    dst = src.with_name(f"{src.name}.bak-{revision}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy2(src, dst)
+    return dst

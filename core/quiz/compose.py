@@ -1,0 +1,276 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Composing papers: section filters, the draw preview, drawing, saving and publishing.
+
+What a secretary sets is a :class:`~core.quiz.spec.QuizSpec` (core/quiz/spec.py).
+
+A section draws ``count`` current, active questions of one type matching its
+filters::
+
+    {"bank_ids": [1, 2], "categories": ["酒驾醉驾"], "tags": ["2024"],
+     "difficulty": {"1": 2, "2": 5, "3": 3}}      # optional mix, must sum to count
+
+Drawing uses the ``ix_questions_draw`` index and lets the database pick at
+random (``ORDER BY random() LIMIT n``), so a 100,000-question bank costs a
+few milliseconds. A quiz whose sections cannot all be drawn cannot be published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from base.errors import InvalidInput, NotFound
+from base.i18n import _
+from core.infra import audit
+from core.models import QuestionRow, Quiz, QuizQuestion, QuizSection
+from core.quiz.spec import QuizSpec, SectionSpec
+from quizbank.model import QType
+
+# --- filters, preview, drawing -----------------------------------------------------------------
+
+def _base(qtype: str, filters: dict[str, Any], difficulty: int | None = None) -> Select[Any]:
+    stmt = select(QuestionRow.id).where(QuestionRow.qtype == qtype, QuestionRow.is_current, QuestionRow.active)
+    if filters.get("bank_ids"):
+        stmt = stmt.where(QuestionRow.bank_id.in_([int(b) for b in filters["bank_ids"]]))
+    if filters.get("categories"):
+        stmt = stmt.where(QuestionRow.category.in_([str(c) for c in filters["categories"]]))
+    if difficulty is not None:
+        stmt = stmt.where(QuestionRow.difficulty == difficulty)
+    return stmt
+
+
+def _parts(count: int, filters: dict[str, Any]) -> list[tuple[int | None, int]]:
+    """(difficulty or None, how many) pieces of one section."""
+    mix = filters.get("difficulty") or {}
+    return [(int(k), int(v)) for k, v in sorted(mix.items()) if int(v) > 0] if mix else [(None, count)]
+
+
+def _tagged_ids(session: Session, stmt: Select[Any], tags: list[str], exclude: set[int]) -> list[int]:
+    wanted = set(tags)
+    rows = session.execute(stmt.add_columns(QuestionRow.tags))
+    return [qid for qid, qtags in rows if qid not in exclude and wanted & set(qtags or [])]
+
+
+def available(session: Session, qtype: str, filters: dict[str, Any], difficulty: int | None = None) -> int:
+    stmt = _base(qtype, filters, difficulty)
+    if filters.get("tags"):
+        return len(_tagged_ids(session, stmt, list(filters["tags"]), set()))
+    return int(session.scalar(select(func.count()).select_from(stmt.subquery())) or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionPreview:
+    position: int
+    qtype: str
+    wanted: int
+    available: int
+    detail: str            # e.g. "难度1: 2/5" for a mix, else ""
+
+    @property
+    def ok(self) -> bool:
+        return self.available >= self.wanted
+
+
+def preview_sections(session: Session, sections: list[SectionSpec]) -> list[SectionPreview]:
+    out = []
+    for i, s in enumerate(sections):
+        f = s.filters()
+        parts = _parts(s.count, f)
+        if parts[0][0] is None:
+            out.append(SectionPreview(i, s.qtype, s.count, available(session, s.qtype, f), ""))
+            continue
+        short = False
+        details = []
+        total = 0
+        for level, n in parts:
+            have = available(session, s.qtype, f, level)
+            total += min(have, n)
+            short |= have < n
+            details.append(_("难度{d}：需 {n}，可抽 {a}", d=level, n=n, a=have))
+        out.append(SectionPreview(i, s.qtype, s.count, total if short else max(total, s.count), "；".join(details)))
+    return out
+
+
+def _sample_ids(session: Session, qtype: str, filters: dict[str, Any], level: int | None, n: int,
+                exclude: set[int], rng: random.Random) -> list[int]:
+    """Up to ``n`` random matching ids by probing random primary keys (no scan, however big the bank)."""
+    # Two scalar subqueries: SQLite answers a lone min()/max() from the primary key without a scan.
+    lo, hi = session.execute(select(select(func.min(QuestionRow.id)).scalar_subquery(),
+                                    select(func.max(QuestionRow.id)).scalar_subquery())).one()
+    if lo is None:
+        return []
+    banks = {int(b) for b in filters.get("bank_ids") or []}
+    cats = {str(c) for c in filters.get("categories") or []}
+    span = hi - lo + 1
+    got: list[int] = []
+    seen = set(exclude)
+    rate = 0.5
+    cols = (QuestionRow.id, QuestionRow.qtype, QuestionRow.bank_id, QuestionRow.category, QuestionRow.difficulty,
+            QuestionRow.is_current, QuestionRow.active)
+    for _round in range(PROBE_ROUNDS):
+        k = min(span, int((n - len(got)) / max(rate, 0.02) * 1.5) + 8)
+        probe = rng.sample(range(lo, hi + 1), k)
+        hits = [qid for qid, t, bank, cat, diff, current, active in session.execute(
+                    select(*cols).where(QuestionRow.id.in_(probe)))
+                if t == qtype and current and active and (not banks or bank in banks) and (not cats or cat in cats)
+                and (level is None or diff == level)]
+        rate = max(len(hits) / k, 0.001)
+        rng.shuffle(hits)
+        for qid in hits:
+            if qid not in seen and len(got) < n:
+                got.append(qid)
+                seen.add(qid)
+        if len(got) >= n or k >= span:
+            break
+    return got
+
+
+PROBE_ROUNDS = 4
+
+
+def draw_section(session: Session, qtype: str, count: int, filters: dict[str, Any], *,
+                 exclude: set[int] | None = None, rng: random.Random | None = None) -> list[int]:
+    """Question ids for one section, chosen at random; raises when there are too few.
+
+    Random ids are probed first (a handful of indexed look-ups, however big the bank); when the
+    filters match too sparsely the database picks with ``ORDER BY random()`` instead.
+    """
+    exclude = exclude or set()
+    rng = rng or random.Random()
+    chosen: list[int] = []
+    for level, n in _parts(count, filters):
+        stmt = _base(qtype, filters, level)
+        if filters.get("tags"):
+            pool = _tagged_ids(session, stmt, list(filters["tags"]), exclude | set(chosen))
+            picked = rng.sample(pool, n) if len(pool) >= n else pool
+        else:
+            picked = _sample_ids(session, qtype, filters, level, n, exclude | set(chosen), rng)
+            if len(picked) < n:
+                stmt = stmt.where(QuestionRow.id.not_in(exclude | set(chosen))) if exclude or chosen else stmt
+                picked = list(session.scalars(stmt.order_by(func.random()).limit(n)))
+        if len(picked) < n:
+            raise InvalidInput(_("题库中符合条件的{t}只有 {a} 道，需要 {n} 道", t=QType(qtype).label, a=len(picked), n=n))
+        chosen.extend(picked)
+    return chosen
+
+
+def draw_paper(session: Session, quiz: Quiz, *, rng: random.Random | None = None) -> list[tuple[int, float]]:
+    """(question id, points) for a new attempt: fixed questions first, then each section in order."""
+    items = [(f.question_id, f.points) for f in quiz.fixed]
+    taken = {qid for qid, _p in items}
+    for s in quiz.sections:
+        ids = draw_section(session, s.qtype, s.count, s.filters or {}, exclude=taken, rng=rng)
+        taken.update(ids)
+        items.extend((qid, s.points_each) for qid in ids)
+    return items
+
+
+# --- saving and publishing ---------------------------------------------------------------------
+
+def _apply(quiz: Quiz, spec: QuizSpec) -> None:
+    quiz.title = spec.title.strip()
+    quiz.mode = spec.mode
+    quiz.description = spec.description
+    quiz.time_limit_s = spec.time_limit_min * 60 if spec.time_limit_min else None
+    quiz.pass_percent = spec.pass_percent
+    quiz.attempts_allowed = spec.attempts_allowed
+    quiz.counting = spec.counting
+    quiz.opens_at = spec.opens_at
+    quiz.closes_at = spec.closes_at
+    quiz.shuffle_questions = spec.shuffle_questions
+    quiz.shuffle_options = spec.shuffle_options
+    quiz.multi_scoring = spec.multi_scoring
+    quiz.fill_ordered = spec.fill_ordered
+    quiz.review = spec.review
+    quiz.review_after_close = spec.review_after_close
+    quiz.audience = dict(spec.audience)
+    quiz.sections = [QuizSection(position=i, title=s.title, qtype=s.qtype, count=s.count, points_each=s.points_each,
+                                 filters=s.filters()) for i, s in enumerate(spec.sections)]
+    quiz.fixed = [QuizQuestion(position=i, question_id=qid, points=p) for i, (qid, p) in enumerate(spec.fixed)]
+
+
+def save_quiz(session: Session, spec: QuizSpec, *, now: dt.datetime, quiz_id: int | None = None,
+              actor_id: int | None = None) -> int:
+    """Create (``quiz_id`` None) or update a quiz from ``spec``; returns its id. Stays unpublished when new."""
+    spec.validate()
+    for qid, _p in spec.fixed:
+        if session.get(QuestionRow, qid) is None:
+            raise InvalidInput(_("固定题目 {id} 不存在", id=qid))
+    if quiz_id is None:
+        quiz = Quiz(title=spec.title, created_at=now, created_by=actor_id, published=False)
+        session.add(quiz)
+    else:
+        quiz = get_quiz(session, quiz_id)
+    _apply(quiz, spec)
+    session.flush()
+    if quiz.published:
+        check_drawable(session, quiz)
+    audit.record(session, "quiz.save", actor_id=actor_id, target_type="quiz", target_id=quiz.id, title=quiz.title)
+    return quiz.id
+
+
+def get_quiz(session: Session, quiz_id: int) -> Quiz:
+    quiz = session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound(_("试卷 {id} 不存在", id=quiz_id))
+    return quiz
+
+
+def quiz_spec(session: Session, quiz_id: int) -> QuizSpec:
+    q = get_quiz(session, quiz_id)
+    return QuizSpec(
+        title=q.title, mode=q.mode, description=q.description,
+        time_limit_min=q.time_limit_s // 60 if q.time_limit_s else None, pass_percent=q.pass_percent,
+        attempts_allowed=q.attempts_allowed, counting=q.counting, opens_at=q.opens_at, closes_at=q.closes_at,
+        shuffle_questions=q.shuffle_questions, shuffle_options=q.shuffle_options, multi_scoring=q.multi_scoring,
+        fill_ordered=q.fill_ordered, review=q.review, review_after_close=q.review_after_close,
+        audience=dict(q.audience or {}), sections=[SectionSpec.from_row(s) for s in q.sections],
+        fixed=[(f.question_id, f.points) for f in q.fixed],
+    )
+
+
+def check_drawable(session: Session, quiz: Quiz) -> None:
+    specs = [SectionSpec.from_row(s) for s in quiz.sections]
+    for p in preview_sections(session, specs):
+        if not p.ok:
+            raise InvalidInput(_("第{n}个抽题规则（{t}）需要 {w} 道题，题库中只有 {a} 道，无法发布",
+                                 n=p.position + 1, t=QType(p.qtype).label, w=p.wanted, a=p.available))
+
+
+def set_published(session: Session, quiz_id: int, published: bool, *, actor_id: int | None = None) -> None:
+    """Publish (after checking every section can be drawn) or withdraw a quiz."""
+    quiz = get_quiz(session, quiz_id)
+    if published:
+        check_drawable(session, quiz)
+    quiz.published = published
+    audit.record(session, "quiz.publish" if published else "quiz.withdraw", actor_id=actor_id,
+                 target_type="quiz", target_id=quiz_id)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionHit:
+    id: int
+    qtype: str
+    bank: str
+    category: str
+    stem: str
+
+
+def search_questions(session: Session, text: str, *, bank_id: int | None = None, limit: int = 50) -> list[QuestionHit]:
+    """Current questions whose stem contains ``text`` (for picking fixed questions)."""
+    from core.models import Bank
+
+    stmt = (select(QuestionRow.id, QuestionRow.qtype, Bank.name, QuestionRow.category, QuestionRow.stem)
+            .join(Bank, Bank.id == QuestionRow.bank_id)
+            .where(QuestionRow.is_current, QuestionRow.active).order_by(QuestionRow.id).limit(limit))
+    if text.strip():
+        stmt = stmt.where(QuestionRow.stem.contains(text.strip(), autoescape=True))
+    if bank_id is not None:
+        stmt = stmt.where(QuestionRow.bank_id == bank_id)
+    return [QuestionHit(*row) for row in session.execute(stmt)]

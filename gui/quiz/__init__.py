@@ -1,0 +1,134 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Taking quizzes: the exam window (taking screen, then result screen) and the resume offer on login."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
+
+from base.i18n import _
+from core.quiz.attempts import Paper, load_paper, start_attempt, unfinished_attempt
+from core.quiz.results import attempt_result
+from gui.context import AppContext
+from gui.quiz.result import ResultView
+from gui.quiz.taking import ExamScreen, fmt_remaining
+
+_open_windows: list[QWidget] = []
+
+
+class ExamWindow(QWidget):
+    """A window of its own for one attempt: the taking screen, then the result."""
+
+    def __init__(self, ctx: AppContext, paper: Paper, on_done: Callable[[], None] | None = None) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.on_done = on_done
+        self.setWindowTitle(_("学习园地 · {t}", t=paper.quiz_title))
+        self.resize(1366, 768)
+        self.stack = QStackedWidget()
+        QVBoxLayout(self).addWidget(self.stack)
+        self.layout().setContentsMargins(0, 0, 0, 0)
+        self.screen_: ExamScreen | None = None
+        if paper.finished:
+            self.show_result(paper.attempt_id)
+        else:
+            self.screen_ = ExamScreen(ctx, paper)
+            self.screen_.submitted.connect(self.show_result)
+            self.stack.addWidget(self.screen_)
+
+    def show_result(self, attempt_id: uuid.UUID) -> None:
+        def done(result: object) -> None:
+            view = ResultView(result)  # type: ignore[arg-type]
+            self.stack.addWidget(view)
+            self.stack.setCurrentWidget(view)
+            if self.on_done:
+                self.on_done()
+
+        self.ctx.run(self.ctx.session_call(attempt_result, attempt_id, self.ctx.user.id, self.ctx.clock), done,
+                     parent=self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = self.screen_
+        if s is not None and not s.finishing and self.stack.currentWidget() is s:
+            answer = QMessageBox.question(self, _("离开考试"), _("答案都已保存，计时不会暂停。确定先离开吗？稍后可在“考试”中继续作答。"))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            s.question.flush()
+            s.timer.stop()
+        if self in _open_windows:
+            _open_windows.remove(self)
+        super().closeEvent(event)
+
+
+def show_paper(ctx: AppContext, paper: Paper, on_done: Callable[[], None] | None = None) -> ExamWindow:
+    if paper.expired_now:
+        QMessageBox.information(None, _("已自动交卷"), _("“{t}”的考试时间已过，已按已作答内容自动交卷。", t=paper.quiz_title))
+    win = ExamWindow(ctx, paper, on_done)
+    _open_windows.append(win)
+    win.show()
+    return win
+
+
+def open_attempt(ctx: AppContext, attempt_id: uuid.UUID, parent: QWidget | None = None,
+                 on_done: Callable[[], None] | None = None) -> None:
+    ctx.run(ctx.session_call(load_paper, attempt_id, ctx.user.id, ctx.clock),
+            lambda paper: show_paper(ctx, paper, on_done), parent=parent)
+
+
+def start_quiz(ctx: AppContext, quiz_id: int, parent: QWidget | None = None,
+               on_done: Callable[[], None] | None = None) -> None:
+    """Start (or continue) the officer's attempt at ``quiz_id`` and open the exam window."""
+
+    def work() -> Paper:
+        with ctx.db.transaction() as s:
+            attempt_id = start_attempt(s, quiz_id, ctx.user.id, ctx.clock)
+        with ctx.db.transaction() as s:
+            return load_paper(s, attempt_id, ctx.user.id, ctx.clock)
+
+    ctx.run(work, lambda paper: show_paper(ctx, paper, on_done), parent=parent)
+
+
+def offer_resume(parent: QWidget, ctx: AppContext) -> None:
+    """On login: submit attempts that expired while closed, and offer to resume an unfinished one."""
+    from core.quiz.attempts import finish_expired
+
+    def work() -> tuple[list[str], object]:
+        with ctx.db.transaction() as s:
+            expired = finish_expired(s, ctx.user.id, ctx.clock)
+            return expired, unfinished_attempt(s, ctx.user.id, ctx.clock)
+
+    def done(found: tuple[list[str], object]) -> None:
+        expired, offer = found
+        if expired:
+            _box(parent, QMessageBox.Icon.Information, _("已自动交卷"),
+                 _("以下考试在程序关闭期间到时，已按已作答内容自动交卷：\n{t}", t="\n".join(expired)), None)
+        if offer is None:
+            return
+        rem = offer.remaining_s  # type: ignore[attr-defined]
+        left = fmt_remaining(rem) if rem is not None else _("不限时")
+        _box(parent, QMessageBox.Icon.Question, _("继续未完成的考试"),
+             _("您有一份未完成的答卷：{t}\n已答 {a} / {n} 题，剩余时间 {r}。\n现在继续作答吗？",
+               t=offer.quiz_title, a=offer.answered, n=offer.total, r=left),  # type: ignore[attr-defined]
+             lambda: open_attempt(ctx, offer.attempt_id, parent))  # type: ignore[attr-defined]
+
+    ctx.run(work, done, parent=parent)
+
+
+def _box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, on_yes: Callable[[], None] | None) -> QMessageBox:
+    """A non-blocking message box (the main window stays usable; nothing waits on it)."""
+    box = QMessageBox(icon, title, text, parent=parent)
+    if on_yes is None:
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    else:
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.accepted.connect(on_yes)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box

@@ -1,0 +1,180 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Widgets that show report documents: QtCharts bar/line charts and read-only tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QPainter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from base.i18n import _
+from core.reports.document import Chart, Document, Table, format_cell
+from core.reports.export import export
+from gui import theme
+from gui.context import AppContext
+
+SERIES_COLOURS = ["#B71C1C", "#90A4AE", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#AD1457"]
+
+
+class ChartView(QChartView):
+    """A QtCharts view fed from a neutral :class:`Chart` (bar or line)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(240)
+        self.show_chart(None)
+
+    def show_chart(self, block: Chart | None) -> None:
+        chart = QChart()
+        chart.setBackgroundRoundness(0)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        font = chart.legend().font()
+        font.setFamily(theme.font_family())
+        font.setPixelSize(12)
+        chart.legend().setFont(font)
+        if block is None or not block.categories:
+            self.setChart(chart)
+            return
+        scale = 100.0 if block.percent else 1.0
+        top = 0.0
+        axis_x = QBarCategoryAxis()
+        axis_x.append(block.categories)
+        axis_x.setLabelsFont(font)
+        axis_y = QValueAxis()
+        axis_y.setLabelsFont(font)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        if block.kind == "bar":
+            series = QBarSeries()
+            for i, (name, values) in enumerate(block.series):
+                bar = QBarSet(name)
+                bar.setColor(QColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+                bar.setBorderColor(QColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]))
+                for v in values:
+                    bar.append((v or 0.0) * scale)
+                    top = max(top, (v or 0.0) * scale)
+                series.append(bar)
+            chart.addSeries(series)
+            series.attachAxis(axis_x)
+            series.attachAxis(axis_y)
+        else:
+            for i, (name, values) in enumerate(block.series):
+                line = QLineSeries()
+                line.setName(name)
+                line.setColor(QColor(SERIES_COLOURS[(i + 2) % len(SERIES_COLOURS)] if i else SERIES_COLOURS[0]))
+                for x, v in enumerate(values):
+                    line.append(x + 0.5 - 0.5, (v or 0.0) * scale)
+                    top = max(top, (v or 0.0) * scale)
+                chart.addSeries(line)
+                line.attachAxis(axis_x)
+                line.attachAxis(axis_y)
+        axis_y.setRange(0, 100 if block.percent else max(1.0, top * 1.15))
+        axis_y.setLabelFormat("%d%%" if block.percent else "%.0f")
+        chart.legend().setVisible(len(block.series) > 1)
+        self.setChart(chart)
+
+
+class TableView(QTableWidget):
+    """A read-only table of a neutral :class:`Table`; ``row_data`` keeps one key per row."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlternatingRowColors(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.verticalHeader().setVisible(False)
+        self.setShowGrid(False)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.row_data: list[object] = []
+
+    def show_table(self, table: Table, row_data: list[object] | None = None) -> None:
+        self.clear()
+        self.setColumnCount(len(table.headers))
+        self.setHorizontalHeaderLabels(table.headers)
+        self.setRowCount(len(table.rows))
+        warn = QColor("#FFF3E0")
+        for r, row in enumerate(table.rows):
+            for c, (value, fmt) in enumerate(zip(row, table.formats, strict=False)):
+                item = QTableWidgetItem(format_cell(value, fmt))
+                if fmt != "text":
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if r in table.highlight:
+                    item.setBackground(warn)
+                self.setItem(r, c, item)
+        self.row_data = list(row_data or [])
+
+
+class DocumentView(QWidget):
+    """Every table of a document, one under the other, with the document's subtitle on top."""
+
+    def __init__(self, empty_text: str) -> None:
+        super().__init__()
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel(empty_text)
+        self.note.setObjectName("Muted")
+        self.note.setWordWrap(True)
+        self.layout_.addWidget(self.note)
+        self.tables: list[TableView] = []
+        self.document: Document | None = None
+
+    def show_document(self, doc: Document) -> None:
+        self.document = doc
+        self.note.setText(doc.subtitle or doc.title)
+        for t in self.tables:
+            t.deleteLater()
+        self.tables = []
+        for block in doc.tables:
+            view = TableView()
+            view.show_table(block)
+            self.tables.append(view)
+            self.layout_.addWidget(view, 1)
+
+
+def export_document(ctx: AppContext, parent: QWidget, doc: Document | None, suffix: str, name: str) -> None:
+    """Ask where to save, write in the background with progress, then open the file."""
+    if doc is None:
+        return
+    filters = _("PDF 文件 (*.pdf)") if suffix == ".pdf" else _("Excel 文件 (*.xlsx)")
+    path, _chosen = QFileDialog.getSaveFileName(parent, _("导出报表"), str(Path.home() / f"{name}{suffix}"), filters)
+    if path:
+        run_export(ctx, parent, doc, Path(path).with_suffix(suffix))
+
+
+def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *, open_after: bool = True) -> None:
+    def work(progress, cancel):  # type: ignore[no-untyped-def]
+        cancel.check()
+        return export(doc, target, progress=progress)
+
+    def done(path: Path) -> None:
+        parent.setProperty("last_export", str(path))
+        if open_after:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    ctx.op(work, parent=parent).with_progress(_("正在导出 {f}…", f=target.name)).success(done) \
+        .run_in_background(ctx.tasks)

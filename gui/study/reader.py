@@ -1,0 +1,362 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The reader: a calm window for one material that counts only real reading time.
+
+Counting is done by ``core.study.tracker.ReadingTracker``; this window only feeds it events:
+keys, mouse, wheel and scrolling inside the reader (an event filter), window
+activation (WindowActivate/WindowDeactivate), minimising (WindowStateChange) and
+the application going inactive/hidden (``QGuiApplication.applicationStateChanged``,
+which is also what a locked screen looks like to Qt). A 15-second heartbeat stores
+the counted seconds and the reading position through ``core.study.tracker.heartbeat``.
+
+HTML materials are shown in a QTextBrowser with Chinese typography; a PDF is shown
+page by page with QtPdf (``QPdfView``) when that module is installed, else as the
+text extracted on import.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from base.i18n import _
+from core.infra import localconfig
+from core.study.materials import MaterialContent, open_material
+from core.study.tracker import HEARTBEAT_SECONDS, Beat, BeatResult, ReadingTracker, finish_material, heartbeat, load_settings
+from gui import theme
+from gui.context import AppContext
+
+try:  # QtPdf ships with PySide6-Addons on most platforms; fall back to extracted text without it.
+    from PySide6.QtPdf import QPdfDocument
+    from PySide6.QtPdfWidgets import QPdfView
+except ImportError:  # pragma: no cover - depends on the installed wheel
+    QPdfDocument = QPdfView = None
+
+PDF_VIEWER_AVAILABLE = QPdfView is not None
+ACTIVITY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
+                   QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate}
+SCHEMES = {  # (background, text, headings)
+    "day": ("#FBF8F1", "#2B2B2B", "#8E1414"),
+    "night": ("#1F2227", "#CFC9BC", "#D9A05B"),
+}
+SPACINGS = [(150, "1.5"), (180, "1.8"), (210, "2.1")]
+
+
+class ReaderWindow(QWidget):
+    """One material, one reading session; ``closed`` fires after the last heartbeat was sent."""
+
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, content: MaterialContent, idle_seconds: int,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctx = ctx
+        self.content = content
+        self.reading_id = uuid.uuid4()
+        self.tracker = ReadingTracker(ctx.clock, idle_seconds)
+        self.stored_seconds = content.seconds         # the officer's stored total on this material
+        self.finished = content.finished
+        self._beats_in_flight = 0
+        self._sent = 0.0                               # seconds handed to heartbeats so far
+        self._closed = False
+        self.setWindowTitle(_("阅读：{t}", t=content.title))
+        self.resize(1100, 720)
+        prefs = localconfig.get("reader", {}) or {}
+        self.font_px = int(prefs.get("font_px", 18))
+        self.spacing = int(prefs.get("spacing", 180))
+        self.night = bool(prefs.get("night", False))
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self._toolbar())
+        self.view = self._make_view()
+        lay.addWidget(self.view, 1)
+        self.status = QLabel()
+        self.status.setObjectName("ReaderStatus")
+        self.status.setContentsMargins(theme.SP3, theme.SP1, theme.SP3, theme.SP1)
+        lay.addWidget(self.status)
+
+        for target in self._watched():
+            target.installEventFilter(self)
+        if self.scrollbar is not None:
+            self.scrollbar.valueChanged.connect(lambda _v: self.tracker.activity())
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._app_state)
+        self._ui_timer = QTimer(self)
+        self._ui_timer.timeout.connect(self.update_status)
+        self._ui_timer.start(1000)
+        self._beat_timer = QTimer(self)
+        self._beat_timer.timeout.connect(self.beat)
+        self._beat_timer.start(HEARTBEAT_SECONDS * 1000)
+        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(2))
+        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-2))
+        self.apply_style()
+        QTimer.singleShot(0, self._restore_position)
+        self.update_status()
+
+    # --- building ------------------------------------------------------------------------------
+    def _toolbar(self) -> QWidget:
+        bar = QWidget()
+        bar.setObjectName("ReaderBar")
+        row = QHBoxLayout(bar)
+        row.setContentsMargins(theme.SP3, theme.SP2, theme.SP3, theme.SP2)
+        title = QLabel(self.content.title)
+        title.setObjectName("PageTitle")
+        row.addWidget(title, 1)
+        smaller = QPushButton(_("字号 −"))
+        smaller.clicked.connect(lambda: self.zoom(-2))
+        bigger = QPushButton(_("字号 ＋"))
+        bigger.clicked.connect(lambda: self.zoom(2))
+        self.spacing_box = QComboBox()
+        for value, label in SPACINGS:
+            self.spacing_box.addItem(_("行距 {x}", x=label), value)
+        self.spacing_box.setCurrentIndex(max(0, [v for v, _l in SPACINGS].index(self.spacing)
+                                             if self.spacing in [v for v, _l in SPACINGS] else 1))
+        self.spacing_box.currentIndexChanged.connect(self._spacing_changed)
+        self.night_box = QCheckBox(_("夜间模式"))
+        self.night_box.setChecked(self.night)
+        self.night_box.toggled.connect(self._night_changed)
+        self.finish_button = QPushButton(_("标记为已学完"))
+        self.finish_button.setProperty("primary", True)
+        self.finish_button.clicked.connect(self.mark_finished)
+        for w in (smaller, bigger, self.spacing_box, self.night_box, self.finish_button):
+            row.addWidget(w)
+        return bar
+
+    def _make_view(self) -> QWidget:
+        self.scrollbar = None
+        if self.content.original and PDF_VIEWER_AVAILABLE:
+            self.pdf_doc = QPdfDocument(self)
+            self._pdf_buffer = QBuffer(self)
+            self._pdf_buffer.setData(QByteArray(self.content.original))
+            self._pdf_buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+            self.pdf_doc.load(self._pdf_buffer)
+            view = QPdfView(self)
+            view.setDocument(self.pdf_doc)
+            view.setPageMode(QPdfView.PageMode.MultiPage)
+            view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.scrollbar = view.verticalScrollBar()
+            self.browser = None
+            return view
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(False)
+        self.browser.setOpenLinks(False)
+        self.browser.setFrameShape(QTextBrowser.Shape.NoFrame)
+        self.browser.setHtml(self.content.body_html)
+        self.scrollbar = self.browser.verticalScrollBar()
+        return self.browser
+
+    def _watched(self) -> list[QObject]:
+        out: list[QObject] = [self, self.view]
+        viewport = getattr(self.view, "viewport", None)
+        if viewport is not None:
+            out.append(viewport())
+        if self.scrollbar is not None:
+            out.append(self.scrollbar)
+        return out
+
+    # --- typography ----------------------------------------------------------------------------
+    def apply_style(self) -> None:
+        bg, fg, head = SCHEMES["night" if self.night else "day"]
+        self.setStyleSheet(
+            f"#ReaderBar {{ background: {theme.SURFACE}; border-bottom: 1px solid {theme.BORDER}; }}"
+            f"#ReaderStatus {{ background: {theme.SURFACE}; color: {theme.MUTED}; border-top: 1px solid "
+            f"{theme.BORDER}; }}"
+            f"QTextBrowser {{ background: {bg}; color: {fg}; }}")
+        if self.browser is None:
+            return
+        doc = self.browser.document()
+        font = self.browser.font()
+        font.setFamily(theme.font_family())
+        font.setPixelSize(self.font_px)
+        doc.setDefaultFont(font)
+        doc.setDocumentMargin(24)
+        doc.setDefaultStyleSheet(
+            f"p, li, td, th {{ line-height: {self.spacing}%; }}"
+            f"p {{ text-indent: {2 * self.font_px}px; margin-top: 0; margin-bottom: {self.font_px // 2}px; }}"
+            f"h1, h2, h3, h4 {{ color: {head}; }}"
+            f"h1 {{ font-size: {int(self.font_px * 1.5)}px; }} h2 {{ font-size: {int(self.font_px * 1.3)}px; }}"
+            f"h3 {{ font-size: {int(self.font_px * 1.15)}px; }}"
+            f"td, th {{ padding: 4px 8px; }} th {{ background: {'#2A2E35' if self.night else '#EFE8DA'}; }}"
+            f"a {{ color: {head}; }}")
+        value = self.scrollbar.value() if self.scrollbar else 0
+        self.browser.setHtml(self.content.body_html)       # re-layout with the new style sheet
+        if self.scrollbar:
+            self.scrollbar.setValue(value)
+        self._center_column()
+
+    def _center_column(self) -> None:
+        if self.browser is None:
+            return
+        column = 46 * self.font_px
+        side = max(0, (self.browser.width() - column) // 2)
+        self.browser.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._center_column()
+
+    def zoom(self, delta: int) -> None:
+        self.font_px = max(12, min(36, self.font_px + delta))
+        self._save_prefs()
+        self.apply_style()
+
+    def _spacing_changed(self, _index: int) -> None:
+        self.spacing = int(self.spacing_box.currentData())
+        self._save_prefs()
+        self.apply_style()
+
+    def _night_changed(self, on: bool) -> None:
+        self.night = on
+        self._save_prefs()
+        self.apply_style()
+
+    def _save_prefs(self) -> None:
+        localconfig.put("reader", {"font_px": self.font_px, "spacing": self.spacing, "night": self.night})
+
+    # --- activity ------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in ACTIVITY_EVENTS:
+            self.tracker.activity()
+        return super().eventFilter(watched, event)
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.WindowActivate:
+            self.tracker.set_window_active(True)
+        elif kind == QEvent.Type.WindowDeactivate:
+            self.tracker.set_window_active(False)
+        elif kind == QEvent.Type.WindowStateChange:
+            self.tracker.set_minimised(bool(self.windowState() & Qt.WindowState.WindowMinimized))
+        return super().event(event)
+
+    def _app_state(self, state: Qt.ApplicationState) -> None:
+        # Suspended/hidden: the session is locked or the app is in the background.
+        self.tracker.set_locked(state in (Qt.ApplicationState.ApplicationSuspended,
+                                          Qt.ApplicationState.ApplicationHidden))
+        if state != Qt.ApplicationState.ApplicationActive:
+            self.tracker.set_window_active(False)
+
+    # --- position, heartbeat, finishing --------------------------------------------------------
+    def position(self) -> float:
+        if self.scrollbar is None or self.scrollbar.maximum() <= 0:
+            return 0.0
+        return self.scrollbar.value() / self.scrollbar.maximum()
+
+    def _restore_position(self) -> None:
+        if self.scrollbar is not None and self.content.position > 0:
+            self.scrollbar.setValue(round(self.content.position * self.scrollbar.maximum()))
+
+    def pending_seconds(self) -> float:
+        """Counted in this window but not yet stored."""
+        return self.tracker.counted - self._sent
+
+    def beat(self) -> None:
+        """Store what was counted since the last heartbeat (the heartbeat timer calls this)."""
+        seconds = self.tracker.drain()
+        self._sent += sum(seconds.values())
+        beat = Beat(self.reading_id, self.ctx.user.id, self.content.id, seconds, self.position())
+        self._beats_in_flight += 1
+        clock = self.ctx.clock
+
+        def done(result: BeatResult) -> None:
+            self._beats_in_flight -= 1
+            self.ctx.emit("study.changed")
+            if self._closed:                  # the last beat may land after the window is gone
+                return
+            self.stored_seconds = result.material_seconds
+            self.update_status()
+
+        self.ctx.run(lambda: heartbeat(self.ctx.db, beat, clock), done, parent=None)
+
+    def update_status(self) -> None:
+        self.tracker.tick()
+        session_s = int(self.tracker.counted)
+        total_min = (self.stored_seconds + int(self.pending_seconds())) // 60
+        if self.tracker.counting:
+            state = _("正在计时")
+        elif not self.tracker.visible:
+            state = _("已暂停：阅读窗口不在前台")
+        else:
+            state = _("已暂停：超过 {n} 秒无操作，滚动或翻页即继续", n=int(self.tracker.idle_seconds))
+        need = self.content.min_seconds
+        ready = self.stored_seconds + self.pending_seconds() >= need
+        if self.finished:
+            goal = _("已学完，积分已登记")
+        elif ready:
+            goal = _("已达到最少阅读时间，可以标记为已学完")
+        else:
+            goal = _("至少阅读 {n} 分钟", n=need // 60)
+        self.status.setText(_("{state} · 本次计入 {m} 分 {s} 秒 · 累计 {t} 分钟 · {goal}", state=state,
+                              m=session_s // 60, s=session_s % 60, t=total_min, goal=goal))
+        self.finish_button.setEnabled(ready and not self.finished)
+        self.finish_button.setText(_("已学完") if self.finished else _("标记为已学完"))
+
+    def mark_finished(self) -> None:
+        seconds = self.tracker.drain()
+        self._sent += sum(seconds.values())
+        beat = Beat(self.reading_id, self.ctx.user.id, self.content.id, seconds, self.position())
+        clock, db, uid, mid = self.ctx.clock, self.ctx.db, self.ctx.user.id, self.content.id
+
+        def work() -> BeatResult:
+            with db.transaction() as s:
+                from core.study.tracker import record_beat
+
+                result = record_beat(s, beat, clock)
+                finish_material(s, uid, mid, clock)
+                return result
+
+        def done(result: BeatResult) -> None:
+            self.stored_seconds = result.material_seconds
+            self.finished = True
+            self.update_status()
+            self.ctx.emit("study.changed")
+            self.ctx.emit("points.changed")
+
+        self.ctx.run(work, done, parent=self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        self._ui_timer.stop()
+        self._beat_timer.stop()
+        self.beat()
+        super().closeEvent(event)
+        self.closed.emit()
+
+
+def open_reader(ctx: AppContext, material_id: int, parent: QWidget | None = None,
+                on_closed: Any = None) -> None:
+    """Load a material off the GUI thread, then show it in a new reader window."""
+
+    def load() -> tuple[MaterialContent, int]:
+        with ctx.db.transaction() as s:
+            return open_material(s, ctx.user.id, material_id), load_settings(s).idle_seconds
+
+    def show(result: tuple[MaterialContent, int]) -> None:
+        reader = ReaderWindow(ctx, result[0], result[1], parent)
+        reader.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if on_closed is not None:
+            reader.closed.connect(on_closed)
+        reader.show()
+        reader.raise_()
+        reader.activateWindow()
+
+    ctx.run(load, show, parent=parent)
