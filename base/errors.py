@@ -26,6 +26,14 @@ class InvalidInput(StudyHallError):
     """The user gave something we cannot use (bad file, bad field value)."""
 
 
+class FormatError(InvalidInput):
+    """A file cannot be read or written in the format asked for; the message names the file and place.
+
+    Format modules (``quizbank.formats``) raise this, never a bare ``ValueError``, for anything a
+    person should read.
+    """
+
+
 class NotFound(StudyHallError):
     """A named thing (officer, quiz, certificate…) does not exist."""
 

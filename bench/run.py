@@ -8,23 +8,18 @@ Names match by prefix. Results print as a table and update docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from base.plugins import discover
 from bench import workloads  # noqa: E402
 from bench.harness import Result, Workload, measure, save_results, table  # noqa: E402
 
 
 def all_workloads() -> list[Workload]:
-    found: list[Workload] = []
-    for info in pkgutil.iter_modules(workloads.__path__):
-        module = importlib.import_module(f"bench.workloads.{info.name}")
-        found.extend(getattr(module, "WORKLOADS", []))
-    return found
+    return [w for _m, group in discover(workloads, "WORKLOADS") for w in group]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,14 +10,13 @@ its command group. Exit codes: 0 success, 1 refused (bad data, wrong password…
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from base.i18n import _, set_language
+from base.plugins import discover
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -34,11 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studyhall", description=_("学习园地：学习、练习、考试与知识竞赛"), parents=[common])
     parser.add_argument("--selftest", action="store_true", help=_("自检：临时数据库、演示数据、中文 PDF"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if register is not None:
-            register(sub, common)
+    for _module, register in discover(__name__, "register"):
+        register(sub, common)
     return parser
 
 

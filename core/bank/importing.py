@@ -134,7 +134,7 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
                 raise InvalidInput(_("文件不存在"))
             assert spec.read is not None
             merged.extend(spec.read(path, options))
-        except (formats.UnsupportedFormat, InvalidInput) as exc:
+        except InvalidInput as exc:   # FormatError included
             merged.problems.append(Problem(file=path.name, message=str(exc)))
         except OSError as exc:
             merged.problems.append(Problem(file=path.name, message=_("无法读取：{e}", e=exc.strerror or exc)))

@@ -305,10 +305,7 @@ def export_bank(
     """
     from quizbank import formats
 
-    try:
-        spec = formats.by_name(format_name, writing=True) if format_name else formats.for_path(path, writing=True)
-    except formats.UnsupportedFormat as exc:
-        raise InvalidInput(str(exc)) from exc
+    spec = formats.by_name(format_name, writing=True) if format_name else formats.for_path(path, writing=True)
     bank_row = bank_by_name(session, bank) if bank else None
     questions = bank_questions(session, bank_row.id if bank_row else None)
     if not questions:
@@ -319,9 +316,7 @@ def export_bank(
     assert spec.write is not None
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        spec.write(path, questions)
-    except ValueError as exc:   # writers refuse what their format cannot hold, with a user-facing message
-        raise InvalidInput(str(exc)) from exc
+        spec.write(path, questions)   # FormatError: the format cannot hold these questions (user-facing)
     except OSError as exc:
         raise InvalidInput(_("无法写入 {file}：{e}", file=path.name, e=exc.strerror or exc)) from exc
     audit.record(session, "bank.export", actor_id=actor_id, target_type="bank", target_id=bank or "*",

@@ -9,12 +9,11 @@ demo database gains the steps added since (a new capability adds one module).
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from base.i18n import _
+from base.plugins import discover
 from base.progress import ProgressSink, no_progress
 from core.infra import settings
 from core.infra.clock import Clock, SystemClock
@@ -41,13 +40,7 @@ class DemoStep:
 
 
 def steps() -> list[DemoStep]:
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        step = getattr(module, "STEP", None)
-        if isinstance(step, DemoStep):
-            found.append(step)
-    return sorted(found, key=lambda s: s.order)
+    return sorted((step for _m, step in discover(__name__, "STEP", kind=DemoStep)), key=lambda s: s.order)
 
 
 def is_demo(db: Database) -> bool:

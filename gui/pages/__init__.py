@@ -8,13 +8,12 @@ one) runs every time it is shown again.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QWidget
 
+from base.plugins import discover
 from core.models import Role
 from gui.context import AppContext
 
@@ -30,14 +29,7 @@ class PageSpec:
 
 
 def pages_for(ctx: AppContext) -> list[PageSpec]:
-    found: list[PageSpec] = []
-    for info in pkgutil.iter_modules(__path__):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        spec = getattr(module, "PAGE", None)
-        if isinstance(spec, PageSpec):
-            found.append(spec)
+    found = [spec for _m, spec in discover(__name__, "PAGE", kind=PageSpec)]
     rank = {Role.OFFICER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
     mine = rank[Role(ctx.user.role)]
     return sorted((p for p in found if rank[p.role] <= mine), key=lambda p: p.order)

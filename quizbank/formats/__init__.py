@@ -10,13 +10,13 @@ python-docx) stay out of start-up.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from base.errors import FormatError
 from base.i18n import _
+from base.plugins import discover
 from base.progress import CancelToken, ProgressSink, no_progress
 from quizbank.model import ImportResult, Question
 
@@ -57,7 +57,7 @@ class FormatSpec:
     sniff_extensions: tuple[str, ...] = ()
 
 
-class UnsupportedFormat(ValueError):
+class UnsupportedFormat(FormatError):
     """Raised with a user-facing message for a file type no format reads/writes."""
 
 
@@ -68,14 +68,7 @@ def formats() -> dict[str, FormatSpec]:
     """All formats, by name (discovered once)."""
     global _registry
     if _registry is None:
-        found: dict[str, FormatSpec] = {}
-        for info in pkgutil.iter_modules(__path__):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{__name__}.{info.name}")
-            spec = getattr(module, "FORMAT", None)
-            if isinstance(spec, FormatSpec):
-                found[spec.name] = spec
+        found = {spec.name: spec for _m, spec in discover(__name__, "FORMAT", kind=FormatSpec)}
         _registry = dict(sorted(found.items()))
     return _registry
 

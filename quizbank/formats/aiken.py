@@ -22,7 +22,7 @@ file is read as Aiken when :func:`looks_like_aiken` finds ``ANSWER:`` lines afte
 (and no Chinese 答案 lines, which the numbered-list format handles); ``--format aiken`` forces it.
 
 Writing: Aiken can express only single-choice questions; explanation, category, tags,
-difficulty, score and media are not written. :func:`write` raises ``ValueError`` (with a
+difficulty, score and media are not written. :func:`write` raises ``FormatError`` (with a
 Chinese message naming the first question that is not single choice, and how many there
 are) instead of writing a partial file; it also refuses a stem line that would read back as
 an option or ``ANSWER`` line. Option line breaks become spaces and blank stem lines are
@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from base.errors import FormatError
 from base.i18n import N_, _
 from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
@@ -143,17 +144,17 @@ def _line_safe(text: str) -> bool:
 
 
 def dumps(questions: Sequence[Question]) -> str:
-    """Aiken text for single-choice ``questions``; raises ``ValueError`` for anything else."""
+    """Aiken text for single-choice ``questions``; raises ``FormatError`` for anything else."""
     blocks = []
     for number, q in enumerate(questions, start=1):
         if q.qtype is not QType.SINGLE:
             bad = sum(1 for x in questions if x.qtype is not QType.SINGLE)
-            raise ValueError(
+            raise FormatError(
                 _("Aiken 格式只能保存单选题：第{n}题是{t}（共{bad}道题无法保存）", n=number, t=q.qtype.label, bad=bad)
             )
         stem = [ln for ln in clean(q.stem).split("\n") if ln]
         if not stem or not all(_line_safe(ln) for ln in stem):
-            raise ValueError(_("第{n}题的题干在 Aiken 格式中会被当成选项或答案行", n=number))
+            raise FormatError(_("第{n}题的题干在 Aiken 格式中会被当成选项或答案行", n=number))
         lines = list(stem)
         for letter, option in zip(LETTERS, q.options, strict=False):
             lines.append(f"{letter}) {' '.join(clean(option).split())}")

@@ -24,7 +24,7 @@ Reading (``<quiz><question type=…>``):
 * Line numbers come from expat (the ``<question>`` start tag's line).
 
 Writing produces Moodle XML for all five types (multi-blank fill as ``cloze``); text is
-written as HTML, media files are embedded as base64 (``ValueError`` if one is missing).
+written as HTML, media files are embedded as base64 (``FormatError`` if one is missing).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from pathlib import Path
 from urllib.parse import quote
 from xml.parsers import expat
 
+from base.errors import FormatError
 from base.i18n import N_, _
 from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
@@ -258,7 +259,7 @@ def _element(q: Question, number: int) -> ET.Element:
     for ref in q.media:
         source = Path(ref)
         if not source.is_file():
-            raise ValueError(_("第{n}题的媒体文件不存在：{file}", n=number, file=ref))
+            raise FormatError(_("第{n}题的媒体文件不存在：{file}", n=number, file=ref))
         f = ET.SubElement(holder, "file", {"name": source.name, "path": "/", "encoding": "base64"})
         f.text = base64.b64encode(source.read_bytes()).decode("ascii")
         images.append(f'<br /><img src="@@PLUGINFILE@@/{quote(source.name)}" alt="" />')

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from base.errors import FormatError
 from base.problems import Severity
 from quizbank import formats
 from quizbank.formats import aiken
@@ -80,13 +81,13 @@ def test_writer_refuses_non_single_questions(tmp_path) -> None:
         Question(QType.JUDGE, "b", answer=["T"]),
         Question(QType.ESSAY, "c"),
     ]
-    with pytest.raises(ValueError, match="第2题是判断题（共2道题无法保存）"):
+    with pytest.raises(FormatError, match="第2题是判断题（共2道题无法保存）"):
         aiken.write(tmp_path / "x.aiken", questions)
     assert not (tmp_path / "x.aiken").exists()
 
 
 def test_writer_refuses_stem_that_reads_as_an_option() -> None:
-    with pytest.raises(ValueError, match="第1题"):
+    with pytest.raises(FormatError, match="第1题"):
         aiken.dumps([Question(QType.SINGLE, "题目\nA) 不是选项", ["x", "y"], ["A"])])
 
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from base.errors import FormatError
 from base.problems import Severity
 from quizbank import formats
 from quizbank.formats import ReadOptions, moodlexml
@@ -114,7 +115,7 @@ def test_writer_output_is_moodle_xml(tmp_path) -> None:
 
 def test_writer_raises_for_missing_media(tmp_path) -> None:
     q = Question(QType.ESSAY, "x", media=[str(tmp_path / "nope.png")])
-    with pytest.raises(ValueError, match="第1题的媒体文件不存在"):
+    with pytest.raises(FormatError, match="第1题的媒体文件不存在"):
         moodlexml.dumps([q])
 
 

@@ -10,8 +10,6 @@ Adding a format is adding a module here; nothing else changes.
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +17,7 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
+from base.plugins import discover
 
 
 @dataclass(slots=True)
@@ -40,12 +39,9 @@ class MaterialFormat:
 def formats() -> dict[str, MaterialFormat]:
     """Extension -> format, discovered from the modules of this package."""
     found: dict[str, MaterialFormat] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        fmt = getattr(module, "FORMAT", None)
-        if isinstance(fmt, MaterialFormat):
-            for ext in fmt.extensions:
-                found[ext] = fmt
+    for _m, fmt in discover(__name__, "FORMAT", kind=MaterialFormat):
+        for ext in fmt.extensions:
+            found[ext] = fmt
     return found
 
 
