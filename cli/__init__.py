@@ -3,28 +3,46 @@
 """Command-line interface for scripted work (``python main.py SUBCOMMAND``).
 
 Every module in this package with a ``register(subparsers, common)`` function adds
-its command group. Exit codes: 0 success, 1 refused (bad data, wrong password…),
-2 usage. ``--json`` prints machine-readable output on stdout.
+its command group. Commands call the same use cases as the GUI (``core.*.usecases``)
+as the account given with ``--user BADGE`` (password from the prompt or the
+``STUDYHALL_PASSWORD`` environment variable, never the command line), or as nobody.
+The global options (``--db``, ``--lang``, ``--user``) work before or after the command.
+Exit codes: 0 success, 1 refused (bad data, no permission, wrong password…), 2 usage.
+``--json`` prints machine-readable output on stdout.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from base.errors import AuthenticationFailed
 from base.i18n import _, set_language
 from base.plugins import discover
+
+if TYPE_CHECKING:
+    from core.access.actor import Actor
+    from core.infra.db import Database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
+PASSWORD_ENV = "STUDYHALL_PASSWORD"
+
+
 def common_parser() -> argparse.ArgumentParser:
+    # SUPPRESS: an option given before the command is not reset by the command's own parser.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="URL", help=_("数据库地址（默认：用户数据目录下的 SQLite 文件；也可用 STUDYHALL_DB）"))
-    common.add_argument("--lang", choices=["zh_CN", "en"], help=_("界面语言"))
+    common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help=_("数据库地址（默认：用户数据目录下的 SQLite 文件；也可用 STUDYHALL_DB）"))
+    common.add_argument("--lang", choices=["zh_CN", "en"], default=argparse.SUPPRESS, help=_("界面语言"))
+    common.add_argument("--user", metavar="BADGE", default=argparse.SUPPRESS,
+                        help=_("以此警号登录（密码在提示时输入，脚本可用环境变量 STUDYHALL_PASSWORD）"))
     return common
 
 
@@ -49,11 +67,28 @@ def pre_scan_language(argv: Sequence[str]) -> None:
                 set_language(value)
 
 
-def open_db(args: argparse.Namespace) -> Any:
+def open_db(args: argparse.Namespace) -> Database:
     from core.infra.db import open_database
     from core.infra.paths import default_db_url
 
-    return open_database(args.db or default_db_url())
+    return open_database(getattr(args, "db", None) or default_db_url())
+
+
+def connect(args: argparse.Namespace) -> tuple[Database, Actor]:
+    """The database and who is acting: the ``--user`` account once its password checks, else nobody."""
+    from core.access.actor import ANONYMOUS
+    from core.people import usecases as people
+
+    db = open_db(args)
+    badge = getattr(args, "user", None)
+    if not badge:
+        return db, ANONYMOUS
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise AuthenticationFailed(_("请在提示时输入 {b} 的密码，或为脚本设置环境变量 {env}", b=badge, env=PASSWORD_ENV))
+        password = getpass.getpass(_("警号 {b} 的密码：", b=badge))
+    return db, people.log_in(db, ANONYMOUS, badge, password).actor
 
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> None:
@@ -66,7 +101,7 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> 
 
 
 def run(argv: Sequence[str]) -> int:
-    from base.errors import StudyHallError
+    from base.errors import PermissionDenied, StudyHallError
     from base.progress import Cancelled
 
     pre_scan_language(argv)
@@ -83,12 +118,12 @@ def run(argv: Sequence[str]) -> int:
         return int(args.func(args) or EXIT_OK)
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except StudyHallError as exc:
         print(_("错误：{e}", e=exc), file=sys.stderr)
+        if isinstance(exc, PermissionDenied) and not getattr(args, "user", None):
+            print(_("提示：用 --user 警号 登录后再试"), file=sys.stderr)
         return exc.exit_code
     except Cancelled:
         print(_("已取消"), file=sys.stderr)

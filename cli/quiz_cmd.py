@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from base.i18n import _
-from cli import emit, open_db
+from cli import connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,11 +32,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.quiz.catalog import MODE_LABELS, list_quizzes
+    from core.quiz import usecases as quiz
+    from core.quiz.catalog import MODE_LABELS
 
-    db = open_db(args)
-    with db.transaction() as s:
-        quizzes = list_quizzes(s)
+    quizzes = quiz.list_quizzes(*connect(args))
 
     def table() -> str:
         lines = [f"{'ID':<5}{_('类型'):<6}{_('题数'):<6}{_('总分'):<7}{_('时长'):<8}{_('状态'):<6}{_('名称')}"]
@@ -52,12 +51,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from core.quiz.catalog import quiz_detail
+    from core.quiz import usecases as quiz
     from quizbank.model import QType
 
-    db = open_db(args)
-    with db.transaction() as s:
-        d = quiz_detail(s, args.id)
+    d = quiz.quiz_detail(*connect(args), args.id)
 
     def text() -> str:
         lines = [f"{d['title']}（ID {d['id']}）",
@@ -74,11 +71,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_results(args: argparse.Namespace) -> int:
-    from core.quiz.results import quiz_results
+    from core.quiz import usecases as quiz
 
-    db = open_db(args)
-    with db.transaction() as s:
-        r = quiz_results(s, args.id)
+    r = quiz.quiz_results(*connect(args), args.id)
 
     def text() -> str:
         rate = f"{r.pass_rate:g}%" if r.pass_rate is not None else "—"
@@ -95,14 +90,9 @@ def cmd_results(args: argparse.Namespace) -> int:
 
 
 def cmd_create(args: argparse.Namespace) -> int:
-    from core.infra.clock import utcnow
-    from core.quiz.catalog import quiz_detail
-    from core.quiz.spec_file import create_from_file
+    from core.quiz import usecases as quiz
 
-    db = open_db(args)
-    with db.transaction() as s:
-        quiz_id = create_from_file(s, args.spec, now=utcnow())
-        d = quiz_detail(s, quiz_id)
-    emit(args, d, _("已创建试卷“{t}”（ID {id}）{p}", t=d["title"], id=quiz_id,
+    d = quiz.create_quiz_from_file(*connect(args), args.spec)
+    emit(args, d, _("已创建试卷“{t}”（ID {id}）{p}", t=d["title"], id=d["id"],
                     p=_("，已发布") if d["published"] else ""))
     return 0

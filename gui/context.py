@@ -1,20 +1,33 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""What every screen receives instead of globals: the database, the user, the task runner."""
+"""What every screen receives instead of globals: the database, the user, the task runner.
+
+The one place where the GUI meets core's use cases: :meth:`AppContext.call` runs a use case as
+the logged-in user on the database worker and, once it succeeded, tells every screen that
+listens to what it changed (:class:`~core.access.usecase.Change`)::
+
+    ctx.call(quiz.start_attempt, quiz_id).success(self.show_paper).run(self)
+    ctx.on(Change.BANKS, self.refresh)
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
-from PySide6.QtWidgets import QWidget
-
-from core.infra.clock import Clock, SystemClock
+from core.access.actor import Actor
+from core.access.usecase import Change, UseCase
+from core.infra.clock import Clock
 from core.infra.db import Database
 from core.people.users import UserInfo
 from gui.tasks import CoreOp, TaskManager
 
+_OLD_EVENTS = {"banks.changed": Change.BANKS, "study.changed": Change.STUDY, "points.changed": Change.POINTS,
+               "roster.changed": Change.PEOPLE}  # TRANSITION
+
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -23,29 +36,48 @@ class AppContext:
     db: Database
     user: UserInfo
     tasks: TaskManager
-    clock: Clock = field(default_factory=SystemClock)
-    # Screens announce changes others may show (e.g. after an import): name -> callbacks.
-    listeners: dict[str, list[Callable[[], None]]] = field(default_factory=dict)
+    _listeners: list[tuple[Change, Callable[[], None]]] = field(default_factory=list)
 
-    def run(self, fn: Callable[[], T], on_success: Callable[[T], None], *, parent: QWidget | None = None) -> None:
-        """Run ``fn`` on the database worker; call ``on_success`` with its result on the GUI thread."""
+    @property
+    def actor(self) -> Actor:
+        return self.user.actor
+
+    @property
+    def clock(self) -> Clock:
+        return self.db.clock
+
+    def call(self, usecase: UseCase[P, T], /, *args: P.args, **kwargs: P.kwargs) -> CoreOp[T]:
+        """An op that runs ``usecase(db, actor, *args, **kwargs)`` off the GUI thread."""
+        fn: Callable[..., T] = functools.partial(usecase, self.db, self.actor, *args, **kwargs)
+        return CoreOp(fn, tasks=self.tasks, changes=usecase.changes, notify=self.notify)
+
+    def op(self, fn: Callable[..., T], *, parent: Any = None) -> CoreOp[T]:
+        """Background work that is not a use case (rendering a preview, reading a local file)."""
+        return CoreOp(fn, tasks=self.tasks, parent=parent)
+
+    def on(self, changes: Change | str, callback: Callable[[], None]) -> None:
+        """Call ``callback`` after any use case that changed one of ``changes``."""
+        if isinstance(changes, str):   # TRANSITION
+            changes = _OLD_EVENTS[changes]
+        self._listeners.append((changes, callback))
+
+    # TRANSITION: the old API, until every screen calls use cases -------------------------------
+    def run(self, fn: Callable[[], T], on_success: Callable[[T], None], *, parent: Any = None) -> None:
         CoreOp(fn, parent=parent).success(on_success).run_in_background(self.tasks)
 
-    def op(self, fn: Callable[..., T], *, parent: QWidget | None = None) -> CoreOp[T]:
-        return CoreOp(fn, parent=parent)
-
-    def on(self, event: str, callback: Callable[[], None]) -> None:
-        self.listeners.setdefault(event, []).append(callback)
-
-    def emit(self, event: str) -> None:
-        for cb in self.listeners.get(event, []):
-            cb()
-
     def session_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
-        """Wrap ``fn(session, *args)`` into a callable that runs it in one transaction."""
-
         def call() -> T:
             with self.db.transaction() as s:
                 return fn(s, *args, **kwargs)
 
         return call
+
+    def emit(self, event: str) -> None:
+        self.notify(_OLD_EVENTS[event])
+
+    def notify(self, changes: Change) -> None:
+        for wanted, callback in list(self._listeners):
+            if wanted & changes:
+                callback()
+
+

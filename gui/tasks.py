@@ -5,9 +5,9 @@
 One serialized worker (like Anki's ``taskman``) runs database work in order; a
 second pool runs long, independent jobs (imports, batch PDFs) that show a
 cancellable progress dialog. Results are marshalled to the GUI thread with a
-queued signal. Ops are built fluently::
+queued signal. Use cases are run through the context, fluently::
 
-    CoreOp(lambda: list_banks(db)).success(self.show_banks).run_in_background(tasks)
+    ctx.call(banks.list_banks).success(self.show_banks).run(self)
 """
 
 from __future__ import annotations
@@ -17,13 +17,16 @@ import threading
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from base.i18n import _
 from base.progress import Cancelled, CancelToken
+
+if TYPE_CHECKING:   # core (and SQLAlchemy) load after the login window is shown
+    from core.access.usecase import Change
 
 T = TypeVar("T")
 
@@ -127,11 +130,19 @@ class TaskManager:
 
 
 class CoreOp(Generic[T]):
-    """A unit of core work with callbacks run on the GUI thread."""
+    """A unit of core work run off the GUI thread, with callbacks run on the GUI thread.
 
-    def __init__(self, fn: Callable[..., T], *, parent: QWidget | None = None) -> None:
+    Built by :meth:`gui.context.AppContext.call` for use cases; ``changes`` (what the work
+    changed) are announced through ``notify`` once it has succeeded, before ``success`` runs.
+    """
+
+    def __init__(self, fn: Callable[..., T], *, parent: QWidget | None = None, tasks: TaskManager | None = None,
+                 changes: Change | None = None, notify: Callable[[Change], None] | None = None) -> None:
         self._fn = fn
         self._parent = parent
+        self._tasks = tasks
+        self._changes = changes
+        self._notify = notify
         self._on_success: Callable[[T], None] | None = None
         self._on_failure: Callable[[BaseException], None] | None = None
         self._progress_label: str | None = None
@@ -145,51 +156,36 @@ class CoreOp(Generic[T]):
         return self
 
     def with_progress(self, label: str) -> CoreOp[T]:
-        """Show a cancellable progress dialog; ``fn`` is then called as ``fn(progress, cancel)``."""
+        """Show a cancellable progress dialog; ``fn`` is then called with ``progress=`` and ``cancel=``."""
         self._progress_label = label
         return self
 
+    def run(self, parent: QWidget | None = None) -> None:
+        """Run on the task manager the op was built with; errors and progress show over ``parent``."""
+        if parent is not None:
+            self._parent = parent
+        assert self._tasks is not None, "CoreOp.run needs the op to come from AppContext.call"
+        self.run_in_background(self._tasks)
+
     def run_in_background(self, tasks: TaskManager) -> None:
-        dialog: QProgressDialog | None = None
+        progress_dialog: _Progress | None = None
         call: Callable[[], T]
         if self._progress_label is not None:
-            cancel = CancelToken()
-            state = {"done": 0, "total": 0, "label": self._progress_label}
-
-            def progress(done: int, total: int, label: str) -> None:
-                state["done"], state["total"] = done, total
-                state["label"] = label or str(state["label"])
-
-            dialog = QProgressDialog(self._progress_label, _("取消"), 0, 0, self._parent)
-            dialog.setWindowTitle(_("请稍候"))
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
-            dialog.setMinimumDuration(300)
-            dialog.canceled.connect(cancel.cancel)
-            timer = QTimer(dialog)
-
-            def poll() -> None:
-                assert dialog is not None
-                total = int(state["total"])
-                dialog.setMaximum(total)
-                if total:
-                    dialog.setValue(min(int(state["done"]), total - 1) if total > 1 else 0)
-                dialog.setLabelText(str(state["label"]))
-
-            timer.timeout.connect(poll)
-            timer.start(100)
-            fn = self._fn
+            progress_dialog = _Progress(self._progress_label, self._parent)
+            fn, dialog = self._fn, progress_dialog
 
             def call() -> T:
-                return fn(progress, cancel)
+                return fn(progress=dialog.report, cancel=dialog.cancel)
         else:
             call = self._fn
 
         def done(fut: Future[T]) -> None:
-            if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
+            if progress_dialog is not None:
+                progress_dialog.finish()
             exc = fut.exception()
             if exc is None:
+                if self._changes and self._notify is not None:
+                    self._notify(self._changes)
                 if self._on_success:
                     self._on_success(fut.result())
             elif isinstance(exc, Cancelled):
@@ -204,7 +200,53 @@ class CoreOp(Generic[T]):
         tasks.submit(call, done, long=self._progress_label is not None)
 
 
-def run_op(tasks: TaskManager, fn: Callable[[], Any], on_success: Callable[[Any], None], *,
-           parent: QWidget | None = None) -> None:
-    """Shorthand for the common case."""
-    CoreOp(fn, parent=parent).success(on_success).run_in_background(tasks)
+class _Progress:
+    """The cancellable progress dialog of one long op, fed from the worker by polling.
+
+    The worker only writes the latest (done, total, label); a GUI-thread timer copies it into
+    the dialog. :meth:`finish` stops the timer before closing, so a last poll can never show
+    the dialog again after the work ended (whatever the order of the two).
+    """
+
+    POLL_MS = 100
+
+    def __init__(self, label: str, parent: QWidget | None) -> None:
+        self.cancel = CancelToken()
+        self._state: tuple[int, int, str] = (0, 0, label)
+        self._finished = False
+        self.dialog = QProgressDialog(label, _("取消"), 0, 0, parent)
+        self.dialog.setWindowTitle(_("请稍候"))
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoReset(False)
+        self.dialog.setAutoClose(False)
+        self.dialog.canceled.connect(self.cancel.cancel)
+        self.timer = QTimer(self.dialog)
+        self.timer.timeout.connect(self._poll)
+        self.timer.start(self.POLL_MS)
+
+    def report(self, done: int, total: int, label: str) -> None:
+        """The ProgressSink the worker calls (any thread)."""
+        self._state = (done, total, label or self._state[2])
+
+    def _poll(self) -> None:
+        if self._finished:
+            return
+        done, total, label = self._state
+        self.dialog.setMaximum(total)
+        if total:
+            self.dialog.setValue(min(done, total - 1) if total > 1 else 0)
+        self.dialog.setLabelText(label)
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def finish(self) -> None:
+        if self._finished:
+            return
+        self._finished = True
+        self.timer.stop()
+        self.dialog.canceled.disconnect(self.cancel.cancel)
+        self.dialog.hide()
+        self.dialog.deleteLater()

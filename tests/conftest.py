@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,8 +25,12 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_URL = os.environ.get("STUDYHALL_TEST_PG", "")
 
 from base.i18n import set_language  # noqa: E402
+from core.access.actor import Actor  # noqa: E402
 from core.infra.clock import FakeClock  # noqa: E402
 from core.infra.db import Database, open_database  # noqa: E402
+
+ADMIN_BADGE, ADMIN_PASSWORD = "000009", "admin-pass-9"   # the first administrator of an empty test database
+DEMO_ADMIN, DEMO_SECRETARY, DEMO_OFFICER = "000001", "100001", "200001"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -67,6 +71,36 @@ def _stop_gui_workers() -> Iterator[None]:
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
+
+
+def actor_of(db: Database, badge: str) -> Actor:
+    """The acting user for an account of ``db`` (e.g. a demo account)."""
+    from core.people.users import get_user
+
+    with db.transaction() as s:
+        return get_user(s, badge).actor
+
+
+@pytest.fixture
+def admin(db: Database, monkeypatch: pytest.MonkeyPatch) -> Actor:
+    """The first administrator of the empty ``db`` (unit “测试分局”); the CLI logs in as them with
+    ``--user ADMIN_BADGE`` (the password comes from STUDYHALL_PASSWORD)."""
+    from core.access.actor import ANONYMOUS
+    from core.people import usecases as people
+
+    user = people.create_first_admin(db, ANONYMOUS, badge=ADMIN_BADGE, name="测试管理员", unit="测试分局",
+                                     password=ADMIN_PASSWORD)
+    monkeypatch.setenv("STUDYHALL_PASSWORD", ADMIN_PASSWORD)
+    return user.actor
+
+
+@pytest.fixture
+def demo_login(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], list[str]]:
+    """CLI options to act as a demo account: ``[*demo_login("000001"), ...]``."""
+    from core.demo import DEMO_PASSWORD
+
+    monkeypatch.setenv("STUDYHALL_PASSWORD", DEMO_PASSWORD)
+    return lambda badge: ["--user", badge]
 
 
 def shared_data(*parts: str) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 from base import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["core", "quizbank", "gui", "cli"]
+SOURCES = ["base", "core", "quizbank", "gui", "cli"]
 
 
 def marked_strings() -> dict[str, str]:

@@ -3,7 +3,8 @@
 """Quiz workloads (issue 4): draw a paper, grade and store an attempt, save one answer.
 
 Each runs against a SQLite file holding a 100,000-question bank, next to the
-raw floor: the same statements through the bare ``sqlite3`` module.
+raw floor: the same statements through the bare ``sqlite3`` module. Saving and
+submitting go through the use cases the exam screen calls (permission check included).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class State:
     officer_id: int
     bank_id: int
     clock: Any
+    actor: Any                                                  # the officer taking the quiz
     ready: list[uuid.UUID] = field(default_factory=list)       # answered attempts for the timed submits
     ready_raw: list[str] = field(default_factory=list)         # … and for the floor
     save_target: uuid.UUID | None = None
@@ -61,6 +63,7 @@ def _questions(bank_id: int, now: dt.datetime) -> list[dict[str, Any]]:
 def prepare() -> State:
     from sqlalchemy import insert
 
+    from core.access.actor import Actor
     from core.infra.clock import FakeClock
     from core.infra.db import open_database
     from core.models import Bank, Officer, QuestionRow, Unit
@@ -86,11 +89,12 @@ def prepare() -> State:
                                               [f"分类{k}" for k in range(6)]) for t, n, p in PAPER])
         quiz_id = save_quiz(s, spec, now=now)
         set_published(s, quiz_id, True)
-        ids = (officer.id, bank.id)
+        ids = (officer.id, bank.id, unit.id)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("ANALYZE")
+    db.clock = clock
     state = State(folder, db, sqlite3.connect(folder / "bench.db", isolation_level=None), quiz_id, ids[0], ids[1],
-                  clock)
+                  clock, Actor.user(ids[0], "officer", ids[2]))
     answers = {"single": ["A"], "multiple": ["A"], "judge": ["T"], "fill": ["甲", "x"], "essay": ["作答"]}
     for k in range(2 * REPEAT + 1):
         with db.transaction() as s:
@@ -150,10 +154,9 @@ def floor_draw(st: State) -> None:
 
 
 def run_submit(st: State) -> None:
-    from core.quiz.attempts import submit_attempt
+    from core.quiz import usecases as quiz
 
-    with st.db.transaction() as s:
-        submit_attempt(s, st.ready.pop(), st.clock)
+    quiz.submit_attempt(st.db, st.actor, st.ready.pop())
 
 
 def floor_submit(st: State) -> None:
@@ -179,11 +182,11 @@ def floor_submit(st: State) -> None:
 
 
 def run_save(st: State) -> None:
-    from core.quiz.attempts import save_answer
+    from core.quiz import usecases as quiz
 
     st.save_n += 1
-    with st.db.transaction() as s:
-        save_answer(s, st.save_target, st.officer_id, st.save_n % 100, ["B"], st.clock)  # type: ignore[arg-type]
+    assert st.save_target is not None
+    quiz.save_answer(st.db, st.actor, st.save_target, st.save_n % 100, ["B"])
 
 
 def floor_save(st: State) -> None:

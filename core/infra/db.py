@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from base.errors import DatabaseError
 from base.i18n import _
+from core.infra.clock import Clock, SystemClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 
@@ -83,9 +84,12 @@ def current_revision(engine: Engine) -> str | None:
 
 @dataclass
 class Database:
+    """One database and the clock its use cases read time from (a ``FakeClock`` in tests)."""
+
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    clock: Clock = field(default_factory=SystemClock)
 
     @property
     def is_sqlite(self) -> bool:

@@ -23,10 +23,12 @@ import csv
 import io
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from base.i18n import _
 from base.problems import Problem, Severity, StoreOutcome
@@ -35,7 +37,7 @@ from core.infra import audit
 from core.infra.clock import local_date, utcnow
 from core.infra.db import Database
 from core.infra.passwords import hash_password
-from core.models import Category, Officer, Unit
+from core.models import Category, Officer, Role, Unit
 from core.people.roster_edit import move_officer, update_officer
 from core.people.users import add_user
 from quizbank.columns import display
@@ -228,8 +230,13 @@ def _check_row(file: str, sheet: str | None, row: int, v: dict[str, str]) -> Ros
     return r
 
 
-def _resolve(session, rows: list[RosterRow], file: str) -> None:  # type: ignore[no-untyped-def]
-    """Units, duplicates inside the file, and what each row would change in the database."""
+def _resolve(session: Session, rows: list[RosterRow], file: str, allowed_units: Collection[int] | None = None,
+             ) -> None:
+    """Units, duplicates inside the file, and what each row would change in the database.
+
+    With ``allowed_units`` (a secretary's subtree) a row may only place or change officers there.
+    An administrator's account is never changed by a roster row.
+    """
     units = {}
     for u in session.scalars(select(Unit).where(Unit.active)):
         units.setdefault(u.code, u)
@@ -244,14 +251,23 @@ def _resolve(session, rows: list[RosterRow], file: str) -> None:  # type: ignore
             if unit is None:
                 r.problems.append(Problem(file, _("找不到单位“{u}”（填单位代码或全称）", u=r.unit_text),
                                           Severity.ERROR, r.sheet, r.row, None, field_label("unit")))
+            elif allowed_units is not None and unit.id not in allowed_units:
+                r.problems.append(Problem(file, _("“{u}”不在本单位及下级单位范围内", u=unit.name),
+                                          Severity.ERROR, r.sheet, r.row, None, field_label("unit")))
             else:
                 r.unit_id, r.unit_name = unit.id, unit.name
+        officer = existing.get(r.badge)
+        if officer is not None and officer.role == Role.ADMIN.value:
+            r.problems.append(Problem(file, _("警号 {b} 是管理员账号，不能通过花名册修改", b=r.badge),
+                                      Severity.ERROR, r.sheet, r.row, None, field_label("badge")))
+        elif officer is not None and allowed_units is not None and officer.unit_id not in allowed_units:
+            r.problems.append(Problem(file, _("警号 {b} 的人员不在本单位及下级单位范围内", b=r.badge),
+                                      Severity.ERROR, r.sheet, r.row, None, field_label("badge")))
         if r.badge in first_row:
             r.problems.append(Problem(file, _("警号 {b} 与第{n}行重复", b=r.badge, n=first_row[r.badge]),
                                       Severity.ERROR, r.sheet, r.row, None, field_label("badge")))
         elif r.badge:
             first_row[r.badge] = r.row
-        officer = existing.get(r.badge)
         if not r.valid:
             r.action = "invalid"
         elif officer is None:
@@ -273,9 +289,12 @@ def new_password() -> str:
 
 
 def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
-                  actor_id: int | None = None, progress: ProgressSink = no_progress,
-                  cancel: CancelToken | None = None) -> RosterReport:
-    """Read ``path`` and create/update the officers in it (all-or-nothing unless ``skip_invalid``)."""
+                  actor_id: int | None = None, allowed_units: Collection[int] | None = None,
+                  progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> RosterReport:
+    """Read ``path`` and create/update the officers in it (all-or-nothing unless ``skip_invalid``).
+
+    ``allowed_units`` (None: every unit) limits which units' officers the import may touch.
+    """
     cancel = cancel or CancelToken()
     report = RosterReport(file=path.name, dry_run=dry_run)
     progress(0, 0, _("正在读取 {f}", f=path.name))
@@ -284,7 +303,7 @@ def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_inval
         return report
     rows = _parse_rows(path, report)
     with db.transaction() as session:
-        _resolve(session, rows, path.name)
+        _resolve(session, rows, path.name, allowed_units)
         report.rows = rows
         for r in rows:
             report.problems.extend(r.problems)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from base.errors import AuthenticationFailed, InvalidInput, NotFound, PermissionDenied
 from base.i18n import N_, _
+from core.access.actor import Actor
 from core.infra import audit
 from core.infra.clock import local_date, utcnow
 from core.infra.passwords import hash_password, needs_rehash, verify_password
@@ -45,6 +46,11 @@ class UserInfo:
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def actor(self) -> Actor:
+        """This user as the acting user of use cases."""
+        return Actor.user(self.id, self.role, self.unit_id, badge=self.badge, name=self.name)
 
     def require(self, role: Role) -> None:
         """Refuse unless this user's role is at least ``role``."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -32,8 +33,9 @@ class PendingItem:
     points: float
 
 
-def pending(session: Session, *, quiz_id: int | None = None) -> list[PendingItem]:
-    """Ungraded 简答 answers of submitted attempts, oldest first."""
+def pending(session: Session, *, quiz_id: int | None = None, unit_ids: Collection[int] | None = None,
+            ) -> list[PendingItem]:
+    """Ungraded 简答 answers of submitted attempts, oldest first (of officers in ``unit_ids``, if given)."""
     stmt = (select(AttemptItem, Attempt.submitted_at, Quiz.title, Officer.name, Officer.badge, QuestionRow)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
             .join(Quiz, Quiz.id == Attempt.quiz_id)
@@ -43,6 +45,8 @@ def pending(session: Session, *, quiz_id: int | None = None) -> list[PendingItem
             .order_by(Attempt.submitted_at, AttemptItem.position))
     if quiz_id is not None:
         stmt = stmt.where(Attempt.quiz_id == quiz_id)
+    if unit_ids is not None:
+        stmt = stmt.where(Officer.unit_id.in_(list(unit_ids)))
     out = []
     for item, submitted, title, name, badge, q in session.execute(stmt):
         text = "\n".join(str(r) for r in (item.response or []))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -237,13 +238,17 @@ class QuizResults:
                              for r in self.rows]}
 
 
-def quiz_results(session: Session, quiz_id: int) -> QuizResults:
+def quiz_results(session: Session, quiz_id: int, *, unit_ids: Collection[int] | None = None) -> QuizResults:
+    """Each taker's counted attempt and the totals (over officers now in ``unit_ids``, if given)."""
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
         raise NotFound(_("试卷 {id} 不存在", id=quiz_id))
     res = QuizResults(quiz.id, quiz.title, quiz.counting, quiz.pass_percent is not None)
     by_officer: dict[int, list[Attempt]] = {}
-    for a in session.scalars(select(Attempt).where(Attempt.quiz_id == quiz_id)):
+    attempts = select(Attempt).where(Attempt.quiz_id == quiz_id)
+    if unit_ids is not None:
+        attempts = attempts.join(Officer, Officer.id == Attempt.officer_id).where(Officer.unit_id.in_(list(unit_ids)))
+    for a in session.scalars(attempts):
         by_officer.setdefault(a.officer_id, []).append(a)
     people = {o.id: (o.badge, o.name, unit) for o, unit in session.execute(
         select(Officer, Unit.name).join(Unit, Unit.id == Officer.unit_id).where(Officer.id.in_(list(by_officer))))}

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from base.i18n import N_, _
 from core.models import Role
+from core.quiz import usecases as quiz
 from core.quiz.catalog import MODE_LABELS
-from core.quiz.results import AttemptRow, OfficerQuiz, history, quizzes_for
+from core.quiz.results import AttemptRow, OfficerQuiz
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.quiz import open_attempt, start_quiz
@@ -86,15 +87,10 @@ class ExamsPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        def load() -> tuple[list[OfficerQuiz], list[AttemptRow]]:
-            with self.ctx.db.transaction() as s:
-                return (quizzes_for(s, self.ctx.user.id, self.ctx.clock),
-                        [a for a in history(s, self.ctx.user.id) if a.mode != "practice"])
+        self.ctx.call(quiz.my_exams).success(self._show).run(self)
 
-        self.ctx.run(load, self._show, parent=self)
-
-    def _show(self, data: tuple[list[OfficerQuiz], list[AttemptRow]]) -> None:
-        quizzes, attempts = data
+    def _show(self, data: quiz.MyExams) -> None:
+        quizzes, attempts = data.open, data.history
         self.quizzes.set_rows(quizzes)
         self.attempts.set_rows(attempts)
         self.quiz_box.show_content(bool(quizzes))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from base.i18n import N_, _
 from core.models import Role
-from core.quiz import practice, wrongbook
+from core.quiz import usecases as quiz
 from core.quiz.practice import DAILY_COUNT, BankSource
 from core.quiz.wrongbook import WrongEntry
 from gui.context import AppContext
@@ -123,16 +123,10 @@ class PracticePage(Page):
 
     # --- data -------------------------------------------------------------------------------
     def refresh(self) -> None:
-        uid = self.ctx.user.id
+        self.ctx.call(quiz.practice_overview).success(self._show).run(self)
 
-        def load() -> tuple[list[BankSource], int, dict[str, int]]:
-            with self.ctx.db.transaction() as s:
-                return practice.sources(s), practice.daily_done(s, uid, self.ctx.clock), wrongbook.categories(s, uid)
-
-        self.ctx.run(load, self._show, parent=self)
-
-    def _show(self, data: tuple[list[BankSource], int, dict[str, int]]) -> None:
-        self.sources, done, cats = data
+    def _show(self, data: quiz.PracticeOverview) -> None:
+        self.sources, done, cats = data.sources, data.daily_done, data.wrong_categories
         keep = self.bank.currentData()
         self.bank.blockSignals(True)
         self.bank.clear()
@@ -167,13 +161,11 @@ class PracticePage(Page):
             self.category.addItem(_("{c}（{n} 题）", c=c or _("未分类"), n=n), c)
 
     def _load_wrong(self) -> None:
-        call = self.ctx.session_call(wrongbook.entries, self.ctx.user.id, category=self.wrong_cat.currentData())
-
         def show(rows: list[WrongEntry]) -> None:
             self.wrong_rows.set_rows(rows)
             self.wrong_box.show_content(bool(rows))
 
-        self.ctx.run(call, show, parent=self)
+        self.ctx.call(quiz.wrongbook_entries, category=self.wrong_cat.currentData()).success(show).run(self)
 
     def _after_answer(self) -> None:
         self.refresh()
@@ -181,20 +173,19 @@ class PracticePage(Page):
     # --- starting runs ----------------------------------------------------------------------
     def _start_bank(self) -> None:
         order = "random" if self.random.isChecked() else "sequential"
-        call = self.ctx.session_call(practice.practice_set, self.ctx.user.id, bank_id=self.bank.currentData(),
-                                     category=self.category.currentData(), order=order, count=self.count.value())
         title = _("题库练习 · {b}", b=self.bank.currentText().split("（")[0])
-        self.ctx.run(call, lambda items: self.runner.start(title, items, "bank"), parent=self)
+        (self.ctx.call(quiz.practice_set, bank_id=self.bank.currentData(), category=self.category.currentData(),
+                       order=order, count=self.count.value())
+         .success(lambda items: self.runner.start(title, items, "bank")).run(self))
 
     def _start_daily(self) -> None:
-        call = self.ctx.session_call(practice.daily_set, self.ctx.user.id, self.ctx.clock)
-        self.ctx.run(call, lambda items: self.runner.start(_("每日一练"), items, "daily"), parent=self)
+        self.ctx.call(quiz.daily_set).success(lambda items: self.runner.start(_("每日一练"), items, "daily")).run(self)
 
     def _start_wrong(self) -> None:
         cat = self.wrong_cat.currentData()
-        call = self.ctx.session_call(practice.wrongbook_set, self.ctx.user.id, category=cat)
         title = _("错题练习 · {c}", c=cat) if cat else _("错题练习")
-        self.ctx.run(call, lambda items: self.runner.start(title, items, "wrongbook"), parent=self)
+        (self.ctx.call(quiz.wrongbook_set, category=cat)
+         .success(lambda items: self.runner.start(title, items, "wrongbook")).run(self))
 
 
 PAGE = PageSpec("practice", N_("练习"), "practice", 20, Role.OFFICER, PracticePage)

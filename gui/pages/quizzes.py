@@ -7,16 +7,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from base.i18n import N_, _
-from core.bank.banks import list_banks
 from core.models import Role
-from core.people.org import unit_tree
-from core.quiz.catalog import MODE_LABELS, QuizInfo, list_quizzes
-from core.quiz.compose import quiz_spec, set_published
-from core.quiz.marking import pending
-from core.quiz.results import quiz_results
+from core.quiz import usecases as quiz
+from core.quiz.catalog import MODE_LABELS, QuizInfo
 from gui.context import AppContext
 from gui.pages import PageSpec
-from gui.quiz.compose import ComposeData, ComposeDialog
+from gui.quiz.compose import ComposeDialog
 from gui.quiz.manage import GradingDialog, ResultsDialog
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
 
@@ -48,14 +44,10 @@ class QuizzesPage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        def load() -> tuple[list[QuizInfo], int]:
-            with self.ctx.db.transaction() as s:
-                return list_quizzes(s), len(pending(s))
+        self.ctx.call(quiz.quizzes_overview).success(self._show).run(self)
 
-        self.ctx.run(load, self._show, parent=self)
-
-    def _show(self, data: tuple[list[QuizInfo], int]) -> None:
-        quizzes, waiting = data
+    def _show(self, data: quiz.QuizzesOverview) -> None:
+        quizzes, waiting = data.quizzes, data.waiting_to_grade
         self.model.set_rows(quizzes)
         self.box.show_content(bool(quizzes))
         self.grade_btn.setText(_("阅卷（{n}）", n=waiting) if waiting else _("阅卷"))
@@ -70,17 +62,12 @@ class QuizzesPage(Page):
         self.publish_btn.setText(_("撤回发布") if q and q.published else _("发布"))
 
     def _compose(self, quiz_id: int | None) -> None:
-        def load() -> ComposeData:
-            with self.ctx.db.transaction() as s:
-                spec = quiz_spec(s, quiz_id) if quiz_id is not None else None
-                return ComposeData(list_banks(s), unit_tree(s), spec, quiz_id)
-
-        def show(data: ComposeData) -> None:
-            dialog = ComposeDialog(self.ctx, data, self)
+        def show(form: quiz.QuizForm) -> None:
+            dialog = ComposeDialog(self.ctx, form, self)
             if dialog.exec():
                 self.refresh()
 
-        self.ctx.run(load, show, parent=self)
+        self.ctx.call(quiz.quiz_form, quiz_id).success(show).run(self)
 
     def new_quiz(self) -> None:
         self._compose(None)
@@ -94,20 +81,17 @@ class QuizzesPage(Page):
         q = self.selected()
         if q is None:
             return
-        call = self.ctx.session_call(set_published, q.id, not q.published, actor_id=self.ctx.user.id)
-
         def done(_r: None) -> None:
             QMessageBox.information(self, _("已完成"), _("已撤回“{t}”", t=q.title) if q.published
                                     else _("已发布“{t}”", t=q.title))
             self.refresh()
 
-        self.ctx.run(call, done, parent=self)
+        self.ctx.call(quiz.set_published, q.id, not q.published).success(done).run(self)
 
     def show_results(self) -> None:
         q = self.selected()
         if q is not None:
-            self.ctx.run(self.ctx.session_call(quiz_results, q.id), lambda r: ResultsDialog(r, self).exec(),
-                         parent=self)
+            self.ctx.call(quiz.quiz_results, q.id).success(lambda r: ResultsDialog(r, self).exec()).run(self)
 
     def open_grading(self) -> None:
         GradingDialog(self.ctx, None, self).exec()

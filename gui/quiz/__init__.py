@@ -12,8 +12,9 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from base.i18n import _
-from core.quiz.attempts import Paper, load_paper, start_attempt, unfinished_attempt
-from core.quiz.results import attempt_result
+from core.quiz import usecases as quiz
+from core.quiz.attempts import Paper
+from core.quiz.results import AttemptResult
 from gui.context import AppContext
 from gui.quiz.result import ResultView
 from gui.quiz.taking import ExamScreen, fmt_remaining
@@ -42,15 +43,14 @@ class ExamWindow(QWidget):
             self.stack.addWidget(self.screen_)
 
     def show_result(self, attempt_id: uuid.UUID) -> None:
-        def done(result: object) -> None:
-            view = ResultView(result)  # type: ignore[arg-type]
+        def done(result: AttemptResult) -> None:
+            view = ResultView(result)
             self.stack.addWidget(view)
             self.stack.setCurrentWidget(view)
             if self.on_done:
                 self.on_done()
 
-        self.ctx.run(self.ctx.session_call(attempt_result, attempt_id, self.ctx.user.id, self.ctx.clock), done,
-                     parent=self)
+        self.ctx.call(quiz.attempt_result, attempt_id).success(done).run(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = self.screen_
@@ -77,47 +77,31 @@ def show_paper(ctx: AppContext, paper: Paper, on_done: Callable[[], None] | None
 
 def open_attempt(ctx: AppContext, attempt_id: uuid.UUID, parent: QWidget | None = None,
                  on_done: Callable[[], None] | None = None) -> None:
-    ctx.run(ctx.session_call(load_paper, attempt_id, ctx.user.id, ctx.clock),
-            lambda paper: show_paper(ctx, paper, on_done), parent=parent)
+    ctx.call(quiz.open_attempt, attempt_id).success(lambda paper: show_paper(ctx, paper, on_done)).run(parent)
 
 
 def start_quiz(ctx: AppContext, quiz_id: int, parent: QWidget | None = None,
                on_done: Callable[[], None] | None = None) -> None:
     """Start (or continue) the officer's attempt at ``quiz_id`` and open the exam window."""
-
-    def work() -> Paper:
-        with ctx.db.transaction() as s:
-            attempt_id = start_attempt(s, quiz_id, ctx.user.id, ctx.clock)
-        with ctx.db.transaction() as s:
-            return load_paper(s, attempt_id, ctx.user.id, ctx.clock)
-
-    ctx.run(work, lambda paper: show_paper(ctx, paper, on_done), parent=parent)
+    ctx.call(quiz.start_attempt, quiz_id).success(lambda paper: show_paper(ctx, paper, on_done)).run(parent)
 
 
 def offer_resume(parent: QWidget, ctx: AppContext) -> None:
     """On login: submit attempts that expired while closed, and offer to resume an unfinished one."""
-    from core.quiz.attempts import finish_expired
-
-    def work() -> tuple[list[str], object]:
-        with ctx.db.transaction() as s:
-            expired = finish_expired(s, ctx.user.id, ctx.clock)
-            return expired, unfinished_attempt(s, ctx.user.id, ctx.clock)
-
-    def done(found: tuple[list[str], object]) -> None:
-        expired, offer = found
-        if expired:
+    def done(state: quiz.ResumeState) -> None:
+        if state.expired:
             _box(parent, QMessageBox.Icon.Information, _("已自动交卷"),
-                 _("以下考试在程序关闭期间到时，已按已作答内容自动交卷：\n{t}", t="\n".join(expired)), None)
+                 _("以下考试在程序关闭期间到时，已按已作答内容自动交卷：\n{t}", t="\n".join(state.expired)), None)
+        offer = state.offer
         if offer is None:
             return
-        rem = offer.remaining_s  # type: ignore[attr-defined]
-        left = fmt_remaining(rem) if rem is not None else _("不限时")
+        left = fmt_remaining(offer.remaining_s) if offer.remaining_s is not None else _("不限时")
         _box(parent, QMessageBox.Icon.Question, _("继续未完成的考试"),
              _("您有一份未完成的答卷：{t}\n已答 {a} / {n} 题，剩余时间 {r}。\n现在继续作答吗？",
-               t=offer.quiz_title, a=offer.answered, n=offer.total, r=left),  # type: ignore[attr-defined]
-             lambda: open_attempt(ctx, offer.attempt_id, parent))  # type: ignore[attr-defined]
+               t=offer.quiz_title, a=offer.answered, n=offer.total, r=left),
+             lambda: open_attempt(ctx, offer.attempt_id, parent))
 
-    ctx.run(work, done, parent=parent)
+    ctx.call(quiz.resume_state).success(done).run(parent)
 
 
 def _box(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str, on_yes: Callable[[], None] | None) -> QMessageBox:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor
@@ -33,11 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
-from core.bank.banks import BankInfo
-from core.people.org import UnitNode
+from core.quiz import usecases as quiz
 from core.quiz.catalog import MODE_LABELS
-from core.quiz.compose import SectionPreview, preview_sections, save_quiz, search_questions, set_published
+from core.quiz.compose import SectionPreview
 from core.quiz.spec import QuizSpec, SectionSpec
+from core.quiz.usecases import QuizForm
 from gui import theme
 from gui.context import AppContext
 from quizbank.model import QType
@@ -46,14 +45,6 @@ COUNTING = {"highest": N_("取最高分"), "last": N_("取最后一次"), "first
 POLICY = {"all_or_nothing": N_("全对才得分"), "half_for_subset": N_("少选得一半，错选不得分"), "per_option": N_("按选项给分")}
 REVIEW = {"score": N_("只公布成绩"), "answers": N_("成绩和正确答案"), "explanations": N_("成绩、答案和解析")}
 COLS = (N_("题型"), N_("题数"), N_("每题分值"), N_("题库"), N_("分类（逗号分隔）"), N_("难度配比 易/中/难"), N_("可抽题数"))
-
-
-@dataclass(slots=True)
-class ComposeData:
-    banks: list[BankInfo]
-    units: list[UnitNode]
-    spec: QuizSpec | None = None
-    quiz_id: int | None = None
 
 
 def _combo(items: dict[str, str], value: str) -> QComboBox:
@@ -76,7 +67,7 @@ def _dt_edit(value: dt.datetime | None, default: dt.datetime) -> tuple[QCheckBox
 
 
 class ComposeDialog(QDialog):
-    def __init__(self, ctx: AppContext, data: ComposeData, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext, data: QuizForm, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.data = ctx, data
         spec = data.spec or QuizSpec(title="", time_limit_min=30, pass_percent=60.0, attempts_allowed=2,
@@ -265,7 +256,7 @@ class ComposeDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, h.id)
                 self.hits.addItem(item)
 
-        self.ctx.run(self.ctx.session_call(search_questions, self.search.text()), show, parent=self)
+        self.ctx.call(quiz.search_questions, self.search.text()).success(show).run(self)
 
     def _add_fixed(self, qid: int, text: str, points: float) -> None:
         item = QListWidgetItem(f"{points:g} {_('分')} · {text}")
@@ -355,7 +346,7 @@ class ComposeDialog(QDialog):
 
     # --- actions ----------------------------------------------------------------------------
     def preview(self) -> None:
-        self.ctx.run(self.ctx.session_call(preview_sections, self.section_specs()), self.show_preview, parent=self)
+        self.ctx.call(quiz.preview_sections, self.section_specs()).success(self.show_preview).run(self)
 
     def show_preview(self, previews: list[SectionPreview]) -> None:
         for p in previews:
@@ -367,13 +358,5 @@ class ComposeDialog(QDialog):
         self.table.resizeColumnToContents(6)
 
     def save(self, *, publish: bool) -> None:
-        spec, quiz_id, actor = self.spec(), self.data.quiz_id, self.ctx.user.id
-
-        def work() -> int:
-            with self.ctx.db.transaction() as s:
-                qid = save_quiz(s, spec, now=self.ctx.clock.now(), quiz_id=quiz_id, actor_id=actor)
-                if publish:
-                    set_published(s, qid, True, actor_id=actor)
-                return qid
-
-        self.ctx.run(work, lambda qid: (setattr(self, "saved_id", qid), self.accept()), parent=self)
+        (self.ctx.call(quiz.save_quiz, self.spec(), quiz_id=self.data.quiz_id, publish=publish)
+         .success(lambda qid: (setattr(self, "saved_id", qid), self.accept())).run(self))

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
-from core.quiz.marking import PendingItem, grade_item, pending
+from core.quiz import usecases as quiz
+from core.quiz.marking import PendingItem
 from core.quiz.results import OfficerStanding, QuizResults
 from gui.context import AppContext
 from gui.widgets import Column, EmptyOr, RowsModel, make_table
@@ -83,7 +84,7 @@ class GradingDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        self.ctx.run(self.ctx.session_call(pending, quiz_id=self.quiz_id), self._loaded, parent=self)
+        self.ctx.call(quiz.grading_queue, quiz_id=self.quiz_id).success(self._loaded).run(self)
 
     def _loaded(self, items: list[PendingItem]) -> None:
         self.model.set_rows(items)
@@ -116,6 +117,5 @@ class GradingDialog(QDialog):
         p = self._current()
         if p is None:
             return
-        call = self.ctx.session_call(grade_item, p.item_id, self.score.value(), self.comment.toPlainText(),
-                                     grader_id=self.ctx.user.id, clock=self.ctx.clock)
-        self.ctx.run(call, lambda _r: self.load(), parent=self)
+        (self.ctx.call(quiz.grade_answer, p.item_id, self.score.value(), self.comment.toPlainText())
+         .success(lambda _r: self.load()).run(self))

@@ -12,7 +12,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout
 
 from base.i18n import _
-from core.quiz.practice import Feedback, check_answer, streak_note
+from core.quiz import usecases as quiz
+from core.quiz.practice import Feedback, streak_note
 from core.quiz.question_view import QuestionView
 from gui import theme
 from gui.context import AppContext
@@ -109,9 +110,8 @@ class PracticeRunner(QFrame):
             self.feedback.show()
             return
         q = self.items[self.index]
-        call = self.ctx.session_call(check_answer, self.ctx.user.id, q.question_id, self.response, self.ctx.clock,
-                                     source=self.source)
-        self.ctx.run(call, self._show_feedback, parent=self)
+        (self.ctx.call(quiz.check_answer, q.question_id, self.response, source=self.source)
+         .success(self._show_feedback).run(self))
 
     def _show_feedback(self, fb: Feedback) -> None:
         self.checked = True

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
-from core.quiz.attempts import Countdown, Paper, save_answer, submit_attempt
+from core.quiz import usecases as quiz
+from core.quiz.attempts import Countdown, Paper
 from core.quiz.grading import is_answered
 from gui import theme
 from gui.context import AppContext
@@ -232,9 +233,7 @@ class ExamScreen(QWidget):
         self._refresh_grid()
 
     def _save(self, position: int, response: Any, flagged: bool | None) -> None:
-        call = self.ctx.session_call(save_answer, self.paper.attempt_id, self.ctx.user.id, position, response,
-                                     self.ctx.clock, flagged=flagged)
-        self.ctx.run(call, lambda _r: None, parent=self)
+        self.ctx.call(quiz.save_answer, self.paper.attempt_id, position, response, flagged=flagged).run(self)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
@@ -304,10 +303,9 @@ class ExamScreen(QWidget):
         if auto:
             self.warning.setText(_("时间到，正在自动交卷…"))
             self.warning.show()
-        call = self.ctx.session_call(submit_attempt, self.paper.attempt_id, self.ctx.clock, auto=auto,
-                                     officer_id=self.ctx.user.id)
-        self.ctx.op(call, parent=self).success(lambda _r: self.submitted.emit(self.paper.attempt_id)) \
-            .failure(self._submit_failed).run_in_background(self.ctx.tasks)
+        (self.ctx.call(quiz.submit_attempt, self.paper.attempt_id, auto=auto)
+         .success(lambda _r: self.submitted.emit(self.paper.attempt_id))
+         .failure(self._submit_failed).run(self))
 
     def _submit_failed(self, exc: BaseException) -> None:
         from gui.errors import show_exception

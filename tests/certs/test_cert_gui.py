@@ -21,7 +21,8 @@ def _page(qtbot: QtBot, world) -> CertificatesPage:
     user = UserInfo(world.officers["100001"], "100001", "张晓燕", "secretary", "police", False, world.units["a"],
                     "交警大队第一党支部", "", True)
     tasks = TaskManager()
-    page = CertificatesPage(AppContext(world.db, user, tasks, clock=world.clock))
+    world.db.clock = world.clock
+    page = CertificatesPage(AppContext(world.db, user, tasks))
     qtbot.addWidget(page)
     page.resize(1366, 700)
     qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10000)

@@ -30,7 +30,8 @@ def screen(qtbot, sqlite_demo_db: Database, clock: FakeClock) -> Iterator[ExamSc
         aid = s.scalar(select(Attempt.id).where(Attempt.officer_id == user.id, Attempt.status == "in_progress"))
         paper = load_paper(s, aid, user.id, clock)
     tasks = TaskManager()
-    ctx = AppContext(db, user, tasks, clock=clock)
+    db.clock = clock
+    ctx = AppContext(db, user, tasks)
     w = ExamScreen(ctx, paper)
     qtbot.addWidget(w)
     w.show()

@@ -18,6 +18,7 @@ from core.infra.clock import FakeClock
 from core.infra.db import Database
 from core.models import Officer, QuestionRow
 from core.quiz import practice, wrongbook
+from tests.conftest import DEMO_ADMIN, DEMO_OFFICER, DEMO_SECRETARY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -93,13 +94,19 @@ def test_practice_in_order_skips_questions_already_right(demo_db: Database, cloc
             practice.check_answer(s, oid, q.id, [], clock)
 
 
-def test_quiz_cli_create_from_spec_list_show_results(sqlite_demo_db: Database, tmp_path: Path) -> None:
+def test_quiz_cli_create_from_spec_list_show_results(sqlite_demo_db: Database, tmp_path: Path, demo_login) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{sqlite_demo_db.sqlite_path}"
     sqlite_demo_db.dispose()
 
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--db", url], capture_output=True,
-                              text=True, cwd=ROOT, timeout=60)
+    def cli(*args: str, user: str = DEMO_ADMIN) -> subprocess.CompletedProcess[str]:
+        login = demo_login(user) if user else []
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), *args, "--db", url, *login],
+                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    nobody = cli("quiz", "list", user="")
+    assert nobody.returncode == 1 and "请先登录" in nobody.stderr and "--user" in nobody.stderr
+    officer = cli("quiz", "results", "2", user=DEMO_OFFICER)
+    assert officer.returncode == 1 and "没有权限" in officer.stderr
 
     done = cli("quiz", "create", "--spec", str(ROOT / "docs" / "examples" / "quiz.toml"), "--json")
     assert done.returncode == 0, done.stderr
@@ -114,6 +121,8 @@ def test_quiz_cli_create_from_spec_list_show_results(sqlite_demo_db: Database, t
     assert "太多" not in [q["title"] for q in listed]           # nothing stored when refused
     res = json.loads(cli("quiz", "results", "2", "--json").stdout)
     assert res["takers"] > 10 and 0 < res["pass_rate"] < 100
+    mine = json.loads(cli("quiz", "results", "2", "--json", user=DEMO_SECRETARY).stdout)   # one branch only
+    assert 0 < mine["takers"] < res["takers"]
 
 
 def test_spec_rejects_unknown_keys(demo_db: Database) -> None:

@@ -26,7 +26,8 @@ def page(qtbot, sqlite_org):  # type: ignore[no-untyped-def]
     with db.transaction() as s:
         user = get_user(s, "o1")
     tasks = TaskManager()
-    ctx = AppContext(db, user, tasks, clock=FakeClock(dt.datetime(2026, 9, 20, 2, 0, tzinfo=dt.UTC)))
+    db.clock = FakeClock(dt.datetime(2026, 9, 20, 2, 0, tzinfo=dt.UTC))
+    ctx = AppContext(db, user, tasks)
     widget = StatsPage(ctx)
     qtbot.addWidget(widget)
     widget.resize(1180, 700)

@@ -35,7 +35,8 @@ def reader(qtbot, sqlite_demo_db: Database) -> Iterator[tuple[ReaderWindow, AppC
             __import__("core.models", fromlist=["MaterialProgress"]).MaterialProgress.officer_id == user.id))
         content = open_material(s, user.id, mid)
     tasks = TaskManager()
-    ctx = AppContext(sqlite_demo_db, user, tasks, clock=clock)
+    sqlite_demo_db.clock = clock
+    ctx = AppContext(sqlite_demo_db, user, tasks)
     window = ReaderWindow(ctx, content, idle_seconds=120)
     qtbot.addWidget(window)
     window.show()

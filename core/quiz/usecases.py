@@ -1,0 +1,238 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""What people do with quizzes: take exams, practise, compose and publish, see results, grade.
+
+Each function is a use case (see :mod:`core.access.usecase`): called as ``fn(db, actor, ...)``,
+it checks the actor's right, runs in one transaction and returns plain data.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from base.errors import NotFound
+from base.i18n import _
+from core.access.permissions import Action
+from core.access.usecase import Change, Work, use_case
+from core.bank.banks import BankInfo, list_banks
+from core.models import Attempt, AttemptItem
+from core.people.org import UnitNode, unit_tree
+from core.quiz import attempts, catalog, compose, marking, practice, results, spec_file, wrongbook
+from core.quiz.attempts import Paper, ResumeOffer
+from core.quiz.catalog import QuizInfo
+from core.quiz.compose import QuestionHit, SectionPreview
+from core.quiz.marking import PendingItem
+from core.quiz.practice import BankSource, Feedback
+from core.quiz.question_view import QuestionView
+from core.quiz.results import AttemptResult, AttemptRow, OfficerQuiz, QuizResults
+from core.quiz.spec import QuizSpec, SectionSpec
+from core.quiz.wrongbook import WrongEntry
+
+SUBMITTED = Change.ATTEMPTS | Change.POINTS | Change.CERTIFICATES
+
+
+# --- taking exams ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class MyExams:
+    open: list[OfficerQuiz]          # exams and competitions the officer may start or continue now
+    history: list[AttemptRow]        # their own attempts (practice quizzes left out)
+
+
+@use_case(Action.QUIZ_TAKE)
+def my_exams(work: Work) -> MyExams:
+    s, me = work.session, work.actor.id
+    return MyExams(results.quizzes_for(s, me, work.clock),
+                   [a for a in results.history(s, me) if a.mode != "practice"])
+
+
+@use_case(Action.QUIZ_TAKE, changes=Change.ATTEMPTS)
+def start_attempt(work: Work, quiz_id: int) -> Paper:
+    """Start (or continue) the actor's attempt at ``quiz_id``: the frozen paper, never the answers."""
+    attempt_id = attempts.start_attempt(work.session, quiz_id, work.actor.id, work.clock)
+    work.session.flush()
+    return attempts.load_paper(work.session, attempt_id, work.actor.id, work.clock)
+
+
+@use_case(Action.QUIZ_TAKE, changes=SUBMITTED)
+def open_attempt(work: Work, attempt_id: uuid.UUID) -> Paper:
+    """The actor's paper with saved answers and the true remaining time (submitted if time ran out)."""
+    return attempts.load_paper(work.session, attempt_id, work.actor.id, work.clock)
+
+
+@use_case(Action.QUIZ_TAKE)
+def save_answer(work: Work, attempt_id: uuid.UUID, position: int, response: Any, *,
+                flagged: bool | None = None) -> None:
+    """Store one answer at once (each in its own transaction: a crash loses nothing saved)."""
+    attempts.save_answer(work.session, attempt_id, work.actor.id, position, response, work.clock, flagged=flagged)
+
+
+@use_case(Action.QUIZ_TAKE, changes=SUBMITTED)
+def submit_attempt(work: Work, attempt_id: uuid.UUID, *, auto: bool = False) -> None:
+    attempts.submit_attempt(work.session, attempt_id, work.clock, auto=auto, officer_id=work.actor.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeState:
+    expired: list[str]               # titles of attempts submitted because time ran out while closed
+    offer: ResumeOffer | None        # an unfinished attempt to continue
+
+
+@use_case(Action.QUIZ_TAKE, changes=SUBMITTED)
+def resume_state(work: Work) -> ResumeState:
+    """On login: submit the actor's attempts that expired while closed; offer one to continue."""
+    expired = attempts.finish_expired(work.session, work.actor.id, work.clock)
+    return ResumeState(expired, attempts.unfinished_attempt(work.session, work.actor.id, work.clock))
+
+
+@use_case(Action.RESULT_VIEW)
+def attempt_result(work: Work, attempt_id: uuid.UUID) -> AttemptResult:
+    """Score and review of an attempt: the actor's own (within the quiz's review policy), or, for a
+    secretary or administrator, an attempt of an officer in their scope (everything shown)."""
+    owner = work.session.get(Attempt, attempt_id)
+    if owner is None:
+        raise NotFound(_("答卷不存在"))
+    privileged = owner.officer_id != work.actor.id
+    if privileged:
+        work.check_officer(owner.officer_id)
+    return results.attempt_result(work.session, attempt_id, work.actor.id, work.clock, privileged=privileged)
+
+
+# --- practice and the wrong-answer book -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PracticeOverview:
+    sources: list[BankSource]        # banks (with categories) to practise from
+    daily_done: int                  # 每日一练 questions done today
+    wrong_categories: dict[str, int]  # the 错题本 by category
+
+
+@use_case(Action.PRACTICE)
+def practice_overview(work: Work) -> PracticeOverview:
+    s, me = work.session, work.actor.id
+    return PracticeOverview(practice.sources(s), practice.daily_done(s, me, work.clock), wrongbook.categories(s, me))
+
+
+@use_case(Action.PRACTICE)
+def practice_set(work: Work, *, bank_id: int | None = None, category: str | None = None, order: str = "sequential",
+                 count: int = 20) -> list[QuestionView]:
+    return practice.practice_set(work.session, work.actor.id, bank_id=bank_id, category=category, order=order,
+                                 count=count)
+
+
+@use_case(Action.PRACTICE)
+def daily_set(work: Work) -> list[QuestionView]:
+    return practice.daily_set(work.session, work.actor.id, work.clock)
+
+
+@use_case(Action.PRACTICE)
+def wrongbook_set(work: Work, *, category: str | None = None) -> list[QuestionView]:
+    return practice.wrongbook_set(work.session, work.actor.id, category=category)
+
+
+@use_case(Action.PRACTICE)
+def wrongbook_entries(work: Work, *, category: str | None = None) -> list[WrongEntry]:
+    return wrongbook.entries(work.session, work.actor.id, category=category)
+
+
+@use_case(Action.PRACTICE, changes=Change.PRACTICE | Change.POINTS)
+def check_answer(work: Work, question_id: int, response: list[str], *, source: str = "bank") -> Feedback:
+    """Grade one practice answer (after it was given), remember it, and return the feedback."""
+    return practice.check_answer(work.session, work.actor.id, question_id, response, work.clock, source=source)
+
+
+# --- composing and publishing ------------------------------------------------------------------
+
+@use_case(Action.QUIZ_MANAGE)
+def list_quizzes(work: Work, *, modes: list[str] | None = None) -> list[QuizInfo]:
+    return catalog.list_quizzes(work.session, modes)
+
+
+@dataclass(frozen=True, slots=True)
+class QuizzesOverview:
+    quizzes: list[QuizInfo]
+    waiting_to_grade: int            # 简答 answers in the actor's scope waiting for a score
+
+
+@use_case(Action.QUIZ_MANAGE)
+def quizzes_overview(work: Work) -> QuizzesOverview:
+    waiting = len(marking.pending(work.session, unit_ids=work.units(Action.QUIZ_GRADE)))
+    return QuizzesOverview(catalog.list_quizzes(work.session), waiting)
+
+
+@use_case(Action.QUIZ_MANAGE)
+def quiz_detail(work: Work, quiz_id: int) -> dict[str, object]:
+    return catalog.quiz_detail(work.session, quiz_id)
+
+
+@dataclass(frozen=True, slots=True)
+class QuizForm:
+    """What the compose dialog needs: banks to draw from, units for the audience, the quiz so far."""
+
+    banks: list[BankInfo]
+    units: list[UnitNode]
+    spec: QuizSpec | None
+    quiz_id: int | None
+
+
+@use_case(Action.QUIZ_MANAGE)
+def quiz_form(work: Work, quiz_id: int | None = None) -> QuizForm:
+    spec = compose.quiz_spec(work.session, quiz_id) if quiz_id is not None else None
+    return QuizForm(list_banks(work.session), unit_tree(work.session), spec, quiz_id)
+
+
+@use_case(Action.QUIZ_MANAGE)
+def preview_sections(work: Work, sections: list[SectionSpec]) -> list[SectionPreview]:
+    return compose.preview_sections(work.session, sections)
+
+
+@use_case(Action.QUIZ_MANAGE)
+def search_questions(work: Work, text: str, *, bank_id: int | None = None) -> list[QuestionHit]:
+    return compose.search_questions(work.session, text, bank_id=bank_id)
+
+
+@use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
+def save_quiz(work: Work, spec: QuizSpec, *, quiz_id: int | None = None, publish: bool = False) -> int:
+    """Create or update a quiz; with ``publish`` also publish it (refused if a section cannot be drawn)."""
+    qid = compose.save_quiz(work.session, spec, now=work.clock.now(), quiz_id=quiz_id, actor_id=work.actor_id)
+    if publish:
+        compose.set_published(work.session, qid, True, actor_id=work.actor_id)
+    return qid
+
+
+@use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
+def set_published(work: Work, quiz_id: int, published: bool) -> None:
+    compose.set_published(work.session, quiz_id, published, actor_id=work.actor_id)
+
+
+@use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
+def create_quiz_from_file(work: Work, path: Path) -> dict[str, object]:
+    """A quiz from a TOML spec file (docs/QUIZ_SPEC.md); returns its detail."""
+    quiz_id = spec_file.create_from_file(work.session, path, now=work.clock.now(), actor_id=work.actor_id)
+    return catalog.quiz_detail(work.session, quiz_id)
+
+
+# --- results and grading -----------------------------------------------------------------------
+
+@use_case(Action.QUIZ_RESULTS)
+def quiz_results(work: Work, quiz_id: int) -> QuizResults:
+    """Each taker's counted attempt, over the officers of the actor's units."""
+    return results.quiz_results(work.session, quiz_id, unit_ids=work.units())
+
+
+@use_case(Action.QUIZ_GRADE)
+def grading_queue(work: Work, *, quiz_id: int | None = None) -> list[PendingItem]:
+    return marking.pending(work.session, quiz_id=quiz_id, unit_ids=work.units())
+
+
+@use_case(Action.QUIZ_GRADE, changes=SUBMITTED)
+def grade_answer(work: Work, item_id: uuid.UUID, score: float, comment: str) -> None:
+    item = work.session.get(AttemptItem, item_id)
+    if item is not None:
+        attempt = work.session.get(Attempt, item.attempt_id)
+        if attempt is not None:
+            work.check_officer(attempt.officer_id)
+    marking.grade_item(work.session, item_id, score, comment, grader_id=work.actor.id, clock=work.clock)
