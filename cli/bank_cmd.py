@@ -9,7 +9,7 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
-from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
+from cli import EXIT_OK, EXIT_REFUSED, connect, emit
 
 EXPORT_FORMATS = ("xlsx", "docx", "gift", "aiken", "moodlexml", "json", "csv", "txt")
 
@@ -82,18 +82,13 @@ def column_index(text: str) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.bank.importing import import_files
-    from core.infra.paths import media_dir
+    from core.bank import usecases as bank
 
     columns = parse_column_map(args.columns) if args.columns else None
     files: list[Path] = args.files
-    bank = (args.bank or files[0].stem).strip()
-    if not bank:
-        raise InvalidInput(_("题库名称不能为空"))
-    db = open_db(args)
-    report = import_files(db, files, bank=bank, category=args.category, dry_run=args.dry_run,
-                          skip_invalid=args.skip_invalid, format_name=args.format_name, columns=columns,
-                          media_store=None if args.dry_run else media_dir())
+    report = bank.import_files(*connect(args), files, bank=args.bank or files[0].stem, category=args.category,
+                               dry_run=args.dry_run, skip_invalid=args.skip_invalid, format_name=args.format_name,
+                               columns=columns)
 
     def text() -> str:
         lines = [str(p) + ("" if p.severity == "error" else _("（警告）")) for p in report.problems]
@@ -105,46 +100,27 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.bank.banks import list_banks
-    from core.bank.questions import export_bank
-    from core.infra.paths import media_dir
+    from core.bank import usecases as bank
 
-    db = open_db(args)
-    with db.transaction() as s:
-        bank = args.bank
-        if not bank:
-            names = [b.name for b in list_banks(s)]
-            if len(names) != 1:
-                raise InvalidInput(_("有多个题库，请用 --bank 指定：{names}", names="、".join(names) or _("（无）")))
-            bank = names[0]
-        n = export_bank(s, args.file, bank=bank, format_name=args.format_name, media_store=media_dir())
-    emit(args, {"bank": bank, "file": str(args.file), "format": args.format_name or args.file.suffix.lstrip("."),
-                "exported": n}, _("已导出 {n} 题到 {file}", n=n, file=args.file))
+    done = bank.export_bank(*connect(args), args.file, bank=args.bank, format_name=args.format_name)
+    emit(args, {"bank": done.bank, "file": str(args.file), "format": args.format_name or args.file.suffix.lstrip("."),
+                "exported": done.count}, _("已导出 {n} 题到 {file}", n=done.count, file=args.file))
     return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from quizbank.template import write_template
+    from core.bank import usecases as bank
 
-    path: Path = args.file
-    if path.suffix.lower() != ".xlsx":
-        raise InvalidInput(_("模板只能保存为 .xlsx 文件：{file}", file=path.name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        write_template(path)
-    except OSError as exc:
-        raise InvalidInput(_("无法写入 {file}：{e}", file=path.name, e=exc.strerror or exc)) from exc
+    path = bank.write_template(*connect(args), args.file)
     emit(args, {"file": str(path)}, _("已生成导入模板：{file}", file=path))
     return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.bank.banks import list_banks
+    from core.bank import usecases as bank
     from quizbank.model import QType
 
-    db = open_db(args)
-    with db.transaction() as s:
-        banks = list_banks(s)
+    banks = bank.list_banks(*connect(args))
 
     def table() -> str:
         if not banks:
@@ -157,4 +133,3 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     emit(args, [b.to_dict() for b in banks], table)
     return EXIT_OK
-

@@ -1,6 +1,11 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""``cert print | list | verify | issue | reissue | revoke``."""
+"""``cert print | list | verify | issue | reissue | revoke``.
+
+Everything but ``verify`` needs ``--user`` (officers list and print their own certificates,
+secretaries those of their units; issuing, reissuing and revoking is for secretaries and
+administrators); ``verify`` is open to anyone.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
-from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
+from cli import EXIT_OK, EXIT_REFUSED, connect, emit
 
 
 def _date(text: str) -> dt.date:
@@ -71,17 +76,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rv.set_defaults(func=cmd_revoke)
 
 
-def cmd_print(args: argparse.Namespace) -> int:
-    from core.certificates.batch import Selection, print_batch
-    from core.people.org import unit_by_code_or_name
+def _template_key(text: str | None) -> int | str | None:
+    return int(text) if text and text.isdigit() else text
 
-    db = open_db(args)
-    unit_id = None
-    if args.unit:
-        with db.transaction() as s:
-            unit_id = unit_by_code_or_name(s, args.unit).id
-    sel = Selection(quiz_id=args.quiz, unit_id=unit_id, since=args.since, until=args.until)
-    result = print_batch(db, sel, args.out)
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from core.certificates import usecases as cert
+    from core.certificates.batch import Selection
+
+    sel = Selection(quiz_id=args.quiz, since=args.since, until=args.until)
+    result = cert.print_certificates(*connect(args), sel, args.out, unit=args.unit)
     for w in result.warnings:
         print(_("警告：{w}", w=w))
     emit(args, {"path": str(result.path), "mode": result.mode, "count": result.count, "files": result.files,
@@ -91,13 +95,11 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.certificates.issue import STATUS_LABELS, list_certificates
-    from core.people.org import subtree_ids, unit_by_code_or_name
+    from core.certificates import usecases as cert
+    from core.certificates.issue import STATUS_LABELS
 
-    db = open_db(args)
-    with db.transaction() as s:
-        ids = subtree_ids(s, unit_by_code_or_name(s, args.unit).id) if args.unit else None
-        certs = list_certificates(s, quiz_id=args.quiz, unit_ids=ids, include_superseded=args.all)
+    certs = cert.list_certificates(*connect(args), quiz_id=args.quiz, unit=args.unit,
+                                    include_superseded=args.all)
 
     def table() -> str:
         lines = [f"{_('证书编号'):<18}{_('版本'):<4}{_('状态'):<8}{_('姓名'):<6}{_('警号'):<8}"
@@ -113,50 +115,28 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from core.certificates.verify import verify, verify_pdf
+    from core.certificates import usecases as cert
 
-    db = open_db(args)
-    with db.transaction() as s:
-        if args.what.strip().lower().endswith(".pdf"):
-            verdicts = verify_pdf(s, Path(args.what.strip()))
-        else:
-            verdicts = [verify(s, args.what)]
+    checked = cert.verify(*connect(args), args.what)
+    verdicts = checked.verdicts
     data = [v.to_dict() for v in verdicts]
     emit(args, data[0] if len(data) == 1 else data, lambda: "\n\n".join(v.summary() for v in verdicts))
-    return EXIT_OK if all(v.genuine for v in verdicts) else EXIT_REFUSED
+    return EXIT_OK if checked.genuine else EXIT_REFUSED
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    from sqlalchemy import select
+    from core.certificates import usecases as cert
 
-    from core.certificates.issue import issue, issue_honours
-    from core.certificates.templates import default_template_for, get_template
-    from core.infra.clock import SystemClock, local_date
-    from core.models import Officer, Quiz
-
-    db = open_db(args)
-    clock = SystemClock()
-    with db.transaction() as s:
-        template = None
-        if args.template:
-            template = get_template(s, int(args.template) if args.template.isdigit() else args.template)
-        if args.badge:
-            officer = s.scalar(select(Officer).where(Officer.badge == args.badge))
-            if officer is None:
-                raise InvalidInput(_("找不到警号 {b}", b=args.badge))
-            quiz = s.get(Quiz, args.quiz) if args.quiz else None
-            exam = args.exam or (quiz.title if quiz else "")
-            template = template or default_template_for(s, "honour")
-            if template is None:
-                raise InvalidInput(_("还没有荣誉证书模板，请先在“证书 → 模板”中创建"))
-            certs = [issue(s, officer_id=officer.id, template=template, exam=exam, score=args.score,
-                           date=args.date or local_date(clock.now()), clock=clock,
-                           quiz_id=quiz.id if quiz else None, award=args.award)]
-        elif args.quiz:
-            certs = issue_honours(s, quiz_id=args.quiz, clock=clock, top=args.top, template=template,
-                                  **({"awards": (args.award,)} if args.award else {}))
-        else:
-            raise InvalidInput(_("请用 --badge 指定人员，或用 --quiz 按成绩颁发前几名"))
+    if not args.badge and not args.quiz:
+        raise InvalidInput(_("请用 --badge 指定人员，或用 --quiz 按成绩颁发前几名"))
+    db, actor = connect(args)
+    template = _template_key(args.template)
+    if args.badge:
+        certs = [cert.issue_certificate(db, actor, args.badge, exam=args.exam or "", quiz_id=args.quiz,
+                                        score=args.score, award=args.award, date=args.date, template=template)]
+    else:
+        certs = cert.issue_honours(db, actor, args.quiz, top=args.top, template=template,
+                                   awards=(args.award,) if args.award else None)
     emit(args, [c.to_dict() for c in certs],
          lambda: "\n".join(_("已颁发 {serial}：{name}（{exam}）", serial=c.serial, name=c.name, exam=c.exam)
                            for c in certs) or _("没有可颁发的成绩"))
@@ -164,22 +144,16 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_reissue(args: argparse.Namespace) -> int:
-    from core.certificates.issue import reissue
-    from core.infra.clock import SystemClock
+    from core.certificates import usecases as cert
 
-    db = open_db(args)
-    with db.transaction() as s:
-        info = reissue(s, args.serial, clock=SystemClock(), reason=args.reason)
+    info = cert.reissue(*connect(args), args.serial, reason=args.reason)
     emit(args, info.to_dict(), _("已补发 {s} 第 {v} 版，旧版本已作废", s=info.serial, v=info.version))
     return EXIT_OK
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
-    from core.certificates.issue import revoke
-    from core.infra.clock import SystemClock
+    from core.certificates import usecases as cert
 
-    db = open_db(args)
-    with db.transaction() as s:
-        info = revoke(s, args.serial, reason=args.reason, clock=SystemClock())
+    info = cert.revoke(*connect(args), args.serial, reason=args.reason)
     emit(args, info.to_dict(), _("已撤销 {s}：{r}", s=info.serial, r=info.revoked_reason))
     return EXIT_OK

@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from base.i18n import _
-from cli import emit, open_db
+from cli import connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
     from core.infra.db import current_revision, make_engine, upgrade
     from core.infra.paths import default_db_url
 
-    engine = make_engine(args.db or default_db_url())
+    engine = make_engine(getattr(args, "db", None) or default_db_url())
     try:
         what = upgrade(engine)
         rev = current_revision(engine)
@@ -43,20 +43,18 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from core.admin.backup import backup
+    from core.admin.usecases import backup_database
 
-    db = open_db(args)
-    counts = backup(db, args.file)
+    counts = backup_database(*connect(args), args.file)
     emit(args, {"file": str(args.file), "rows": counts},
          _("已备份到 {f}（{n} 行）", f=args.file, n=sum(counts.values())))
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from core.admin.backup import restore
+    from core.admin.usecases import restore_database
 
-    db = open_db(args)
-    counts = restore(db, args.file)
+    counts = restore_database(*connect(args), args.file)
     emit(args, {"file": str(args.file), "rows": counts},
          _("已从 {f} 恢复（{n} 行）", f=args.file, n=sum(counts.values())))
     return 0

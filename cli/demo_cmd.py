@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from base.i18n import _
-from cli import emit, open_db
+from cli import connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,12 +18,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from core import demo
+    from core.admin.usecases import load_demo
+    from core.demo import DEMO_PASSWORD
 
-    db = open_db(args)
-    if args.reset:
-        demo.reset(db)
-    done = demo.seed(db)
+    done = load_demo(*connect(args), reset=args.reset)
     text = "\n".join(done) if done else _("演示数据已存在，无需重复载入")
-    emit(args, {"steps": done, "password": demo.DEMO_PASSWORD}, text)
+    emit(args, {"steps": done, "password": DEMO_PASSWORD}, text)
     return 0

@@ -1,13 +1,15 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""``points tally --period 2026Q3 [--unit U] | history BADGE | rules``: the points ledger."""
+"""``points tally --period 2026Q3 [--unit U] [--by-unit] | history [BADGE] | rules``: the points ledger,
+as the ``--user`` account (a secretary sees the officers of their own units)."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from base.i18n import _
-from cli import emit, open_db
+from cli import connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -19,8 +21,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     t.add_argument("--by-unit", action="store_true", help=_("按下一级单位汇总"))
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=cmd_tally)
-    h = psub.add_parser("history", help=_("某人的积分明细"), parents=[common])
-    h.add_argument("badge", help=_("警号"))
+    h = psub.add_parser("history", help=_("积分明细（本人，或本单位某人）"), parents=[common])
+    h.add_argument("badge", nargs="?", help=_("警号（默认：登录的本人）"))
     h.add_argument("--period", help=_("统计周期：2026、2026Q3 或 2026-10"))
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=cmd_history)
@@ -30,14 +32,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from core.people.org import unit_by_code_or_name
-    from core.points.ledger import parse_period, tally, unit_tally
+    from core.points import usecases as points
+    from core.points.ledger import parse_period
 
     period = parse_period(args.period)
-    db = open_db(args)
-    with db.transaction() as s:
-        unit_id = unit_by_code_or_name(s, args.unit).id if args.unit else None
-        rows = unit_tally(s, period, unit_id) if args.by_unit else tally(s, period, unit_id)
+    db, actor = connect(args)
+    if args.by_unit:
+        rows: list[Any] = points.unit_tally(db, actor, period, unit=args.unit)
+    else:
+        rows = points.officer_tally(db, actor, period, unit=args.unit)
     data = {"period": period.label, "first": period.first.isoformat(), "last": period.last.isoformat(),
             "total": round(sum(r.points for r in rows), 2), "rows": [r.to_dict() for r in rows]}
 
@@ -45,10 +48,9 @@ def cmd_tally(args: argparse.Namespace) -> int:
         lines = [_("{p} 积分排名（{a} 至 {b}）", p=period.label, a=period.first, b=period.last)]
         for r in rows:
             if args.by_unit:
-                lines.append(f"{r.rank:>3}. {r.unit_name}  {_('合计')} {r.points:g}  "  # type: ignore[union-attr]
-                             f"{_('人均')} {r.average:.1f}")  # type: ignore[union-attr]
+                lines.append(f"{r.rank:>3}. {r.unit_name}  {_('合计')} {r.points:g}  {_('人均')} {r.average:.1f}")
             else:
-                lines.append(f"{r.rank:>3}. {r.badge} {r.name}  {r.unit_name}  {r.points:g}")  # type: ignore
+                lines.append(f"{r.rank:>3}. {r.badge} {r.name}  {r.unit_name}  {r.points:g}")
         lines.append(_("合计 {n} 分", n=f"{data['total']:g}"))
         return "\n".join(lines)
 
@@ -57,36 +59,29 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from core.people.users import get_user
-    from core.points.ledger import SOURCE_LABELS, history, parse_period
+    from core.points import usecases as points
+    from core.points.ledger import SOURCE_LABELS, parse_period
 
     period = parse_period(args.period) if args.period else None
-    db = open_db(args)
-    with db.transaction() as s:
-        user = get_user(s, args.badge)
-        lines = history(s, user.id, period.first if period else None, period.last if period else None)
-    total = sum(line.amount for line in lines)
+    hist = points.points_history(*connect(args), badge=args.badge, first=period.first if period else None,
+                                 last=period.last if period else None)
 
     def text() -> str:
-        out = [_("{name}（{b}）的积分明细", name=user.name, b=user.badge)]
-        for line in lines:
+        out = [_("{name}（{b}）的积分明细", name=hist.name, b=hist.badge)]
+        for line in hist.lines:
             out.append(f"{line.day}  +{line.amount:g}  {line.rule_name}  "
                        f"[{_(SOURCE_LABELS.get(line.source_type, line.source_type))}] {line.note}")
-        out.append(_("合计 {n} 分", n=f"{total:g}"))
+        out.append(_("合计 {n} 分", n=f"{hist.total:g}"))
         return "\n".join(out)
 
-    emit(args, {"badge": user.badge, "name": user.name, "total": total, "entries": [x.to_dict() for x in lines]},
-         text)
+    emit(args, hist.to_dict(), text)
     return 0
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from core.infra.clock import SystemClock, local_date
-    from core.points.ledger import list_rules
+    from core.points import usecases as points
 
-    db = open_db(args)
-    with db.transaction() as s:
-        rules = list_rules(s, local_date(SystemClock().now()))
+    rules = points.point_rules(*connect(args))
 
     def text() -> str:
         return "\n".join(f"{r.code:<20}{_(r.name)}  {r.amount:g}"

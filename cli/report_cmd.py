@@ -1,6 +1,9 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""``report branches | reminders | coverage | items | transcript`` — print, ``--json``, or ``--out`` PDF/Excel."""
+"""``report branches | reminders | coverage | items | transcript`` — print, ``--json``, or ``--out`` PDF/Excel.
+
+Run as the ``--user`` account: branch comparisons cover every branch, reports naming officers
+only the account's own units (an officer: only their own transcript)."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from base.i18n import _
-from cli import EXIT_OK, emit, open_db
+from cli import EXIT_OK, connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -18,7 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     def add(name: str, help_text: str, func: Any) -> argparse.ArgumentParser:
         r = rsub.add_parser(name, help=help_text, parents=[common])
-        r.add_argument("--unit", help=_("单位代码或名称（默认：全部单位）"))
+        r.add_argument("--unit", help=_("单位代码或名称（默认：有权查看的全部单位）"))
         r.add_argument("--out", type=Path, metavar="FILE.pdf|FILE.xlsx", help=_("导出为 PDF 或 Excel"))
         r.add_argument("--json", action="store_true")
         r.set_defaults(func=func)
@@ -49,12 +52,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     t.add_argument("--period", help=_("时间段（默认：全部时间）"))
 
 
-def _scope(session: Any, args: argparse.Namespace) -> Any:
-    from core.people.org import unit_by_code_or_name
-    from core.reports.scope import Scope
-
-    unit_id = unit_by_code_or_name(session, args.unit).id if args.unit else None
-    return Scope(unit_id, getattr(args, "category", None), bool(getattr(args, "party", False)))
+def _filters(args: argparse.Namespace) -> dict[str, Any]:
+    return {"unit": args.unit, "category": getattr(args, "category", None),
+            "party_only": bool(getattr(args, "party", False))}
 
 
 def _finish(args: argparse.Namespace, doc: Any, data: Any, text: Any) -> int:
@@ -78,75 +78,49 @@ def _table_text(table: Any) -> str:
 
 
 def cmd_branches(args: argparse.Namespace) -> int:
-    from core.reports.branches import branch_trend, compare_branches
-    from core.reports.builders import branches_document, comparison_table
+    from core.reports import usecases as reports
     from core.reports.period import parse_period
 
     period = parse_period(args.period)
-    db = open_db(args)
-    with db.transaction() as s:
-        scope = _scope(s, args)
-        cmp = compare_branches(s, period, scope, metric=args.metric, active_days=args.active_days)
-        trend = branch_trend(s, period, scope, metric=args.metric, count=args.trend,
-                             active_days=args.active_days) if args.trend > 0 and args.out else None
-    return _finish(args, branches_document(cmp, trend), cmp.to_json(), lambda: _table_text(comparison_table(cmp)))
+    r = reports.compare_branches(*connect(args), period, metric=args.metric, active_days=args.active_days,
+                                 trend=args.trend if args.out else 0, **_filters(args))
+    return _finish(args, r.document, r.comparison.to_json(), lambda: _table_text(r.table))
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from core.infra.clock import local_date, utcnow
-    from core.reports.builders import reminders_document
-    from core.reports.reminders import reminders
-    from core.reports.scope import scope_name
+    from core.reports import usecases as reports
 
-    day = dt.date.fromisoformat(args.date) if args.date else local_date(utcnow())
-    db = open_db(args)
-    with db.transaction() as s:
-        scope = _scope(s, args)
-        r = reminders(s, scope, day, kind=args.kind, minutes_target=args.minutes, points_target=args.points)
-        doc = reminders_document(r, scope_name(s, scope))
-    return _finish(args, doc, r.to_json(), lambda: doc.subtitle + "\n" + _table_text(doc.tables[0]))
+    day = dt.date.fromisoformat(args.date) if args.date else None
+    r = reports.reminders(*connect(args), kind=args.kind, minutes_target=args.minutes, points_target=args.points,
+                          day=day, **_filters(args))
+    doc = r.document
+    return _finish(args, doc, r.reminders.to_json(), lambda: doc.subtitle + "\n" + _table_text(doc.tables[0]))
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
-    from core.infra.clock import local_date, utcnow
-    from core.reports.builders import coverage_document
-    from core.reports.coverage import material_coverage, quiz_coverage
-    from core.reports.scope import scope_name
+    from core.reports import usecases as reports
 
-    today = local_date(utcnow())
-    db = open_db(args)
-    with db.transaction() as s:
-        scope = _scope(s, args)
-        cov = (quiz_coverage(s, args.quiz, scope, today) if args.quiz is not None
-               else material_coverage(s, args.material, scope, today))
-        doc = coverage_document(cov, scope_name(s, scope), _("截至 {d}", d=today.isoformat()))
-    return _finish(args, doc, cov.to_json(), lambda: "\n\n".join(_table_text(t) for t in doc.tables))
+    r = reports.coverage(*connect(args), quiz_id=args.quiz, material_id=args.material, **_filters(args))
+    doc = r.document
+    return _finish(args, doc, r.coverage.to_json(), lambda: "\n\n".join(_table_text(t) for t in doc.tables))
 
 
 def cmd_items(args: argparse.Namespace) -> int:
-    from core.reports.builders import items_document
-    from core.reports.items import item_analysis
-    from core.reports.scope import scope_name
+    from core.reports import usecases as reports
 
-    db = open_db(args)
-    with db.transaction() as s:
-        analysis = item_analysis(s, args.quiz)
-        doc = items_document(analysis, scope_name(s, _scope(s, args)))
-    return _finish(args, doc, analysis.to_json(), lambda: _table_text(doc.tables[0]))
+    r = reports.item_analysis(*connect(args), args.quiz, unit=args.unit)
+    return _finish(args, r.document, r.analysis.to_json(), lambda: _table_text(r.document.tables[0]))
 
 
 def cmd_transcript(args: argparse.Namespace) -> int:
-    from core.reports.builders import transcript_document
-    from core.reports.officers import transcript
+    from core.reports import usecases as reports
     from core.reports.period import parse_period
 
     period = parse_period(args.period) if args.period else None
-    db = open_db(args)
-    with db.transaction() as s:
-        t = transcript(s, args.badge, period)
-    doc = transcript_document(t)
+    r = reports.transcript(*connect(args), args.badge, period=period)
+    t, doc = r.transcript, r.document
     data = {"badge": t.badge, "name": t.name, "unit": t.unit, "study_minutes": round(t.study_minutes, 1),
             "points": t.points, "attempts": len(t.attempts), "certificates": len(t.certificates)}
     return _finish(args, doc, data, lambda: doc.subtitle + "\n" + "\n\n".join(_table_text(x) for x in doc.tables))

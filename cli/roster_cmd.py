@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 
 from base.i18n import _
-from cli import EXIT_OK, EXIT_REFUSED, emit, open_db
+from cli import EXIT_OK, EXIT_REFUSED, connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -32,12 +32,12 @@ ACTIONS = {"new": "新增", "update": "更新", "unchanged": "无变化", "inval
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.people.roster_import import import_roster, write_password_sheet
+    from core.people import usecases as people
 
-    db = open_db(args)
-    report = import_roster(db, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
+    db, actor = connect(args)
+    report = people.import_roster(db, actor, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if report.stored and report.created and args.passwords:
-        write_password_sheet(report, args.passwords)
+        people.save_password_sheet(db, actor, report, args.passwords)
 
     def text() -> str:
         lines = [str(p) for p in report.problems]

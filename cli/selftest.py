@@ -14,16 +14,17 @@ SELFTEST_TEXT = "学习园地自检：公安机关党建学习"
 
 def selftest() -> int:
     from core import demo
+    from core.access.actor import ANONYMOUS
+    from core.admin.usecases import load_demo
     from core.infra.db import open_database
     from core.infra.fonts import missing_glyphs, register_fonts, write_test_page
-    from core.people.users import authenticate
+    from core.people.usecases import log_in
 
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="studyhall-selftest-") as tmp:
         db = open_database(f"sqlite:///{Path(tmp) / 'selftest.db'}")
-        steps = demo.seed(db)
-        with db.transaction() as s:
-            user = authenticate(s, "200001", demo.DEMO_PASSWORD)
+        steps = load_demo(db, ANONYMOUS)
+        user = log_in(db, ANONYMOUS, "200001", demo.DEMO_PASSWORD)
         pdf = Path(tmp) / "selftest.pdf"
         write_test_page(pdf, SELFTEST_TEXT)
         data = pdf.read_bytes()

@@ -1,6 +1,7 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""``study import FILE… | list``: study materials from the command line."""
+"""``study import FILE… | list``: study materials from the command line, as the ``--user`` account
+(a secretary or an administrator)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
-from cli import emit, open_db
+from cli import connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.study.materials import import_files
+    from core.study import usecases as study
 
     due = None
     if args.due:
@@ -39,18 +40,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             due = dt.date.fromisoformat(args.due)
         except ValueError as exc:
             raise InvalidInput(_("日期格式应为 YYYY-MM-DD：{d}", d=args.due)) from exc
-    paths = [Path(f) for f in args.files]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise InvalidInput(_("找不到文件：{f}", f=missing[0]))
 
     def progress(done: int, total: int, label: str) -> None:
         if not args.json and sys.stderr.isatty():
             print(f"[{done}/{total}] {label}", file=sys.stderr)
 
-    db = open_db(args)
-    infos = import_files(db, paths, topic=args.topic, required=args.required, min_minutes=args.min_minutes,
-                         due_date=due, progress=progress)
+    infos = study.import_materials(*connect(args), [Path(f) for f in args.files], topic=args.topic,
+                                   required=args.required, min_minutes=args.min_minutes, due_date=due,
+                                   progress=progress)
     emit(args, [i.to_dict() for i in infos],
          lambda: "\n".join([_("已导入《{t}》（{f}）", t=i.title, f=i.source_format) for i in infos]
                            + [_("共导入 {n} 份资料", n=len(infos))]))
@@ -58,11 +55,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.study.materials import list_materials
+    from core.study import usecases as study
 
-    db = open_db(args)
-    with db.transaction() as s:
-        infos = list_materials(s)
+    infos = study.list_materials(*connect(args))
 
     def table() -> str:
         lines = [f"{'ID':<5}{_('必学'):<6}{_('最少'):<8}{_('截止'):<12}{_('专题'):<12}{_('标题')}"]

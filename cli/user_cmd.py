@@ -11,7 +11,7 @@ import sys
 
 from base.errors import InvalidInput
 from base.i18n import _
-from cli import emit, open_db
+from cli import PASSWORD_ENV, connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -59,36 +59,41 @@ def read_password(args: argparse.Namespace) -> str:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from core.people.users import add_user
+    from core.people import usecases as people
 
+    db, actor = connect(args)
     password = read_password(args)
-    db = open_db(args)
-    with db.transaction() as s:
-        info = add_user(s, badge=args.badge, name=args.name, unit=args.unit, password=password, role=args.role,
-                        category=args.category, party_member=args.party, title=args.title)
+    if actor.anonymous and args.role == "admin":
+        # The one thing nobody logged in may do: the first administrator of an empty database.
+        info = people.create_first_admin(db, actor, badge=args.badge, name=args.name, unit=args.unit,
+                                         password=password)
+    else:
+        info = people.add_user(db, actor, badge=args.badge, name=args.name, unit=args.unit, password=password,
+                               role=args.role, category=args.category, party_member=args.party, title=args.title)
     emit(args, info.to_dict(), _("已新增 {name}（警号 {b}）", name=info.name, b=info.badge))
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from core.people.users import set_password
+    from core.people import usecases as people
 
+    db, actor = connect(args)
     password = read_password(args)
-    db = open_db(args)
-    with db.transaction() as s:
-        set_password(s, args.badge, password)
+    if args.badge == actor.badge:
+        people.change_own_password(db, actor, os.environ.get(PASSWORD_ENV) or getpass.getpass(_("原密码：")),
+                                   password)
+    else:
+        people.reset_password(db, actor, args.badge, password)
     print(_("已更新警号 {b} 的密码", b=args.badge))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from core.people.org import subtree_ids, unit_by_code_or_name
-    from core.people.users import CATEGORY_LABELS, ROLE_LABELS, list_users
+    from core.people import usecases as people
+    from core.people.users import CATEGORY_LABELS, ROLE_LABELS
 
-    db = open_db(args)
-    with db.transaction() as s:
-        ids = subtree_ids(s, unit_by_code_or_name(s, args.unit).id) if args.unit else None
-        users = list_users(s, unit_ids=ids, include_inactive=args.all)
+    db, actor = connect(args)
+    users = people.list_people(db, actor, unit=args.unit, include_inactive=args.all)
 
     def table() -> str:
         lines = [f"{_('警号'):<8}{_('姓名'):<6}{_('类别'):<6}{_('角色'):<8}{_('单位')}"]

@@ -73,17 +73,15 @@ class Controller(QObject):
         setup_logging()
         self.db = db
         self.tasks = TaskManager()
-        self.tasks.submit(self._database_state, self._on_state)
+        self._ask_state()
 
-    def _database_state(self) -> tuple[int, bool]:
-        from core import demo
-        from core.people.users import count_users
+    def _ask_state(self) -> None:
+        from core.access.actor import ANONYMOUS
+        from core.people.usecases import database_state
+        from gui.tasks import CoreOp
 
-        with self.db.transaction() as s:
-            return count_users(s), demo.is_demo(self.db)
-
-    def _on_state(self, fut: Any) -> None:
-        self._apply_state(*fut.result())
+        op = CoreOp(lambda: database_state(self.db, ANONYMOUS), parent=self.login)
+        op.success(lambda state: self._apply_state(state.accounts, state.demo)).run_in_background(self.tasks)
 
     def _apply_state(self, users: int, is_demo: bool) -> None:
         if users == 0:
@@ -104,10 +102,12 @@ class Controller(QObject):
         if answer != QMessageBox.StandardButton.Yes:
             self.login.set_ready(False, status=_("数据库中还没有任何账号。请先创建管理员账号。"))
             return
-        from core import demo
+        from core.access.actor import ANONYMOUS
+        from core.admin.usecases import load_demo
         from gui.tasks import CoreOp
 
-        (CoreOp(lambda progress, cancel: demo.seed(self.db, progress=progress), parent=self.login)
+        (CoreOp(lambda progress, cancel: load_demo(self.db, ANONYMOUS, progress=progress, cancel=cancel),
+                parent=self.login)
          .with_progress(_("正在载入演示数据…"))
          .success(lambda _steps: self._apply_state(1, True))
          .run_in_background(self.tasks))
@@ -115,7 +115,8 @@ class Controller(QObject):
     # --- login / logout --------------------------------------------------------------
     def _login(self, badge: str, password: str) -> None:
         from base.errors import StudyHallError
-        from core.people.users import authenticate
+        from core.access.actor import ANONYMOUS
+        from core.people.usecases import log_in
         from gui.tasks import CoreOp
 
         def failed(exc: BaseException) -> None:
@@ -127,11 +128,8 @@ class Controller(QObject):
 
                 show_exception(parent=self.login, exception=exc)
 
-        def work() -> Any:
-            with self.db.transaction() as s:
-                return authenticate(s, badge, password)
-
-        CoreOp(work, parent=self.login).success(self._open_main).failure(failed).run_in_background(self.tasks)
+        (CoreOp(lambda: log_in(self.db, ANONYMOUS, badge, password), parent=self.login)
+         .success(self._open_main).failure(failed).run_in_background(self.tasks))
 
     def _open_main(self, user: Any) -> None:
         from gui.context import AppContext
@@ -166,7 +164,7 @@ class Controller(QObject):
         self.login.setGeometry(old.geometry())
         self.login.badge.setText(old.badge.text())
         if self.db is not None:
-            self.tasks.submit(self._database_state, self._on_state)
+            self._ask_state()
         self.login.show()
         old.close()
         old.deleteLater()

@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
+
+from PySide6.QtWidgets import QWidget
 
 from core.access.actor import Actor
 from core.access.usecase import Change, UseCase
@@ -23,9 +25,6 @@ from core.infra.clock import Clock
 from core.infra.db import Database
 from core.people.users import UserInfo
 from gui.tasks import CoreOp, TaskManager
-
-_OLD_EVENTS = {"banks.changed": Change.BANKS, "study.changed": Change.STUDY, "points.changed": Change.POINTS,
-               "roster.changed": Change.PEOPLE}  # TRANSITION
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -51,33 +50,16 @@ class AppContext:
         fn: Callable[..., T] = functools.partial(usecase, self.db, self.actor, *args, **kwargs)
         return CoreOp(fn, tasks=self.tasks, changes=usecase.changes, notify=self.notify)
 
-    def op(self, fn: Callable[..., T], *, parent: Any = None) -> CoreOp[T]:
+    def op(self, fn: Callable[..., T], *, parent: QWidget | None = None) -> CoreOp[T]:
         """Background work that is not a use case (rendering a preview, reading a local file)."""
         return CoreOp(fn, tasks=self.tasks, parent=parent)
 
-    def on(self, changes: Change | str, callback: Callable[[], None]) -> None:
+    def on(self, changes: Change, callback: Callable[[], None]) -> None:
         """Call ``callback`` after any use case that changed one of ``changes``."""
-        if isinstance(changes, str):   # TRANSITION
-            changes = _OLD_EVENTS[changes]
         self._listeners.append((changes, callback))
 
-    # TRANSITION: the old API, until every screen calls use cases -------------------------------
-    def run(self, fn: Callable[[], T], on_success: Callable[[T], None], *, parent: Any = None) -> None:
-        CoreOp(fn, parent=parent).success(on_success).run_in_background(self.tasks)
-
-    def session_call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
-        def call() -> T:
-            with self.db.transaction() as s:
-                return fn(s, *args, **kwargs)
-
-        return call
-
-    def emit(self, event: str) -> None:
-        self.notify(_OLD_EVENTS[event])
-
     def notify(self, changes: Change) -> None:
+        """Tell every screen listening to any of ``changes`` (called after a use case succeeded)."""
         for wanted, callback in list(self._listeners):
             if wanted & changes:
                 callback()
-
-

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
-from core.home.dashboard import today_minutes
+from core.access.usecase import Change
+from core.home import usecases as home
 from core.people.users import CATEGORY_LABELS, ROLE_LABELS
 from gui import theme
 from gui.context import AppContext
@@ -68,7 +69,7 @@ class MainWindow(QMainWindow):
         self._minutes_timer.timeout.connect(self.refresh_header)
         self._minutes_timer.start(60_000)
         self.refresh_header()
-        ctx.on("study.changed", self.refresh_header)
+        ctx.on(Change.STUDY, self.refresh_header)
         from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
@@ -101,8 +102,8 @@ class MainWindow(QMainWindow):
         return header
 
     def refresh_header(self) -> None:
-        self.ctx.run(self.ctx.session_call(today_minutes, self.ctx.user.id, self.ctx.clock.now()),
-                     lambda m: self.minutes.setText(_("今日学习 {m} 分钟", m=m)), parent=self)
+        self.ctx.call(home.today_minutes).success(lambda m: self.minutes.setText(_("今日学习 {m} 分钟", m=m))) \
+            .run(self)
 
     def page(self, key: str) -> QWidget:
         """The page with ``key``, built on first use."""

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, ClassVar, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -182,6 +183,8 @@ class CoreOp(Generic[T]):
         def done(fut: Future[T]) -> None:
             if progress_dialog is not None:
                 progress_dialog.finish()
+            if self._parent is not None and not shiboken6.isValid(self._parent):
+                return   # the screen that asked was closed meanwhile; the work itself is done and stored
             exc = fut.exception()
             if exc is None:
                 if self._changes and self._notify is not None:

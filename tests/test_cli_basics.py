@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from main import main
+from tests.conftest import DEMO_ADMIN
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -19,49 +20,53 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 
 def test_demo_users_and_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                   monkeypatch: pytest.MonkeyPatch, demo_login) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     code, out, _ = _run(capsys, "demo", "--db", url, "--json")
     assert code == 0 and json.loads(out)["password"] == "demo123"
     code, out, _ = _run(capsys, "demo", "--db", url)
     assert code == 0 and "无需重复" in out
-    code, out, _ = _run(capsys, "user", "list", "--db", url, "--json", "--unit", "LJJJ1")
+    admin = demo_login(DEMO_ADMIN)
+    code, out, _ = _run(capsys, "user", "list", "--db", url, "--json", "--unit", "LJJJ1", *admin)
     people = json.loads(out)
     assert code == 0 and {p["unit"] for p in people} == {"交警大队第一党支部"} and len(people) >= 10
 
     monkeypatch.setenv("PW", "newpass1")
     code, out, _ = _run(capsys, "user", "add", "888888", "赵六", "--unit", "LJJJ1", "--password-env", "PW",
-                        "--db", url, "--json")
+                        "--db", url, "--json", *admin)
     assert code == 0 and json.loads(out)["badge"] == "888888"
     code, _, err = _run(capsys, "user", "add", "888888", "赵六", "--unit", "LJJJ1", "--password-env", "PW",
-                        "--db", url)
+                        "--db", url, *admin)
     assert code == 1 and "已存在" in err
     with pytest.raises(SystemExit) as usage:
         main(["user", "add", "--db", url])
     assert usage.value.code == 2
 
 
-def test_english_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_english_messages(tmp_path: Path, capsys: pytest.CaptureFixture[str], demo_login) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'cli.db'}"
-    code, _, err = _run(capsys, "user", "list", "--unit", "NOPE", "--db", url, "--lang", "en")
+    assert _run(capsys, "demo", "--db", url)[0] == 0
+    code, _, err = _run(capsys, "user", "list", "--unit", "NOPE", "--db", url, "--lang", "en", *demo_login(DEMO_ADMIN))
     assert code == 1 and "Unit" in err and "NOPE" in err
 
 
 def test_backup_restore_and_upgrade(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+                                    monkeypatch: pytest.MonkeyPatch, demo_login) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert _run(capsys, "demo", "--db", url)[0] == 0
+    admin = demo_login(DEMO_ADMIN)
     code, out, _ = _run(capsys, "db", "upgrade", "--db", url, "--json")
     assert code == 0 and json.loads(out)["result"] == "current"
     backup = tmp_path / "b.zip"
-    code, out, _ = _run(capsys, "db", "backup", str(backup), "--db", url, "--json")
+    code, out, _ = _run(capsys, "db", "backup", str(backup), "--db", url, "--json", *admin)
     rows = json.loads(out)["rows"]
     assert code == 0 and rows["officers"] >= 67
     monkeypatch.setenv("PW", "another1")
-    assert _run(capsys, "user", "add", "777777", "钱七", "--unit", "LJJJ1", "--password-env", "PW", "--db", url)[0] == 0
-    code, out, _ = _run(capsys, "db", "restore", str(backup), "--db", url, "--json")
+    assert _run(capsys, "user", "add", "777777", "钱七", "--unit", "LJJJ1", "--password-env", "PW", "--db", url,
+                *admin)[0] == 0
+    code, out, _ = _run(capsys, "db", "restore", str(backup), "--db", url, "--json", *admin)
     assert code == 0 and json.loads(out)["rows"] == rows
-    code, out, _ = _run(capsys, "user", "list", "--db", url, "--json")
+    code, out, _ = _run(capsys, "user", "list", "--db", url, "--json", *admin)
     assert "777777" not in {p["badge"] for p in json.loads(out)}
-    code, _, err = _run(capsys, "db", "restore", str(tmp_path / "missing.zip"), "--db", url)
+    code, _, err = _run(capsys, "db", "restore", str(tmp_path / "missing.zip"), "--db", url, *admin)
     assert code == 1 and "missing.zip" in err

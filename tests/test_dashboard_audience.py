@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from core.home import usecases as home
 from core.home.dashboard import officer_summary
 from core.infra.clock import FakeClock
 from core.infra.db import Database
 from core.models import Officer, Quiz
+from tests.conftest import actor_of
 
 
 def test_open_exams_respect_the_audience(demo_db: Database, clock: FakeClock) -> None:
@@ -26,3 +28,5 @@ def test_open_exams_respect_the_audience(demo_db: Database, clock: FakeClock) ->
         seen_by_auxiliary = {q.title for q in officer_summary(s, auxiliary.id, clock.now()).open_quizzes}
     assert title not in seen_by_police
     assert title in seen_by_auxiliary
+    demo_db.clock = clock                     # the home page's use case: the same, for the one logged in
+    assert title not in {q.title for q in home.officer_summary(demo_db, actor_of(demo_db, "200001")).open_quizzes}

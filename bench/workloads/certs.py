@@ -2,13 +2,15 @@
 # Licensed under the MIT licence; see LICENSE.
 """Certificates (issue 6): 1,000 certificates, each with its QR code, into one PDF.
 
-Raw floor: a plain ReportLab loop drawing the same pages (same texts, fonts, border and
-seal) with no QR code and no layout work.
+Timed: the batch-print use case the GUI and the CLI call (a branch secretary printing the
+branch's 1,000 certificates): the permission check, reading and signing data from a SQLite
+file, laying out and rendering. Raw floor: a plain ReportLab loop drawing the same pages
+(same texts, fonts, border and seal) with no QR code, no database and no layout work.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import datetime as dt
 import shutil
 import tempfile
 from pathlib import Path
@@ -20,37 +22,59 @@ N = 1000
 
 
 def prepare() -> dict[str, Any]:
+    from sqlalchemy import insert, select
+
+    from core.access.actor import Actor
+    from core.certificates.batch import Selection, cert_pages, select_certificates
+    from core.certificates.issue import issue
     from core.certificates.layout import layout_page
-    from core.certificates.render import CertPage
-    from core.certificates.signing import payload_for, sign
-    from core.certificates.templates import DEFAULTS, field_values, sample_seal
+    from core.certificates.templates import default_template_for, ensure_defaults, field_values
+    from core.infra.clock import FakeClock
+    from core.infra.db import open_database
     from core.infra.fonts import register_fonts
+    from core.models import Officer, Role, Unit
 
     register_fonts()
-    key = b"bench-key-0123456789abcdef012345"
-    spec = dataclasses.replace(DEFAULTS[0][1], header="江城市公安局临江分局", issuer="江城市公安局临江分局")
-    seal = sample_seal()
+    folder = Path(tempfile.mkdtemp(prefix="bench-certs-"))
+    db = open_database(f"sqlite:///{folder / 'bench.db'}")
+    clock = FakeClock()
+    db.clock = clock
+    now = clock.now()
     surnames, given = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
-    pages = []
-    for i in range(N):
-        fields = {"name": surnames[i % 20] + given[(i * 7) % 20] + given[(i * 3) % 20], "badge": f"{200000 + i}",
-                  "unit": "交警大队第一党支部", "exam": "道路交通安全法规季度考试", "score": str(60 + i % 41),
-                  "date": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}"}
-        serial = f"LJ-2026-{i:08d}"
-        payload = payload_for(serial, 1, fields, sign(key, serial, 1, fields)).text()
-        pages.append(CertPage(spec, seal, serial, 1, fields, payload))
-    plain = [layout_page(spec, field_values(p.fields, p.serial), date_text=p.date_text(), has_seal=True)
+    with db.transaction() as s:
+        root = Unit(code="LJ", name="江城市公安局临江分局", kind="bureau")
+        s.add(root)
+        s.flush()
+        branch = Unit(code="LJA", name="交警大队第一党支部", kind="branch", parent_id=root.id)
+        s.add(branch)
+        s.flush()
+        secretary = Officer(badge="100001", name="周书记", unit_id=branch.id, role=Role.SECRETARY.value,
+                            password_hash="x", created_at=now)
+        s.add(secretary)
+        s.execute(insert(Officer), [
+            {"badge": f"{200000 + i}", "name": surnames[i % 20] + given[(i * 7) % 20] + given[(i * 3) % 20],
+             "unit_id": branch.id, "password_hash": "x", "created_at": now} for i in range(N)])
+        ensure_defaults(s, now=now, with_seal=True)
+        template = default_template_for(s, "completion")
+        assert template is not None
+        officers = s.scalars(select(Officer.id).where(Officer.badge.startswith("2")).order_by(Officer.badge)).all()
+        for i, officer_id in enumerate(officers):
+            issue(s, officer_id=officer_id, template=template, exam="道路交通安全法规季度考试", score=str(60 + i % 41),
+                  date=dt.date(2026, 1 + i % 12, 1 + i % 28), clock=clock)
+        actor = Actor.user(secretary.id, Role.SECRETARY, branch.id, badge=secretary.badge, name=secretary.name)
+        pages = cert_pages(s, select_certificates(s, Selection()))
+    plain = [layout_page(p.spec, field_values(p.fields, p.serial), date_text=p.date_text(), has_seal=True)
              for p in pages]
-    return {"pages": pages, "plain": plain, "seal": seal, "dir": Path(tempfile.mkdtemp(prefix="bench-certs-")),
-            "bytes": 0}
+    return {"db": db, "actor": actor, "plain": plain, "seal": pages[0].seal_png, "dir": folder, "bytes": 0}
 
 
 def run(state: dict[str, Any]) -> None:
-    from core.certificates.render import render_pdf
+    from core.certificates import usecases as cert
+    from core.certificates.batch import Selection
 
     target = state["dir"] / "certs.pdf"
-    result = render_pdf(state["pages"], target, total=N)
-    assert result.pages == N
+    result = cert.print_certificates(state["db"], state["actor"], Selection(), target)
+    assert result.count == N
     state["bytes"] = target.stat().st_size
 
 
@@ -108,6 +132,7 @@ def extra(state: dict[str, Any]) -> dict[str, str]:
 
 
 def cleanup(state: dict[str, Any]) -> None:
+    state["db"].dispose()
     shutil.rmtree(state["dir"], ignore_errors=True)
 
 

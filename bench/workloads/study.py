@@ -1,6 +1,9 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Study and points: one heartbeat store (its own transaction) and a yearly tally over the demo ledger."""
+"""Study and points: one heartbeat store (its own transaction) and a yearly tally over the demo ledger.
+
+Both time the use cases the reader and the ranking screen call (permission check included): the
+heartbeat as the officer reading, the tally as the administrator."""
 
 from __future__ import annotations
 
@@ -19,30 +22,34 @@ def _prepare() -> dict[str, Any]:
     from core import demo
     from core.infra.clock import FakeClock
     from core.infra.db import open_database
-    from core.models import Material, Officer
+    from core.models import Material
+    from core.people.users import get_user
 
     folder = Path(tempfile.mkdtemp(prefix="sh-bench-study-"))
     db = open_database(f"sqlite:///{folder / 'demo.db'}")
     clock = FakeClock()
+    db.clock = clock                     # the use cases read time from the database's clock
     demo.seed(db, clock=clock)
     with db.transaction() as s:
-        officer = s.scalar(select(Officer.id).where(Officer.badge == "200005"))
+        officer = get_user(s, "200005").actor
+        admin = get_user(s, "000001").actor
         material = s.scalar(select(Material.id).limit(1))
     raw = sqlite3.connect(folder / "raw.db", isolation_level=None)
     raw.execute("PRAGMA journal_mode=WAL")
     raw.execute("PRAGMA synchronous=NORMAL")
     raw.execute("CREATE TABLE beats (id TEXT PRIMARY KEY, seconds INTEGER)")
-    return {"db": db, "clock": clock, "officer": officer, "material": material, "raw": raw,
+    return {"db": db, "clock": clock, "officer": officer, "admin": admin, "material": material, "raw": raw,
             "reading": uuid.uuid4(), "folder": folder}
 
 
 def _beat(state: dict[str, Any]) -> None:
-    from core.study.tracker import Beat, heartbeat
+    from core.study import usecases as study
+    from core.study.tracker import Beat
 
     state["clock"].advance(15)
     day = state["clock"].now().date()
-    heartbeat(state["db"], Beat(state["reading"], state["officer"], state["material"], {day: 15}, 0.5),
-              state["clock"])
+    officer = state["officer"]
+    study.heartbeat(state["db"], officer, Beat(state["reading"], officer.id, state["material"], {day: 15}, 0.5))
 
 
 def _beat_floor(state: dict[str, Any]) -> None:
@@ -54,11 +61,10 @@ def _beat_floor(state: dict[str, Any]) -> None:
 
 
 def _tally(state: dict[str, Any]) -> None:
-    from core.points.ledger import parse_period, tally, unit_tally
+    from core.points import usecases as points
+    from core.points.ledger import parse_period
 
-    with state["db"].transaction() as s:
-        tally(s, parse_period("2026"))
-        unit_tally(s, parse_period("2026"))
+    points.rankings(state["db"], state["admin"], parse_period("2026"))
 
 
 def _tally_floor(state: dict[str, Any]) -> None:

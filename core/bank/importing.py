@@ -142,6 +142,28 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
     return merged
 
 
+PREVIEW_ROWS = 12   # rows shown on the column-mapping page
+
+
+def first_rows(path: Path, limit: int = PREVIEW_ROWS) -> list[list[str]]:
+    """The first rows of a spreadsheet or CSV file as displayed text (its first sheet with data), for
+    mapping the columns of a sheet without a header row."""
+    try:
+        spec = formats.for_path(path)
+        if spec.name == "csv":
+            from quizbank.formats import csvfile
+
+            return csvfile.preview(path, limit)
+        from quizbank.formats import spreadsheet
+
+        for _name, rows in spreadsheet.preview(path, limit):
+            if any(any(c for c in r) for r in rows):
+                return rows
+        return []
+    except OSError as exc:
+        raise InvalidInput(_("无法读取：{e}", e=exc.strerror or exc)) from exc
+
+
 def _media_names(question: Question, problems: list[Problem], store: Path) -> list[tuple[Path, Path]]:
     """Name the question's media by content (sha1) in the store; returns the copies to make.
 

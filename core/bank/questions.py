@@ -5,7 +5,8 @@
 The browser shows current versions only. Editing a question inserts a new row with
 the same ``lineage`` and ``version`` + 1 and moves ``is_current`` to it; quizzes and
 attempts keep pointing at the row id they used. A question any version of which is
-used by a quiz, an attempt or a wrong-answer book can be disabled but not deleted.
+used by a quiz, an attempt, a practice answer or a wrong-answer book can be disabled but
+not deleted.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from base.i18n import _
 from core.infra import audit
 from core.infra.clock import utcnow
 from core.models import AttemptItem, Bank, QuestionRow, QuizQuestion, WrongBookEntry
+from core.models.quiz import PracticeAnswer
 from quizbank.model import QType, Question, SourceRef
 
 STATUSES = ("all", "active", "disabled")
@@ -187,6 +189,7 @@ def _used(session: Session, lineage: uuid.UUID) -> bool:
         exists().where(AttemptItem.question_id.in_(ids))
         | exists().where(QuizQuestion.question_id.in_(ids))
         | exists().where(WrongBookEntry.question_id.in_(ids))
+        | exists().where(PracticeAnswer.question_id.in_(ids))
     )))
 
 

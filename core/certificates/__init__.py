@@ -10,4 +10,6 @@
 * ``issue``      issuing (automatic on a passed exam, manual for honours), reissue and revoke
 * ``verify``     serial / QR text / PDF file -> genuine, revoked, superseded, unknown or forged
 * ``batch``      batch printing to one PDF, a folder or a zip, with progress and cancel
+* ``usecases``   what people do (list, print, issue, templates, verify), each checked against the
+                 permission table; issuing on a passed exam stays the ``attempt_did_submit`` hook
 """

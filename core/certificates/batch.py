@@ -5,7 +5,9 @@
 Output by target: ``*.pdf`` one file with a page each; ``*.zip`` one PDF per
 person inside a zip; anything else a folder with one PDF per person. Files are
 written next to the target first and moved into place at the end, so a
-cancelled run leaves nothing half-written.
+cancelled run leaves nothing half-written. The use case
+:func:`core.certificates.usecases.print_certificates` selects in one short
+transaction and renders outside it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import shutil
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -30,7 +33,6 @@ from core.certificates.issue import CertInfo, list_certificates
 from core.certificates.render import CertPage, render_one, render_pdf
 from core.certificates.signing import payload_for
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
-from core.infra.db import Database
 from core.models import Certificate
 from core.people.org import subtree_ids
 
@@ -58,20 +60,32 @@ def output_mode(target: Path) -> str:
     return "pdf" if suffix == ".pdf" else "zip" if suffix == ".zip" else "dir"
 
 
-def select_certificates(session: Session, sel: Selection) -> list[CertInfo]:
-    """Valid certificates matching the selection, in unit / name order (how a branch hands them out)."""
+def select_certificates(session: Session, sel: Selection, *, officer_units: Collection[int] | None = None,
+                        officer_id: int | None = None) -> list[CertInfo]:
+    """Valid certificates matching the selection, in unit / name order (how a branch hands them out);
+    ``officer_units`` / ``officer_id`` limit the holders as in :func:`list_certificates`."""
     unit_ids = subtree_ids(session, sel.unit_id) if sel.unit_id is not None else None
     infos = list_certificates(session, quiz_id=sel.quiz_id, unit_ids=unit_ids, since=sel.since, until=sel.until,
-                              statuses=("valid",))
+                              statuses=("valid",), officer_units=officer_units, officer_id=officer_id)
     if sel.serials:
         wanted = {s.upper() for s in sel.serials}
         infos = [i for i in infos if i.serial in wanted]
     return sorted(infos, key=lambda i: (i.unit, i.badge, i.serial))
 
 
+def _rows(session: Session, infos: list[CertInfo], chunk: int = 500) -> dict[uuid.UUID, Certificate]:
+    ids = [uuid.UUID(i.id) for i in infos]
+    rows: dict[uuid.UUID, Certificate] = {}
+    for start in range(0, len(ids), chunk):
+        for row in session.scalars(select(Certificate).where(Certificate.id.in_(ids[start:start + chunk]))):
+            rows[row.id] = row
+    return rows
+
+
 def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
     """Everything the renderer needs, read while the session is open (rendering happens after)."""
     templates: dict[int | str, TemplateInfo | None] = {}
+    rows = _rows(session, infos)
     pages = []
     for info in infos:
         key: int | str = info.template_id if info.template_id is not None else info.kind
@@ -85,8 +99,7 @@ def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
         tpl = templates[key]
         if tpl is None:
             raise InvalidInput(_("还没有证书模板，请先在“证书 → 模板”中创建"))
-        row = session.get(Certificate, uuid.UUID(info.id))
-        assert row is not None
+        row = rows[uuid.UUID(info.id)]
         payload = payload_for(row.serial, row.version, row.fields or {}, row.signature).text()
         pages.append(CertPage(tpl.spec, tpl.seal_png, row.serial, row.version, dict(row.fields or {}), payload))
     return pages
@@ -163,12 +176,3 @@ def write_batch(pages: list[CertPage], target: Path, *, progress: ProgressSink =
             shutil.rmtree(staging, ignore_errors=True)
     progress(len(pages), len(pages), _("完成"))
     return result
-
-
-def print_batch(db: Database, sel: Selection, target: Path, *, progress: ProgressSink = no_progress,
-                cancel: CancelToken | None = None) -> BatchResult:
-    """Select in one short transaction, then render outside it (the database stays free)."""
-    progress(0, 0, _("正在读取证书…"))
-    with db.transaction() as s:
-        pages = cert_pages(s, select_certificates(s, sel))
-    return write_batch(pages, target, progress=progress, cancel=cancel)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -221,11 +222,29 @@ def revoke(session: Session, serial: str, *, reason: str, clock: Clock, actor_id
     return cert_info(row)
 
 
-def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids: list[int] | None = None,
+def holders_filter(officer_units: Collection[int] | None, officer_id: int | None) -> Any:
+    """The certificates held by ``officer_id`` or by an officer now in ``officer_units`` (None: no limit)."""
+    if officer_units is None and officer_id is None:
+        return None
+    conditions = []
+    if officer_units:
+        conditions.append(Certificate.officer_id.in_(
+            select(Officer.id).where(Officer.unit_id.in_(list(officer_units)))))
+    if officer_id is not None:
+        conditions.append(Certificate.officer_id == officer_id)
+    return or_(*conditions) if conditions else false()
+
+
+def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids: Collection[int] | None = None,
                       since: dt.date | None = None, until: dt.date | None = None,
                       statuses: tuple[str, ...] | None = None, include_superseded: bool = False,
-                      search: str = "") -> list[CertInfo]:
-    """Certificates, newest first; ``unit_ids`` matches the unit where each was earned."""
+                      search: str = "", officer_units: Collection[int] | None = None,
+                      officer_id: int | None = None) -> list[CertInfo]:
+    """Certificates, newest first; ``unit_ids`` matches the unit where each was earned.
+
+    ``officer_units`` / ``officer_id`` limit the list to what a person may see: certificates held
+    by ``officer_id`` or by an officer now in one of ``officer_units`` (both None: every holder).
+    """
     stmt = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.serial, Certificate.version.desc())
     if quiz_id is not None:
         stmt = stmt.where(Certificate.quiz_id == quiz_id)
@@ -233,6 +252,9 @@ def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids:
         stmt = stmt.where(Certificate.status.in_(statuses))
     elif not include_superseded:
         stmt = stmt.where(Certificate.status != "superseded")
+    holders = holders_filter(officer_units, officer_id)
+    if holders is not None:
+        stmt = stmt.where(holders)
     wanted = set(unit_ids) if unit_ids is not None else None
     needle = search.strip()
     out = []

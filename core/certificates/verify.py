@@ -130,12 +130,34 @@ def verify_payload(session: Session, payload: QrPayload) -> Verdict:
     return _from_row("genuine", row, "", newest)
 
 
-def verify(session: Session, text: str) -> Verdict:
-    """A serial, the QR text or the path of a PDF; for a PDF of several pages, the first problem found."""
-    text = text.strip().strip('"')
-    if text.lower().endswith(".pdf"):
-        verdicts = verify_pdf(session, Path(text))
-        return next((v for v in verdicts if not v.genuine), verdicts[0])
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The verdicts of one check: one for a serial or a QR text, one per page for a PDF file."""
+
+    verdicts: list[Verdict]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict to show: the first problem found, else the first (genuine) page."""
+        return next((v for v in self.verdicts if not v.genuine), self.verdicts[0])
+
+    @property
+    def genuine(self) -> bool:
+        return all(v.genuine for v in self.verdicts)
+
+
+def clean_input(text: str) -> str:
+    """What a scanner or a pasted path typed, without surrounding blanks and quotes."""
+    return text.strip().strip('"')
+
+
+def is_pdf(text: str) -> bool:
+    return clean_input(text).lower().endswith(".pdf")
+
+
+def verify_text(session: Session, text: str) -> Verdict:
+    """A serial or the QR text."""
+    text = clean_input(text)
     if text.startswith(PREFIX + "|"):
         payload = parse_payload(text)
         if payload is None:
@@ -144,6 +166,13 @@ def verify(session: Session, text: str) -> Verdict:
     if not re.fullmatch(r"[A-Za-z0-9]+-\d{4}-[A-Za-z0-9]+", text):
         return Verdict("unknown", _("“{t}”不是证书编号，也不是本系统的证书二维码", t=text[:60]))
     return verify_serial(session, text)
+
+
+def verify(session: Session, text: str) -> Verdict:
+    """A serial, the QR text or the path of a PDF; for a PDF of several pages, the first problem found."""
+    if is_pdf(text):
+        return Verification(verify_pdf(session, Path(clean_input(text)))).verdict
+    return verify_text(session, text)
 
 
 # --- PDF files ------------------------------------------------------------------------------
@@ -210,23 +239,47 @@ def _check_page(session: Session, text: str, meta_payload: str, qr_texts: list[s
     return verdict
 
 
-def verify_pdf(session: Session, path: Path) -> list[Verdict]:
-    """One verdict per page of a certificate PDF (text layer, metadata and, when possible, the QR image)."""
+@dataclass(frozen=True, slots=True)
+class PdfScan:
+    """What a PDF file shows, read without the database: each page's text, the payload in its
+    metadata (one-page files) and, when they can be decoded, the QR texts of each page."""
+
+    texts: list[str]
+    meta_payload: str = ""
+    qr_pages: list[list[str]] | None = None
+    problem: Verdict | None = None      # the file is missing or unreadable
+
+
+def scan_pdf(path: Path) -> PdfScan:
+    """Read a certificate PDF (text layer, metadata and, when possible, the QR images); may take seconds."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     if not path.is_file():
-        return [Verdict("unknown", _("找不到文件 {p}", p=path))]
+        return PdfScan([], problem=Verdict("unknown", _("找不到文件 {p}", p=path)))
     try:
         reader = PdfReader(str(path))
         texts = [page.extract_text() or "" for page in reader.pages]
         subject = str((reader.metadata or {}).get("/Subject", "") or "")
     except (PdfReadError, OSError, ValueError) as exc:
-        return [Verdict("unknown", _("无法读取 PDF：{e}", e=exc))]
+        return PdfScan([], problem=Verdict("unknown", _("无法读取 PDF：{e}", e=exc)))
     try:
         qr_pages = decode_qr_pages(path, len(texts))
     except (subprocess.SubprocessError, OSError):
         qr_pages = None
     meta = subject if len(texts) == 1 and subject.startswith(PREFIX + "|") else ""
-    return [_check_page(session, text, meta, qr_pages[i] if qr_pages and i < len(qr_pages) else None)
-            for i, text in enumerate(texts)] or [Verdict("unknown", _("PDF 没有页面"))]
+    return PdfScan(texts, meta, qr_pages)
+
+
+def check_scan(session: Session, scan: PdfScan) -> list[Verdict]:
+    """One verdict per page of a scanned PDF, against the records of this database."""
+    if scan.problem is not None:
+        return [scan.problem]
+    qr = scan.qr_pages
+    return [_check_page(session, text, scan.meta_payload, qr[i] if qr and i < len(qr) else None)
+            for i, text in enumerate(scan.texts)] or [Verdict("unknown", _("PDF 没有页面"))]
+
+
+def verify_pdf(session: Session, path: Path) -> list[Verdict]:
+    """One verdict per page of a certificate PDF (text layer, metadata and, when possible, the QR image)."""
+    return check_scan(session, scan_pdf(path))

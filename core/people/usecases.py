@@ -111,9 +111,13 @@ def deactivate_unit(work: Work, unit_id: int) -> None:
 # --- the roster --------------------------------------------------------------------------------
 
 @use_case(Action.PEOPLE_VIEW)
-def list_people(work: Work, *, unit_id: int | None = None, include_inactive: bool = False) -> list[UserInfo]:
-    """Officers of ``unit_id`` and its sub-units (default: every unit the actor may see)."""
+def list_people(work: Work, *, unit_id: int | None = None, unit: str | None = None,
+                include_inactive: bool = False) -> list[UserInfo]:
+    """Officers of a unit (``unit_id``, or ``unit`` by code or name) and its sub-units
+    (default: every unit the actor may see)."""
     allowed = work.units()
+    if unit:
+        unit_id = org.unit_by_code_or_name(work.session, unit).id
     if unit_id is not None:
         work.check_unit(unit_id)
         wanted = org.subtree_ids(work.session, unit_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -334,9 +335,15 @@ def _subtree(session: Session, unit_id: int | None) -> list[int] | None:
     return None if unit_id is None else subtree_ids(session, unit_id)
 
 
-def tally(session: Session, period: Period, unit_id: int | None = None) -> list[TallyRow]:
-    """Points per officer in ``period`` (entries earned in ``unit_id``'s subtree), ranked; 0 included."""
+def tally(session: Session, period: Period, unit_id: int | None = None, *,
+          unit_ids: Collection[int] | None = None) -> list[TallyRow]:
+    """Points per officer in ``period`` (entries earned in ``unit_id``'s subtree), ranked; 0 included.
+
+    ``unit_ids`` limits the rows to officers now in those units and to the entries earned there
+    (a secretary's subtree); None means every unit."""
     units = _subtree(session, unit_id)
+    if unit_ids is not None:
+        units = sorted(set(unit_ids) if units is None else set(units) & set(unit_ids))
     stmt = (select(LedgerEntry.officer_id, func.sum(LedgerEntry.amount))
             .where(LedgerEntry.day >= period.first, LedgerEntry.day <= period.last)
             .group_by(LedgerEntry.officer_id))
@@ -344,7 +351,9 @@ def tally(session: Session, period: Period, unit_id: int | None = None) -> list[
         stmt = stmt.where(LedgerEntry.unit_id.in_(units))
     sums = {oid: float(total) for oid, total in session.execute(stmt)}
     people = select(Officer.id, Officer.badge, Officer.name, Unit.name).join(Unit, Unit.id == Officer.unit_id)
-    if units is not None:
+    if unit_ids is not None:
+        people = people.where(Officer.unit_id.in_(units))
+    elif units is not None:
         people = people.where((Officer.unit_id.in_(units)) | (Officer.id.in_(list(sums))))
     rows = [(oid, badge, name, uname, sums.get(oid, 0.0))
             for oid, badge, name, uname in session.execute(people.where(Officer.active))]

@@ -7,6 +7,7 @@ categories, party only) within the report scope, among active officers today."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -69,8 +70,9 @@ def _audience_units(session: Session, audience: dict[str, object]) -> set[int] |
     return out
 
 
-def _audience(session: Session, scope: Scope, audience: dict[str, object], today: dt.date):  # type: ignore[no-untyped-def]
-    units = {u.id: u.name for u in branches(session, scope)}
+def _audience(session: Session, scope: Scope, audience: dict[str, object], today: dt.date,  # type: ignore[no-untyped-def]
+              unit_ids: Collection[int] | None):
+    units = {u.id: u.name for u in branches(session, scope, unit_ids=unit_ids)}
     allowed = _audience_units(session, audience)
     if allowed is not None:
         units = {k: v for k, v in units.items() if k in allowed}
@@ -86,11 +88,13 @@ def _audience(session: Session, scope: Scope, audience: dict[str, object], today
     return units, session.execute(stmt.order_by(members.c.unit_id, Officer.badge)).all()
 
 
-def quiz_coverage(session: Session, quiz_id: int, scope: Scope, today: dt.date) -> Coverage:
+def quiz_coverage(session: Session, quiz_id: int, scope: Scope, today: dt.date, *,
+                  unit_ids: Collection[int] | None = None) -> Coverage:
+    """Who of the quiz's audience (in branches of ``unit_ids`` when given) passed, took it, or is missing."""
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
         raise NotFound(_("找不到试卷 {q}", q=quiz_id))
-    units, people = _audience(session, scope, quiz.audience or {}, today)
+    units, people = _audience(session, scope, quiz.audience or {}, today, unit_ids)
     best = dict(session.execute(
         select(Attempt.officer_id, func.max(Attempt.percent))
         .where(Attempt.quiz_id == quiz_id, Attempt.submitted_at.is_not(None)).group_by(Attempt.officer_id)).all())
@@ -103,11 +107,13 @@ def quiz_coverage(session: Session, quiz_id: int, scope: Scope, today: dt.date) 
     return Coverage("quiz", quiz.title, rows)
 
 
-def material_coverage(session: Session, material_id: int, scope: Scope, today: dt.date) -> Coverage:
+def material_coverage(session: Session, material_id: int, scope: Scope, today: dt.date, *,
+                      unit_ids: Collection[int] | None = None) -> Coverage:
+    """Who of the material's audience (in branches of ``unit_ids`` when given) finished, started, or is missing."""
     material = session.get(Material, material_id)
     if material is None:
         raise NotFound(_("找不到学习资料 {m}", m=material_id))
-    units, people = _audience(session, scope, material.audience or {}, today)
+    units, people = _audience(session, scope, material.audience or {}, today, unit_ids)
     progress = {oid: (secs, finished) for oid, secs, finished in session.execute(
         select(MaterialProgress.officer_id, MaterialProgress.seconds, MaterialProgress.finished_at)
         .where(MaterialProgress.material_id == material_id))}

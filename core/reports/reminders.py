@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -54,13 +55,15 @@ class Reminders:
 
 
 def reminders(session: Session, scope: Scope, today: dt.date, *, kind: str = "week",
-              minutes_target: float | None = None, points_target: float | None = None) -> Reminders:
-    """Members (on ``today``) of the branches in scope whose week/month so far is below target."""
+              minutes_target: float | None = None, points_target: float | None = None,
+              unit_ids: Collection[int] | None = None) -> Reminders:
+    """Members (on ``today``) of the branches in scope whose week/month so far is below target
+    (only branches among ``unit_ids`` when given)."""
     period = period_of(kind, today)
     default_minutes, default_points = DEFAULT_TARGETS.get(kind, DEFAULT_TARGETS["week"])
     m_target = default_minutes if minutes_target is None else minutes_target
     p_target = default_points if points_target is None else points_target
-    units = {u.id: u for u in branches(session, scope)}
+    units = {u.id: u for u in branches(session, scope, unit_ids=unit_ids)}
     result = Reminders(period, m_target, p_target, 0)
     if not units:
         return result

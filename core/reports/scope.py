@@ -11,6 +11,7 @@ counts in both units, and each unit keeps the results earned there (rows carry t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, or_, select
@@ -68,8 +69,9 @@ def scope_name(session: Session, scope: Scope) -> str:
     return "、".join(r.name for r in roots) if roots else _("全部单位")
 
 
-def branches(session: Session, scope: Scope) -> list[BranchUnit]:
-    """The units compared: 党支部 (and leaf units) in the scope, in tree order."""
+def branches(session: Session, scope: Scope, *, unit_ids: Collection[int] | None = None) -> list[BranchUnit]:
+    """The units compared: 党支部 (and leaf units) in the scope, in tree order; only those of
+    ``unit_ids`` when given (the units whose personal records the reader may see)."""
     roots = unit_tree(session)
     if scope.unit_id is not None:
         node = _find(roots, scope.unit_id)
@@ -80,6 +82,8 @@ def branches(session: Session, scope: Scope) -> list[BranchUnit]:
         for node in root.walk():
             if node.kind == UnitKind.BRANCH or not node.children:
                 out.append(BranchUnit(node.id, node.code, node.name, names.get(node.parent_id or -1, "")))
+    if unit_ids is not None:
+        out = [u for u in out if u.id in unit_ids]
     return out
 
 

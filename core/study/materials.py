@@ -147,6 +147,7 @@ def import_files(db: Any, paths: Sequence[Path], *, topic: str = "", required: b
         cancel.check()
     progress(len(paths), len(paths), _("正在保存"))
     with db.transaction() as s:
+        audience = _check_audience(s, audience or {})
         rows = [add_material(s, title=p.title, body_html=p.body_html, body_text=p.body_text, original=p.original,
                              topic=topic, required=required, min_seconds=60 * min_minutes, due_date=due_date,
                              source_name=path.name, source_format=fmt.name, audience=audience)
@@ -207,7 +208,8 @@ def _check_audience(session: Session, audience: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def _ancestors(session: Session, unit_id: int) -> set[int]:
+def unit_chain(session: Session, unit_id: int) -> set[int]:
+    """A unit and every unit above it (what a material's unit audience is matched against)."""
     parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
     out: set[int] = set()
     current: int | None = unit_id
@@ -217,18 +219,18 @@ def _ancestors(session: Session, unit_id: int) -> set[int]:
     return out
 
 
-def is_assigned(audience: dict[str, Any], unit_chain: set[int], category: str) -> bool:
-    """Does a material with ``audience`` reach an officer in ``unit_chain`` (their unit and its parents)?"""
+def is_assigned(audience: dict[str, Any], chain: set[int], category: str) -> bool:
+    """Does a material with ``audience`` reach an officer in ``chain`` (their unit and its parents)?"""
     units = audience.get("units") or []
     cats = audience.get("categories") or []
-    return (not units or bool(unit_chain.intersection(units))) and (not cats or category in cats)
+    return (not units or bool(chain.intersection(units))) and (not cats or category in cats)
 
 
 def assigned_materials(session: Session, officer_id: int) -> list[Material]:
     officer = session.get(Officer, officer_id)
     if officer is None:
         raise NotFound(_("找不到人员 {id}", id=officer_id))
-    chain = _ancestors(session, officer.unit_id)
+    chain = unit_chain(session, officer.unit_id)
     rows = session.scalars(select(Material).where(Material.active).order_by(Material.topic, Material.id))
     return [m for m in rows if is_assigned(m.audience or {}, chain, officer.category)]
 

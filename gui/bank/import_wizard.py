@@ -2,15 +2,17 @@
 # Licensed under the MIT licence; see LICENSE.
 """The import wizard: files → preview (with column mapping when needed) → target bank → result.
 
-Parsing and storing run in the background with a cancellable progress dialog.
-Nothing is stored before the last step; by default an import with errors stores
-nothing unless “跳过有错误的题目” is ticked.
+Every file read (the preview, a sheet's first rows for the column mapping) and every
+query runs off the GUI thread through the bank use cases; reading and storing show a
+cancellable progress dialog. Nothing is stored before the last step; by default an
+import with errors stores nothing unless “跳过有错误的题目” is ticked.
 """
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -33,11 +35,11 @@ from PySide6.QtWidgets import (
 
 from base.i18n import N_, _
 from base.problems import Problem, Severity
-from core.bank.banks import list_banks
-from core.bank.importing import ImportReport, import_result, read_files
-from core.infra.paths import media_dir
+from core.bank import usecases as bank_uc
+from core.bank.banks import BankInfo
+from core.bank.importing import ImportReport
 from gui import theme
-from gui.bank.mapping import ColumnMappingDialog, first_rows
+from gui.bank.mapping import ColumnMappingDialog
 from gui.bank.preview import FILTERS, PreviewModel
 from gui.context import AppContext
 from gui.widgets import make_table
@@ -234,7 +236,10 @@ class ImportWizard(QWizard):
         self.target_page.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("导入"))
         self.finished.connect(lambda _r: self._media.cleanup())
-        ctx.run(ctx.session_call(list_banks), lambda banks: setattr(self, "bank_names", [b.name for b in banks]))
+        ctx.call(bank_uc.list_banks).success(self._show_banks).run(self)
+
+    def _show_banks(self, banks: list[BankInfo]) -> None:
+        self.bank_names = [b.name for b in banks]
 
     def set_files(self, files: list[Path]) -> None:
         self.files = list(files)
@@ -246,17 +251,9 @@ class ImportWizard(QWizard):
     def parse(self) -> None:
         self.result = None
         self.dry_report = None
-        files, columns, folder = list(self.files), dict(self.columns), Path(self._media.name)
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            merged = ImportResult()
-            for path in files:
-                merged.extend(read_files([path], columns=columns.get(path), media_dir=folder, progress=progress,
-                                         cancel=cancel))
-            return merged
-
-        self.ctx.op(work, parent=self).with_progress(_("正在读取题库文件…")).success(self._parsed).run_in_background(
-            self.ctx.tasks)
+        self.ctx.call(bank_uc.preview_files, list(self.files), columns=dict(self.columns),
+                      media_dir=Path(self._media.name)).with_progress(_("正在读取题库文件…")).success(
+            self._parsed).run(self)
 
     def _parsed(self, result: ImportResult) -> None:
         self.result = result
@@ -275,9 +272,13 @@ class ImportWizard(QWizard):
         path = next((f for f in self.files if f.name == pending[0].file), None)
         if path is None:
             return
-        dialog = ColumnMappingDialog(path, first_rows(path), self.columns.get(path), self)
-        if dialog.exec():
-            self.apply_mapping(path, dialog.mapping())
+
+        def ask(rows: list[list[str]]) -> None:
+            dialog = ColumnMappingDialog(path, rows, self.columns.get(path), self)
+            if dialog.exec():
+                self.apply_mapping(path, dialog.mapping())
+
+        self.ctx.call(bank_uc.sheet_first_rows, path).with_progress(_("正在读取题库文件…")).success(ask).run(self)
 
     def apply_mapping(self, path: Path, mapping: dict[str, int]) -> None:
         """Re-read with the user's mapping (0-based columns) for ``path``."""
@@ -286,7 +287,7 @@ class ImportWizard(QWizard):
 
     # --- target and storing ------------------------------------------------------------
 
-    def _options(self) -> dict[str, object]:
+    def _options(self) -> dict[str, Any]:
         category = self.target_page.category.text().strip() or None
         return {"bank": self.target_page.bank.currentText().strip(), "category": category,
                 "skip_invalid": self.target_page.skip.isChecked()}
@@ -295,29 +296,19 @@ class ImportWizard(QWizard):
         """Dry-run against the chosen bank: counts and duplicates before anything is stored."""
         if self.result is None or not self.target_page.bank.currentText().strip():
             return
-        result, opts = self.result, self._options()
-
-        def work() -> ImportReport:
-            return import_result(self.ctx.db, result, dry_run=True, **opts)  # type: ignore[arg-type]
+        opts = self._options()
 
         def done(report: ImportReport) -> None:
             if opts == self._options():
                 self.dry_report = report
                 self.target_page.show_report(report)
 
-        self.ctx.run(work, done, parent=self)
+        self.ctx.call(bank_uc.check_import, self.result, **opts).success(done).run(self)
 
     def store(self) -> None:
         assert self.result is not None
-        result, opts, actor = self.result, self._options(), self.ctx.user.id
-        store = media_dir()
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            return import_result(self.ctx.db, result, media_store=store, actor_id=actor, progress=progress,
-                                 cancel=cancel, **opts)
-
-        self.ctx.op(work, parent=self).with_progress(_("正在保存题目…")).success(self._stored).run_in_background(
-            self.ctx.tasks)
+        self.ctx.call(bank_uc.store_import, self.result, **self._options()).with_progress(
+            _("正在保存题目…")).success(self._stored).run(self)
 
     def _stored(self, report: ImportReport) -> None:
         self.stored = report
@@ -327,6 +318,5 @@ class ImportWizard(QWizard):
         if warnings:
             self.result_page.setSubTitle("\n".join(warnings))
         if report.stored:
-            self.imported.emit(report)
-            self.ctx.emit("banks.changed")
+            self.imported.emit(report)   # screens showing banks refresh on the use case's Change.BANKS
         self.next()

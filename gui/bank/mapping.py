@@ -1,6 +1,8 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Column mapping for a sheet without a header row: one drop-down per column above its first rows."""
+"""Column mapping for a sheet without a header row: one drop-down per column above its first rows.
+
+The rows are read off the GUI thread beforehand (``core.bank.usecases.sheet_first_rows``)."""
 
 from __future__ import annotations
 
@@ -20,25 +22,6 @@ from PySide6.QtWidgets import (
 
 from base.i18n import _
 from quizbank.columns import FIELDS, field_label
-
-PREVIEW_ROWS = 12
-
-
-def first_rows(path: Path) -> list[list[str]]:
-    """The first rows of a spreadsheet or CSV file as displayed text (first sheet with data)."""
-    from quizbank import formats
-
-    spec = formats.for_path(path)
-    if spec.name == "csv":
-        from quizbank.formats import csvfile
-
-        return csvfile.preview(path, PREVIEW_ROWS)
-    from quizbank.formats import spreadsheet
-
-    for _name, rows in spreadsheet.preview(path, PREVIEW_ROWS):
-        if any(any(c for c in r) for r in rows):
-            return rows
-    return []
 
 
 def guess(rows: list[list[str]]) -> dict[str, int]:

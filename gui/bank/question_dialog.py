@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
-from core.bank.questions import QuestionDetail, delete_question, edit_question, get_question, set_active
+from core.bank import usecases as bank_uc
+from core.bank.questions import QuestionDetail
 from gui import theme
 from gui.context import AppContext
 from quizbank.columns import answer_text, split_tags
@@ -110,7 +111,7 @@ class QuestionDialog(QDialog):
     # --- showing -----------------------------------------------------------------------
 
     def load(self, question_id: int) -> None:
-        self.ctx.run(self.ctx.session_call(get_question, question_id), self.show_detail, parent=self)
+        self.ctx.call(bank_uc.question_detail, question_id).success(self.show_detail).run(self)
 
     def show_detail(self, d: QuestionDetail) -> None:
         self.detail = d
@@ -186,13 +187,13 @@ class QuestionDialog(QDialog):
         except ValueError as exc:
             QMessageBox.warning(self, _("无法保存"), str(exc))
             return
-        qid, actor = self.detail.id, self.ctx.user.id
+        qid = self.detail.id
 
         def saved(d: QuestionDetail) -> None:
             self.show_detail(d)
             self.changed.emit()
 
-        self.ctx.run(self.ctx.session_call(edit_question, qid, q, actor_id=actor), saved, parent=self)
+        self.ctx.call(bank_uc.edit_question, qid, q).success(saved).run(self)
 
     def _toggle_active(self) -> None:
         assert self.detail is not None
@@ -202,7 +203,7 @@ class QuestionDialog(QDialog):
             self.changed.emit()
             self.load(qid)
 
-        self.ctx.run(self.ctx.session_call(set_active, [qid], active, actor_id=self.ctx.user.id), done, parent=self)
+        self.ctx.call(bank_uc.set_active, [qid], active).success(done).run(self)
 
     def _delete(self) -> None:
         assert self.detail is not None
@@ -215,5 +216,5 @@ class QuestionDialog(QDialog):
             self.changed.emit()
             self.accept()
 
-        self.ctx.run(self.ctx.session_call(delete_question, qid, actor_id=self.ctx.user.id), done, parent=self)
+        self.ctx.call(bank_uc.delete_question, qid).success(done).run(self)
 

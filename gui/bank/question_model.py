@@ -4,7 +4,8 @@
 
 ``set_filter`` counts the matches and loads the first page; the view asks for more
 (``canFetchMore``/``fetchMore``) as the user scrolls, so 100,000 questions stay
-responsive. Results of an older filter are dropped (``_generation``).
+responsive. Both go through the ``browse_questions`` use case on the database worker. Results
+of an older filter are dropped (``_generation``).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from base.i18n import _
-from core.bank.questions import QuestionFilter, QuestionSummary, count, search
+from core.bank import usecases as bank_uc
+from core.bank.questions import QuestionFilter, QuestionSummary
 from gui import theme
 from gui.context import AppContext
 from gui.widgets import TableModel
 from quizbank.model import DIFFICULTY_LABELS
 
-PAGE_SIZE = 200
+PAGE_SIZE = bank_uc.PAGE_SIZE
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -44,19 +46,16 @@ class QuestionTableModel(TableModel["QuestionSummary"]):
         self.filter = flt
         self._loading = True
 
-        def work(session: Any) -> tuple[int, list[QuestionSummary]]:
-            return count(session, flt), search(session, flt, offset=0, limit=PAGE_SIZE)
-
-        def done(result: tuple[int, list[QuestionSummary]]) -> None:
+        def done(page: bank_uc.QuestionPage) -> None:
             if generation != self._generation:
                 return
             self.beginResetModel()
-            self.total, self.rows = result
+            self.total, self.rows = page.total or 0, page.rows
             self._loading = False
             self.endResetModel()
             self.loaded.emit(self.total)
 
-        self.ctx.run(self.ctx.session_call(work), done)
+        self.ctx.call(bank_uc.browse_questions, flt, limit=PAGE_SIZE, with_total=True).success(done).run()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._loading and len(self.rows) < self.total
@@ -67,16 +66,17 @@ class QuestionTableModel(TableModel["QuestionSummary"]):
         generation, flt, offset = self._generation, self.filter, len(self.rows)
         self._loading = True
 
-        def done(rows: list[QuestionSummary]) -> None:
+        def done(page: bank_uc.QuestionPage) -> None:
             if generation != self._generation:
                 return
             self._loading = False
+            rows = page.rows
             if rows:
                 self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(rows) - 1)
                 self.rows.extend(rows)
                 self.endInsertRows()
 
-        self.ctx.run(self.ctx.session_call(search, flt, offset=offset, limit=PAGE_SIZE), done)
+        self.ctx.call(bank_uc.browse_questions, flt, offset=offset, limit=PAGE_SIZE).success(done).run()
 
     @property
     def busy(self) -> bool:

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
-from core.certificates.batch import BatchResult, Selection, print_batch
+from core.certificates import usecases as cert
+from core.certificates.batch import BatchResult, Selection
 from core.people.org import UnitNode
 from gui.context import AppContext
 
@@ -32,17 +33,17 @@ FORMATS = [("pdf", N_("一个 PDF 文件（每人一页）")), ("dir", N_("文�
 
 
 class PrintDialog(QDialog):
-    def __init__(self, parent: QWidget, quizzes: list[tuple[int, str, str]], roots: list[UnitNode]) -> None:
+    def __init__(self, parent: QWidget, form: cert.PrintForm) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("批量打印证书"))
         self.setMinimumWidth(460)
         self.quiz = QComboBox()
         self.quiz.addItem(_("全部试卷"), None)
-        for qid, title, _mode in quizzes:
+        for qid, title, _mode in form.quizzes:
             self.quiz.addItem(title, qid)
         self.unit = QComboBox()
-        self.unit.addItem(_("全部单位"), None)
-        for root in roots:
+        self.unit.addItem(_("全部单位"), None)         # everything the user may print
+        for root in form.units:
             self._add_units(root, 0)
         self.use_since = QCheckBox(_("只打印此日期之后的"))
         self.since = QDateEdit(QDate.currentDate().addMonths(-3))
@@ -94,9 +95,6 @@ class PrintDialog(QDialog):
 def run_print(ctx: AppContext, parent: QWidget, sel: Selection, target: Path) -> None:
     """Print in the background with a progress dialog (cancel stops it), then open the result."""
 
-    def work(progress, cancel) -> BatchResult:  # type: ignore[no-untyped-def]
-        return print_batch(ctx.db, sel, target, progress=progress, cancel=cancel)
-
     def done(result: BatchResult) -> None:
         text = _("已生成 {n} 份证书：{p}", n=result.count, p=result.path)
         if result.warnings:
@@ -104,4 +102,4 @@ def run_print(ctx: AppContext, parent: QWidget, sel: Selection, target: Path) ->
         QMessageBox.information(parent, _("批量打印证书"), text)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
 
-    ctx.op(work, parent=parent).with_progress(_("正在生成证书…")).success(done).run_in_background(ctx.tasks)
+    ctx.call(cert.print_certificates, sel, target).with_progress(_("正在生成证书…")).success(done).run(parent)

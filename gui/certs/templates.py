@@ -1,6 +1,10 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""证书 → 模板: edit a template with a live preview painted by Qt from the same layout as the PDF."""
+"""证书 → 模板: edit a template with a live preview painted by Qt from the same layout as the PDF.
+
+Templates (with their seal image) are loaded and saved through use cases; the preview uses
+sample data and is drawn on the GUI thread without touching the database.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from base.errors import StudyHallError
 from base.i18n import _
+from core.certificates import usecases as cert
 from core.certificates.layout import LineItem, PageLayout, RectItem, TextItem
 from core.certificates.render import CertPage
 from core.certificates.templates import (
@@ -38,10 +43,7 @@ from core.certificates.templates import (
     TemplateInfo,
     TemplateSpec,
     check_seal,
-    ensure_defaults,
-    list_templates,
     sample_seal,
-    save_template,
 )
 from core.infra.paths import CERT_FONT, font_path
 from gui import theme
@@ -216,10 +218,7 @@ class TemplateEditor(QWidget):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
-        def load(session):  # type: ignore[no-untyped-def]
-            return list_templates(session) or ensure_defaults(session, now=self.ctx.clock.now(), with_seal=True)
-
-        self.ctx.run(self.ctx.session_call(load), self._show_templates, parent=self)
+        self.ctx.call(cert.load_templates).success(self._show_templates).run(self)
 
     def _show_templates(self, templates: list[TemplateInfo]) -> None:
         keep = self.current_id
@@ -305,15 +304,11 @@ class TemplateEditor(QWidget):
         name = self.name.text().strip()
         if as_new:
             name = _("{n}（副本）", n=name) if any(t.name == name for t in self.templates) else name
-        spec, seal, tid, actor = self.spec(), self.seal, None if as_new else self.current_id, self.ctx.user.id
-
-        def work(session):  # type: ignore[no-untyped-def]
-            return save_template(session, name=name, spec=spec, seal_png=seal, now=self.ctx.clock.now(),
-                                 template_id=tid, actor_id=actor)
 
         def done(info: TemplateInfo) -> None:
             self.current_id = info.id
             QMessageBox.information(self, _("证书模板"), _("已保存模板“{n}”", n=info.name))
             self.refresh()
 
-        self.ctx.run(self.ctx.session_call(work), done, parent=self)
+        self.ctx.call(cert.save_template, name=name, spec=self.spec(), seal_png=self.seal,
+                      template_id=None if as_new else self.current_id).success(done).run(self)

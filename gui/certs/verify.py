@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from base.i18n import _
-from core.certificates.verify import Verdict, verify
+from core.certificates import usecases as cert
+from core.certificates.verify import Verdict, Verification
 from gui import theme
 from gui.context import AppContext
 
@@ -81,7 +82,10 @@ class VerifyTab(QWidget):
 
     def run(self, text: str) -> None:
         self.verdict.setText(_("正在核验…"))
-        self.ctx.run(self.ctx.session_call(verify, text), self.show_verdict, parent=self)
+        self.ctx.call(cert.verify, text).success(self._show).run(self)
+
+    def _show(self, checked: Verification) -> None:
+        self.show_verdict(checked.verdict)
 
     def show_verdict(self, v: Verdict) -> None:
         self.last = v

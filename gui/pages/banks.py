@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
-from core.bank.banks import BankInfo, list_banks
-from core.bank.questions import Counts, QuestionFilter, categories, counts, export_bank, set_active
-from core.infra.paths import media_dir
+from core.access.usecase import Change
+from core.bank import usecases as bank_uc
+from core.bank.banks import BankInfo
+from core.bank.questions import QuestionFilter
 from core.models import Role
 from gui.bank.question_model import QuestionTableModel
 from gui.context import AppContext
@@ -55,7 +55,7 @@ class BanksPage(Page):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(250)
         self._search_timer.timeout.connect(self.apply_filter)
-        ctx.on("banks.changed", self.refresh)
+        ctx.on(Change.BANKS, self.refresh)
         self.refresh()
 
     # --- layout ------------------------------------------------------------------------
@@ -145,7 +145,7 @@ class BanksPage(Page):
     # --- data --------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.ctx.run(self.ctx.session_call(list_banks), self._show_banks, parent=self)
+        self.ctx.call(bank_uc.list_banks).success(self._show_banks).run(self)
 
     def _show_banks(self, banks: list[BankInfo]) -> None:
         current = self.selected_bank_id()
@@ -176,15 +176,10 @@ class BanksPage(Page):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _bank_changed(self) -> None:
-        bank_id = self.selected_bank_id()
+        self.ctx.call(bank_uc.bank_overview, self.selected_bank_id()).success(self._show_counts).run(self)
 
-        def work(session: Any) -> tuple[Counts, list[str]]:
-            return counts(session, bank_id), categories(session, bank_id)
-
-        self.ctx.run(self.ctx.session_call(work), self._show_counts, parent=self)
-
-    def _show_counts(self, result: tuple[Counts, list[str]]) -> None:
-        c, cats = result
+    def _show_counts(self, overview: bank_uc.BankOverview) -> None:
+        c, cats = overview.counts, overview.categories
         lines = [_("启用 {n} 题，已停用 {d} 题", n=c.total, d=c.disabled)]
         lines += [f"{t.label}：{c.by_type[t.value]}" for t in QType if t.value in c.by_type]
         top = [f"{k or _('未分类')}：{n}" for k, n in list(c.by_category.items())[:8]]
@@ -229,15 +224,12 @@ class BanksPage(Page):
     def open_question(self, question_id: int) -> None:
         from gui.bank.question_dialog import QuestionDialog
 
-        dialog = QuestionDialog(self.ctx, question_id, self)
-        dialog.changed.connect(self.refresh)
-        dialog.exec()
+        QuestionDialog(self.ctx, question_id, self).exec()   # its changes refresh the page (Change.BANKS)
 
     def _set_active(self, active: bool) -> None:
         ids = self.selected_ids()
         if ids:
-            self.ctx.run(self.ctx.session_call(set_active, ids, active, actor_id=self.ctx.user.id),
-                         lambda _n: self.refresh(), parent=self)
+            self.ctx.call(bank_uc.set_active, ids, active).run(self)
 
     def open_import(self) -> None:
         from gui.bank.import_wizard import ImportWizard
@@ -263,21 +255,25 @@ class BanksPage(Page):
         self.export_to(target, bank.name if bank else None, spec.name if spec else None)
 
     def export_to(self, path: Path, bank: str | None, format_name: str | None) -> None:
-        def done(n: int) -> None:
-            self.total_label.setText(_("已导出 {n} 题到 {file}", n=n, file=path.name))
+        """Export ``bank`` (every bank when None) to ``path`` in the background."""
+        def done(exported: bank_uc.Exported) -> None:
+            self.total_label.setText(_("已导出 {n} 题到 {file}", n=exported.count, file=path.name))
 
-        self.ctx.run(self.ctx.session_call(export_bank, path, bank=bank, format_name=format_name,
-                                           media_store=media_dir(), actor_id=self.ctx.user.id), done, parent=self)
+        self.ctx.call(bank_uc.export_bank, path, bank=bank, every_bank=bank is None,
+                      format_name=format_name).success(done).run(self)
 
     def save_template(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, _("下载导入模板"), _("题库导入模板.xlsx"), "Excel (*.xlsx)")
         if not path:
             return
-        from quizbank.template import write_template
-
         target = Path(path)
-        self.ctx.run(lambda: write_template(target),
-                     lambda _r: self.total_label.setText(_("已保存模板：{file}", file=target.name)), parent=self)
+        if target.suffix.lower() != ".xlsx":
+            target = target.with_suffix(".xlsx")
+        self.save_template_to(target)
+
+    def save_template_to(self, target: Path) -> None:
+        self.ctx.call(bank_uc.write_template, target).success(
+            lambda _p: self.total_label.setText(_("已保存模板：{file}", file=target.name))).run(self)
 
 
 PAGE = PageSpec("banks", N_("题库"), "bank", 40, Role.SECRETARY, BanksPage)

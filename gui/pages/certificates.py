@@ -20,18 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
+from core.access.usecase import Change
+from core.certificates import usecases as cert
 from core.certificates.batch import Selection
-from core.certificates.issue import (
-    STATUS_LABELS,
-    CertInfo,
-    issue_honours,
-    list_certificates,
-    quiz_choices,
-    reissue,
-    revoke,
-)
+from core.certificates.issue import STATUS_LABELS, CertInfo
 from core.models import Role
-from core.people.org import unit_tree
 from gui import theme
 from gui.certs.printing import PrintDialog, run_print
 from gui.certs.templates import TemplateEditor
@@ -91,12 +84,8 @@ class CertificateList(QWidget):
 
     def refresh(self) -> None:
         status = self.status.currentData()
-        search = self.search.text()
-
-        def load(session):  # type: ignore[no-untyped-def]
-            return list_certificates(session, statuses=(status,) if status else None, search=search)
-
-        self.ctx.run(self.ctx.session_call(load), self._show, parent=self)
+        self.ctx.call(cert.list_certificates, statuses=(status,) if status else None,
+                      search=self.search.text()).success(self._show).run(self)
 
     def _show(self, rows: list[CertInfo]) -> None:
         self.model.set_rows(rows)
@@ -129,15 +118,12 @@ class CertificateList(QWidget):
         reason, ok = QInputDialog.getText(self, _("补发证书"), prompt, text=_("证书遗失"))
         if not ok:
             return
-        actor = self.ctx.user.id
 
         def done(info: CertInfo) -> None:
             QMessageBox.information(self, _("补发证书"),
                                     _("已补发 {s} 第 {v} 版，旧版本已作废", s=info.serial, v=info.version))
-            self.refresh()
 
-        self.ctx.run(self.ctx.session_call(reissue, c.serial, clock=self.ctx.clock, reason=reason, actor_id=actor),
-                     done, parent=self)
+        self.ctx.call(cert.reissue, c.serial, reason=reason).success(done).run(self)
 
     def _revoke(self) -> None:
         c = self.selected()
@@ -147,17 +133,14 @@ class CertificateList(QWidget):
         reason, ok = QInputDialog.getText(self, _("撤销证书"), prompt)
         if not ok or not reason.strip():
             return
-        actor = self.ctx.user.id
 
         def done(info: CertInfo) -> None:
             QMessageBox.information(self, _("撤销证书"), _("已撤销 {s}：{r}", s=info.serial, r=info.revoked_reason))
-            self.refresh()
 
-        self.ctx.run(self.ctx.session_call(revoke, c.serial, reason=reason, clock=self.ctx.clock, actor_id=actor),
-                     done, parent=self)
+        self.ctx.call(cert.revoke, c.serial, reason=reason).success(done).run(self)
 
     def _honour(self) -> None:
-        self.ctx.run(self.ctx.session_call(quiz_choices), self._ask_honour, parent=self)
+        self.ctx.call(cert.honour_choices).success(self._ask_honour).run(self)
 
     def _ask_honour(self, quizzes: list[tuple[int, str, str]]) -> None:
         contests = [q for q in quizzes if q[2] == "competition"] or quizzes
@@ -171,17 +154,14 @@ class CertificateList(QWidget):
         if not ok:
             return
         quiz_id = next(q[0] for q in contests if q[1] == title)
-        actor = self.ctx.user.id
 
         def done(infos: list[CertInfo]) -> None:
             names = "、".join(f"{i.name}（{i.award}）" for i in infos)
             QMessageBox.information(self, _("颁发竞赛荣誉证书"),
                                     _("已颁发 {n} 份荣誉证书：{names}", n=len(infos), names=names) if infos
                                     else _("这个竞赛还没有成绩"))
-            self.refresh()
 
-        self.ctx.run(self.ctx.session_call(issue_honours, quiz_id=quiz_id, clock=self.ctx.clock, top=top,
-                                           actor_id=actor), done, parent=self)
+        self.ctx.call(cert.issue_honours, quiz_id, top=top).success(done).run(self)
 
 
 class CertificatesPage(Page):
@@ -198,6 +178,7 @@ class CertificatesPage(Page):
         self.tabs.addTab(self.verify, _("验证"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.add(self.tabs, 1)
+        ctx.on(Change.CERTIFICATES, self.list.refresh)
         self.editor.refresh()
         self.refresh()
 
@@ -209,13 +190,10 @@ class CertificatesPage(Page):
             self.verify.focus_field()
 
     def batch_print(self) -> None:
-        def load(session):  # type: ignore[no-untyped-def]
-            return quiz_choices(session), unit_tree(session)
+        self.ctx.call(cert.print_form).success(self._ask_print).run(self)
 
-        self.ctx.run(self.ctx.session_call(load), self._ask_print, parent=self)
-
-    def _ask_print(self, data: tuple[list[tuple[int, str, str]], list]) -> None:  # type: ignore[type-arg]
-        dialog = PrintDialog(self, *data)
+    def _ask_print(self, form: cert.PrintForm) -> None:
+        dialog = PrintDialog(self, form)
         if not dialog.exec():
             return
         target = dialog.target()

@@ -7,13 +7,18 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from base.i18n import N_, _
-from core.home.dashboard import OfficerSummary, officer_summary
+from core.access.usecase import Change
+from core.home import usecases as home
+from core.home.dashboard import OfficerSummary
 from core.models import Role
 from core.points.ledger import SOURCE_LABELS
 from core.quiz.catalog import MODE_LABELS
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, StatCard, make_table
+
+# What the summary shows: reading, points, materials assigned, the 错题本, open exams.
+SHOWN = Change.STUDY | Change.POINTS | Change.MATERIALS | Change.PRACTICE | Change.QUIZZES | Change.ATTEMPTS
 
 
 class HomePage(Page):
@@ -66,13 +71,16 @@ class HomePage(Page):
         body = QWidget()
         body.setLayout(columns)
         self.add(body, 1)
-        ctx.on("study.changed", self.refresh)
-        ctx.on("points.changed", self.refresh)
+        ctx.on(SHOWN, self._changed)
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.run(self.ctx.session_call(officer_summary, self.ctx.user.id, self.ctx.clock.now()), self._show,
-                     parent=self)
+        self.ctx.call(home.officer_summary).success(self._show).run(self)
+
+    def _changed(self) -> None:
+        # A hidden page is refreshed when it is shown again (the main window calls refresh).
+        if self.isVisible():
+            self.refresh()
 
     def _show(self, s: OfficerSummary) -> None:
         self.today.set(_("{n} 分钟", n=s.today_minutes), _("目标 {n} 分钟", n=s.daily_target))
@@ -85,7 +93,6 @@ class HomePage(Page):
         self.lines_box.show_content(bool(s.month_points_lines))
         self.materials_box.show_content(bool(s.due_materials))
         self.quizzes_box.show_content(bool(s.open_quizzes))
-
 
     @staticmethod
     def _group(title: str, box: QWidget) -> QGroupBox:

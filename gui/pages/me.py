@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from base.errors import InvalidInput
 from base.i18n import N_, _
 from core.models import Role
-from core.people.users import CATEGORY_LABELS, ROLE_LABELS, authenticate, set_password
+from core.people import usecases as people
+from core.people.users import CATEGORY_LABELS, ROLE_LABELS
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Page
@@ -56,22 +56,13 @@ class MePage(Page):
         if self.new.text() != self.again.text():
             QMessageBox.warning(self, _("无法完成"), _("两次输入的新密码不一致"))
             return
-        badge, old, new = self.ctx.user.badge, self.old.text(), self.new.text()
-
-        def work() -> None:
-            with self.ctx.db.transaction() as s:
-                try:
-                    authenticate(s, badge, old)
-                except Exception as exc:
-                    raise InvalidInput(_("原密码不正确")) from exc
-                set_password(s, badge, new, actor_id=self.ctx.user.id)
 
         def done(_r: None) -> None:
             for field in (self.old, self.new, self.again):
                 field.clear()
             QMessageBox.information(self, _("已保存"), _("密码已修改，下次登录请使用新密码"))
 
-        self.ctx.run(work, done, parent=self)
+        self.ctx.call(people.change_own_password, self.old.text(), self.new.text()).success(done).run(self)
 
 
 PAGE = PageSpec("me", N_("我的"), "me", 90, Role.OFFICER, MePage)

@@ -17,10 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
+from core.access.usecase import Change
 from core.models import Role
-from core.people.org import UnitNode, subtree_ids, unit_tree
-from core.people.roster_edit import deactivate_unit, move_officer, new_unit, rename_unit, set_active, update_officer
-from core.people.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo, list_users
+from core.people import usecases as people
+from core.people.org import UnitNode
+from core.people.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.people.dialogs import OfficerDialog, RosterImportDialog
@@ -54,7 +55,7 @@ class PeoplePage(Page):
         self.add_action(_("新建下级单位"), self.add_unit)
         self.add_action(_("重命名单位"), self.rename_unit)
         self.add_action(_("停用单位"), self.remove_unit)
-        ctx.on("roster.changed", self.refresh)
+        ctx.on(Change.PEOPLE, self.refresh)
         split = QSplitter()
         split.addWidget(self.tree)
         split.addWidget(self.table)
@@ -66,7 +67,7 @@ class PeoplePage(Page):
         self.refresh()
 
     def refresh(self) -> None:
-        self.ctx.run(self.ctx.session_call(unit_tree), self._show_tree, parent=self)
+        self.ctx.call(people.unit_tree).success(self._show_tree).run(self)
 
     def _show_tree(self, roots: list[UnitNode]) -> None:
         self._roots = roots
@@ -94,11 +95,7 @@ class PeoplePage(Page):
         if item is None:
             return
         unit_id = int(item.data(0, Qt.ItemDataRole.UserRole))
-
-        def work(session):  # type: ignore[no-untyped-def]
-            return list_users(session, unit_ids=subtree_ids(session, unit_id))
-
-        self.ctx.run(self.ctx.session_call(work), self._show_people, parent=self)
+        self.ctx.call(people.list_people, unit_id=unit_id).success(self._show_people).run(self)
 
     def _show_people(self, users: list[UserInfo]) -> None:
         self.model.set_rows(users)
@@ -115,9 +112,6 @@ class PeoplePage(Page):
         item = self.tree.currentItem()
         return int(item.data(0, Qt.ItemDataRole.UserRole)) if item else None
 
-    def _write(self, fn, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.ctx.run(self.ctx.session_call(fn, *args, actor_id=self.ctx.user.id, **kwargs),
-                     lambda _r: self.refresh(), parent=self)
 
     def import_roster(self) -> None:
         RosterImportDialog(self.ctx, self).exec()
@@ -128,7 +122,7 @@ class PeoplePage(Page):
             return
         dialog = OfficerDialog(user, self)
         if dialog.exec():
-            self._write(update_officer, user.badge, **dialog.values())  # type: ignore[arg-type]
+            self.ctx.call(people.update_person, user.badge, **dialog.values()).run(self)
 
     def _unit_names(self) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
@@ -151,7 +145,7 @@ class PeoplePage(Page):
                                          [name for name, _id in units], 0, False)
         if ok:
             target = dict(units)[label]
-            self._write(move_officer, user.badge, self._code_of(target))
+            self.ctx.call(people.move_person, user.badge, self._code_of(target)).run(self)
 
     def _code_of(self, unit_id: int) -> str:
         return next(n.code for r in self._roots for n in r.walk() if n.id == unit_id)
@@ -162,12 +156,12 @@ class PeoplePage(Page):
             return
         if QMessageBox.question(self, _("停用"), _("停用 {n} 的账号？其学习和考试记录都会保留。", n=user.name)) \
                 == QMessageBox.StandardButton.Yes:
-            self._write(set_active, user.badge, False)
+            self.ctx.call(people.set_person_active, user.badge, False).run(self)
 
     def add_unit(self) -> None:
         name, ok = QInputDialog.getText(self, _("新建下级单位"), _("单位名称："))
         if ok and name.strip():
-            self._write(new_unit, name, self._unit_id())
+            self.ctx.call(people.new_unit, name, self._unit_id()).run(self)
 
     def rename_unit(self) -> None:
         item, unit_id = self.tree.currentItem(), self._unit_id()
@@ -175,14 +169,14 @@ class PeoplePage(Page):
             return
         name, ok = QInputDialog.getText(self, _("重命名单位"), _("新名称："), text=item.text(0))
         if ok and name.strip():
-            self._write(rename_unit, unit_id, name)
+            self.ctx.call(people.rename_unit, unit_id, name).run(self)
 
     def remove_unit(self) -> None:
         item, unit_id = self.tree.currentItem(), self._unit_id()
         if item is None or unit_id is None:
             return
         if QMessageBox.question(self, _("停用单位"), _("停用“{u}”？", u=item.text(0))) == QMessageBox.StandardButton.Yes:
-            self._write(deactivate_unit, unit_id)
+            self.ctx.call(people.deactivate_unit, unit_id).run(self)
 
 
 PAGE = PageSpec("people", N_("人员"), "people", 60, Role.SECRETARY, PeoplePage)

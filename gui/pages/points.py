@@ -28,23 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
+from core.access.usecase import Change
 from core.infra.clock import local_date
 from core.models import Role
-from core.people.org import unit_tree
-from core.points.ledger import (
-    SOURCE_LABELS,
-    HistoryLine,
-    Period,
-    RuleView,
-    TallyRow,
-    UnitTallyRow,
-    history,
-    list_rules,
-    period_containing,
-    set_rule,
-    tally,
-    unit_tally,
-)
+from core.points import usecases as points
+from core.points.ledger import SOURCE_LABELS, HistoryLine, Period, RuleView, TallyRow, period_containing
 from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec
@@ -96,12 +84,13 @@ class MyPoints(QWidget):
 
     def refresh(self) -> None:
         period = period_containing(local_date(self.ctx.clock.now()), str(self.kind.currentData()))
-        self.ctx.run(self.ctx.session_call(history, self.ctx.user.id, period.first, period.last),
-                     lambda lines: self._show(period, lines), parent=self)
+        self.ctx.call(points.points_history, first=period.first, last=period.last) \
+            .success(lambda h: self._show(period, h)).run(self)
 
-    def _show(self, period: Period, lines: list[HistoryLine]) -> None:
-        self.card.set(f"{sum(h.amount for h in lines):g}", _("{a} 至 {b}，共 {n} 条记录", a=period.first,
-                                                                b=period.last, n=len(lines)))
+    def _show(self, period: Period, history: points.PointsHistory) -> None:
+        lines = history.lines
+        self.card.set(f"{history.total:g}", _("{a} 至 {b}，共 {n} 条记录", a=period.first, b=period.last,
+                                              n=len(lines)))
         self.model.set_rows(lines)
         self.box.show_content(bool(lines))
 
@@ -146,7 +135,7 @@ class Rankings(QWidget):
         self.kind.currentIndexChanged.connect(self._fill_periods)
         self.period.currentIndexChanged.connect(self.refresh)
         self.scope.currentIndexChanged.connect(self.refresh)
-        ctx.run(ctx.session_call(unit_tree), self._fill_scope, parent=self)
+        ctx.call(points.ranking_scopes).success(self._fill_scope).run(self)
 
     def _fill_periods(self) -> None:
         self.period.blockSignals(True)
@@ -156,12 +145,10 @@ class Rankings(QWidget):
         self.period.blockSignals(False)
         self.refresh()
 
-    def _fill_scope(self, roots: list) -> None:  # type: ignore[type-arg]
+    def _fill_scope(self, units: list[tuple[int, str]]) -> None:
         self.scope.blockSignals(True)
-        for root in roots:
-            for node in root.walk():
-                if node.children:
-                    self.scope.addItem(node.name, node.id)
+        for unit_id, name in units:
+            self.scope.addItem(name, unit_id)
         self.scope.blockSignals(False)
         self.refresh()
 
@@ -169,16 +156,11 @@ class Rankings(QWidget):
         period = self.period.currentData()
         if period is None:
             return
-        unit_id = self.scope.currentData()
+        self.ctx.call(points.rankings, period, unit_id=self.scope.currentData()).success(self._show).run(self)
 
-        def load(s: object) -> tuple[list[UnitTallyRow], list[TallyRow]]:
-            return unit_tally(s, period, unit_id), tally(s, period, unit_id)  # type: ignore[arg-type]
-
-        self.ctx.run(self.ctx.session_call(load), self._show, parent=self)
-
-    def _show(self, data: tuple[list[UnitTallyRow], list[TallyRow]]) -> None:
-        units, people = data
-        self.model.set_rows(people)
+    def _show(self, data: points.Rankings) -> None:
+        units = data.units
+        self.model.set_rows(data.people)
         self.chart.removeAllSeries()
         for axis in self.chart.axes():
             self.chart.removeAxis(axis)
@@ -234,11 +216,14 @@ class RuleDialog(QDialog):
 
 
 class Rules(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
+    """Every rule as it stands today; an administrator edits one by double-clicking it."""
+
+    def __init__(self, ctx: AppContext, *, editable: bool) -> None:
         super().__init__()
         self.ctx = ctx
         lay = QVBoxLayout(self)
-        note = QLabel(_("修改后的规则自生效日起适用，已登记的积分不变。"))
+        note = QLabel(_("修改后的规则自生效日起适用，已登记的积分不变。") if editable
+                      else _("积分按以下规则自动登记，每一分都有记录和理由。"))
         note.setObjectName("Muted")
         lay.addWidget(note)
         self.model: RowsModel[RuleView] = RowsModel([
@@ -249,27 +234,22 @@ class Rules(QWidget):
             Column(_("生效日期"), lambda r: r.valid_from.isoformat()),
         ])
         self.view = make_table(self.model, stretch_column=0)
-        self.view.doubleClicked.connect(lambda i: self.edit(self.model.row(i)))
+        if editable:
+            self.view.doubleClicked.connect(lambda i: self.edit(self.model.row(i)))
         lay.addWidget(self.view, 1)
 
     def refresh(self) -> None:
-        self.ctx.run(self.ctx.session_call(list_rules, local_date(self.ctx.clock.now())), self.model.set_rows,
-                     parent=self)
+        self.ctx.call(points.point_rules).success(self.model.set_rows).run(self)
 
     def edit(self, rule: RuleView) -> None:
         dialog = RuleDialog(self, rule, local_date(self.ctx.clock.now()))
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         d = dialog.valid_from.date()
-        self.ctx.run(self.ctx.session_call(
-            set_rule, rule.code, amount=dialog.amount.value(),
-            daily_cap=dialog.cap.value() if dialog.has_cap.isChecked() else None,
-            active=dialog.active.isChecked(), valid_from=dt.date(d.year(), d.month(), d.day()),
-            actor_id=self.ctx.user.id), lambda _r: self._saved(), parent=self)
-
-    def _saved(self) -> None:
-        self.refresh()
-        QMessageBox.information(self, _("已保存"), _("积分规则已保存"))
+        self.ctx.call(points.set_point_rule, rule.code, amount=dialog.amount.value(),
+                      daily_cap=dialog.cap.value() if dialog.has_cap.isChecked() else None,
+                      active=dialog.active.isChecked(), valid_from=dt.date(d.year(), d.month(), d.day())) \
+            .success(lambda _r: QMessageBox.information(self, _("已保存"), _("积分规则已保存"))).run(self)
 
 
 class PointsPage(Page):
@@ -280,23 +260,26 @@ class PointsPage(Page):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.mine, _("我的积分"))
         self.rankings: Rankings | None = None
-        self.rules: Rules | None = None
         if ctx.user.is_secretary:
             self.rankings = Rankings(ctx)
             self.tabs.addTab(self.rankings, _("单位核算与排名"))
-        if ctx.user.is_admin:
-            self.rules = Rules(ctx)
-            self.tabs.addTab(self.rules, _("积分规则"))
+        self.rules = Rules(ctx, editable=ctx.user.is_admin)
+        self.tabs.addTab(self.rules, _("积分规则"))
         self.add(self.tabs, 1)
-        ctx.on("points.changed", self.refresh)
+        ctx.on(Change.POINTS, self._changed)
         self.refresh()
 
     def refresh(self) -> None:
         self.mine.refresh()
         if self.rankings is not None:
             self.rankings.refresh()
-        if self.rules is not None:
-            self.rules.refresh()
+        self.rules.refresh()
+
+    def _changed(self) -> None:
+        # Reading earns points every 15 seconds: a hidden page waits until it is shown again
+        # (the main window refreshes a page when it comes to the front).
+        if self.isVisible():
+            self.refresh()
 
 
 PAGE = PageSpec("points", N_("积分"), "competition", 85, Role.OFFICER, PointsPage)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _, language
-from core.admin.backup import backup, restore
+from core.admin import usecases as admin
 from core.infra import localconfig
 from core.infra.clock import local_date
 from core.infra.paths import data_dir
@@ -50,10 +50,10 @@ class SettingsPage(Page):
         dform.addRow(_("数据库地址"), where)
         dform.addRow(_("数据目录"), QLabel(str(data_dir())))
         buttons = QHBoxLayout()
-        self.backup_button = QPushButton(_("备份数据库…"))
-        self.backup_button.clicked.connect(self._backup)
-        buttons.addWidget(self.backup_button)
         if ctx.user.is_admin:
+            self.backup_button = QPushButton(_("备份数据库…"))
+            self.backup_button.clicked.connect(self._backup)
+            buttons.addWidget(self.backup_button)
             self.restore_button = QPushButton(_("从备份恢复…"))
             self.restore_button.clicked.connect(self._restore)
             buttons.addWidget(self.restore_button)
@@ -70,11 +70,11 @@ class SettingsPage(Page):
         path, _f = QFileDialog.getSaveFileName(self, _("备份数据库"), str(Path.home() / name), _("备份文件 (*.zip)"))
         if not path:
             return
-        (self.ctx.op(lambda progress, cancel: backup(self.ctx.db, Path(path), progress=progress), parent=self)
+        (self.ctx.call(admin.backup_database, Path(path))
          .with_progress(_("正在备份…"))
          .success(lambda counts: QMessageBox.information(
              self, _("备份完成"), _("已备份 {n} 行数据到\n{p}", n=sum(counts.values()), p=path)))
-         .run_in_background(self.ctx.tasks))
+         .run(self))
 
     def _restore(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, _("从备份恢复"), str(Path.home()), _("备份文件 (*.zip)"))
@@ -83,11 +83,11 @@ class SettingsPage(Page):
         sure = QMessageBox.question(self, _("确认恢复"), _("恢复会用备份替换当前数据库中的全部数据。确定继续吗？"))
         if sure != QMessageBox.StandardButton.Yes:
             return
-        (self.ctx.op(lambda progress, cancel: restore(self.ctx.db, Path(path), progress=progress), parent=self)
+        (self.ctx.call(admin.restore_database, Path(path))
          .with_progress(_("正在恢复…"))
          .success(lambda counts: QMessageBox.information(
              self, _("恢复完成"), _("已恢复 {n} 行数据，请重新登录", n=sum(counts.values()))))
-         .run_in_background(self.ctx.tasks))
+         .run(self))
 
 
 PAGE = PageSpec("settings", N_("设置"), "settings", 95, Role.SECRETARY, SettingsPage)

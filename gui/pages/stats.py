@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypedDict
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,23 +21,26 @@ from PySide6.QtWidgets import (
 
 from base.errors import StudyHallError
 from base.i18n import N_, _
+from core.access.usecase import Change
 from core.infra.clock import local_date
 from core.models import Role
-from core.people.org import unit_tree
-from core.quiz.catalog import list_quizzes
-from core.reports import builders as docs
-from core.reports.branches import METRICS, BranchComparison, branch_trend, compare_branches, metric_label
-from core.reports.coverage import quiz_coverage
-from core.reports.document import format_cell
-from core.reports.items import item_analysis
-from core.reports.officers import OfficerRow, branch_officers, transcript
+from core.reports import usecases as reports
+from core.reports.branches import METRICS, BranchComparison, metric_label
+from core.reports.document import Document, format_cell
 from core.reports.period import Period, parse_period, period_of
-from core.reports.reminders import reminders
-from core.reports.scope import Scope, scope_name
 from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.reports.views import ChartView, DocumentView, TableView, export_document
+
+
+class Filters(TypedDict):
+    """Who the reports cover, as every report use case takes it."""
+
+    unit: int | None
+    category: str | None
+    party_only: bool
+
 
 KINDS = [("month", N_("月度")), ("quarter", N_("季度")), ("year", N_("年度")), ("range", N_("自定义"))]
 
@@ -48,7 +51,7 @@ class StatsPage(QWidget):
         self.setObjectName("Page")
         self.ctx = ctx
         self.comparison: BranchComparison | None = None
-        self.branch_doc: Any = None
+        self.branch_doc: Document | None = None
         lay = QVBoxLayout(self)
         lay.setContentsMargins(theme.SP4, theme.SP3, theme.SP4, theme.SP3)
         lay.setSpacing(theme.SP2)
@@ -66,8 +69,9 @@ class StatsPage(QWidget):
         self.items_view = DocumentView(_("选择一套试卷查看试题分析"))
         self.tabs.addTab(self._quiz_tab(self.coverage_view, "coverage"), _("覆盖情况"))
         self.tabs.addTab(self._quiz_tab(self.items_view, "items"), _("试题分析"))
-        self.ctx.run(self.ctx.session_call(lambda s: (unit_tree(s), list_quizzes(s))), self._fill_lists,
-                     parent=self)
+        self.load_lists()
+        # New units or quizzes: offer them in the filter bar (and recompute what is shown).
+        self.ctx.on(Change.PEOPLE | Change.QUIZZES, self.load_lists)
 
     # --- top bar -----------------------------------------------------------------------
 
@@ -124,25 +128,36 @@ class StatsPage(QWidget):
         if self.unit.count():
             self.refresh()
 
-    def _fill_lists(self, data: tuple[list[Any], list[Any]]) -> None:
-        roots, quizzes = data
+    def load_lists(self) -> None:
+        self.ctx.call(reports.report_lists).success(self._fill_lists).run(self)
+
+    def _fill_lists(self, lists: reports.ReportLists) -> None:
+        """Fill (or refill) the unit and quiz boxes, keeping what was chosen."""
+        unit = self.unit.currentData()
         self.unit.blockSignals(True)
+        self.unit.clear()
         self.unit.addItem(_("全部单位"), None)
-        for root in roots:
+        for root in lists.units:
             stack = [(root, 0)]
             while stack:
                 node, depth = stack.pop()
                 if node.children:
                     self.unit.addItem("　" * depth + node.name, node.id)
                 stack.extend((c, depth + 1) for c in reversed(node.children))
+        self.unit.setCurrentIndex(max(0, self.unit.findData(unit)))
         self.unit.blockSignals(False)
         for box in (self.coverage_quiz, self.items_quiz):
-            for q in quizzes:
+            chosen = box.currentData()
+            box.clear()
+            for q in lists.quizzes:
                 box.addItem(q.title, q.id)
+            if chosen is not None:
+                box.setCurrentIndex(max(0, box.findData(chosen)))
         self.refresh()
 
-    def scope(self) -> Scope:
-        return Scope(self.unit.currentData(), self.category.currentData(), self.party.isChecked())
+    def filters(self) -> Filters:
+        return Filters(unit=self.unit.currentData(), category=self.category.currentData(),
+                       party_only=self.party.isChecked())
 
     def period(self) -> Period:
         return parse_period(self.period_edit.text())
@@ -232,22 +247,16 @@ class StatsPage(QWidget):
         except StudyHallError as exc:
             self.summary.setText(str(exc))
             return
-        scope, metric = self.scope(), self.metric_box.currentData()
+        self.ctx.call(reports.compare_branches, period, metric=self.metric_box.currentData(), trend=6,
+                      **self.filters()).success(self._show_comparison).run(self)
 
-        def work(s):  # type: ignore[no-untyped-def]
-            cmp = compare_branches(s, period, scope, metric=metric)
-            return cmp, branch_trend(s, period, scope, metric=metric, count=6)
-
-        self.ctx.run(self.ctx.session_call(work), self._show_comparison, parent=self)
-
-    def _show_comparison(self, data: tuple[BranchComparison, Any]) -> None:
-        cmp, trend = data
+    def _show_comparison(self, report: reports.BranchReport) -> None:
+        cmp = report.comparison
         self.comparison = cmp
-        self.branch_doc = docs.branches_document(cmp, trend)
-        self.chart.show_chart(self.branch_doc.blocks[0])
-        self.trend_chart.show_chart(docs.trend_chart(trend))
-        table = docs.comparison_table(cmp)
-        self.table.show_table(table, [r.unit.id for r in cmp.rows])
+        self.branch_doc = report.document
+        self.chart.show_chart(report.chart)
+        self.trend_chart.show_chart(report.trend_chart)
+        self.table.show_table(report.table, [r.unit.id for r in cmp.rows])
         t = cmp.total
         self.summary.setText(_("{s}　{p}（对比 {q}）：{n} 个支部、{m} 人，参考率 {r}，人均学习 {h} 分钟。双击支部查看人员明细。",
                                s=cmp.scope_name, p=cmp.period.label, q=cmp.previous_period.label, n=len(cmp.rows),
@@ -262,16 +271,15 @@ class StatsPage(QWidget):
         if not self.comparison or row >= len(self.table.row_data):
             return
         unit_id = int(self.table.row_data[row])  # type: ignore[arg-type]
-        name = next(r.unit.name for r in self.comparison.rows if r.unit.id == unit_id)
-        period, scope = self.comparison.period, self.comparison.scope
+        scope = self.comparison.scope
+        self.ctx.call(reports.branch_officers, self.comparison.period, unit_id, category=scope.category,
+                      party_only=scope.party_only).success(self._show_officers).run(self)
 
-        def shown(rows: list[OfficerRow]) -> None:
-            self.officers_view.show_document(docs.officers_document(rows, name, period))
-            self.officers_view.tables[0].row_data = [r.badge for r in rows]
-            self.officers_view.tables[0].doubleClicked.connect(lambda _i: self.print_transcript())
-            self.tabs.setCurrentIndex(2)
-
-        self.ctx.run(self.ctx.session_call(branch_officers, period, scope, unit_id), shown, parent=self)
+    def _show_officers(self, report: reports.OfficersReport) -> None:
+        self.officers_view.show_document(report.document)
+        self.officers_view.tables[0].row_data = [r.badge for r in report.rows]
+        self.officers_view.tables[0].doubleClicked.connect(lambda _i: self.print_transcript())
+        self.tabs.setCurrentIndex(2)
 
     def print_transcript(self) -> None:
         if not self.officers_view.tables:
@@ -280,43 +288,28 @@ class StatsPage(QWidget):
         row = view.currentRow()
         if row < 0 or row >= len(view.row_data):
             return
-        badge = str(view.row_data[row])
-        self.ctx.run(self.ctx.session_call(transcript, badge, None),
-                     lambda t: export_document(self.ctx, self, docs.transcript_document(t), ".pdf",
-                                               _("学习档案-{n}", n=t.name)), parent=self)
+        self.ctx.call(reports.transcript, str(view.row_data[row])).success(
+            lambda r: export_document(self.ctx, self, r.document, ".pdf",
+                                      _("学习档案-{n}", n=r.transcript.name))).run(self)
 
     def load_reminders(self) -> None:
-        scope, kind = self.scope(), self.rem_kind.currentData()
-        minutes, points = self.rem_minutes.value(), self.rem_points.value()
-        today = local_date(self.ctx.clock.now())
-
-        def work(s):  # type: ignore[no-untyped-def]
-            r = reminders(s, scope, today, kind=kind, minutes_target=minutes, points_target=points)
-            return docs.reminders_document(r, scope_name(s, scope))
-
-        self.ctx.run(self.ctx.session_call(work), self.reminder_view.show_document, parent=self)
+        self.ctx.call(reports.reminders, kind=self.rem_kind.currentData(), minutes_target=self.rem_minutes.value(),
+                      points_target=self.rem_points.value(), **self.filters()).success(
+            lambda r: self.reminder_view.show_document(r.document)).run(self)
 
     def load_coverage(self) -> None:
-        quiz_id, scope = self.coverage_quiz.currentData(), self.scope()
-        if quiz_id is None:
-            return
-        today = local_date(self.ctx.clock.now())
-
-        def work(s):  # type: ignore[no-untyped-def]
-            c = quiz_coverage(s, quiz_id, scope, today)
-            return docs.coverage_document(c, scope_name(s, scope), _("截至 {d}", d=today.isoformat()))
-
-        self.ctx.run(self.ctx.session_call(work), self.coverage_view.show_document, parent=self)
+        quiz_id = self.coverage_quiz.currentData()
+        if quiz_id is not None:
+            self.ctx.call(reports.coverage, quiz_id=quiz_id, **self.filters()).success(
+                lambda r: self.coverage_view.show_document(r.document)).run(self)
 
     def load_items(self) -> None:
-        quiz_id, scope = self.items_quiz.currentData(), self.scope()
-        if quiz_id is None:
-            return
-        self.ctx.run(self.ctx.session_call(lambda s: docs.items_document(item_analysis(s, quiz_id),
-                                                                        scope_name(s, scope))),
-                     self.items_view.show_document, parent=self)
+        quiz_id = self.items_quiz.currentData()
+        if quiz_id is not None:
+            self.ctx.call(reports.item_analysis, quiz_id, unit=self.unit.currentData()).success(
+                lambda r: self.items_view.show_document(r.document)).run(self)
 
-    def current_document(self) -> Any:
+    def current_document(self) -> Document | None:
         index = self.tabs.currentIndex()
         if index <= 1:
             return self.branch_doc

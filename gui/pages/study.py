@@ -29,18 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
+from core.access.usecase import Change
 from core.models import Category, Role
-from core.people.org import unit_tree
 from core.people.users import CATEGORY_LABELS
-from core.study.materials import (
-    MaterialInfo,
-    OfficerMaterial,
-    import_files,
-    list_materials,
-    officer_materials,
-    topics,
-    update_material,
-)
+from core.study import usecases as study
+from core.study.materials import MaterialInfo, OfficerMaterial
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
@@ -158,7 +151,10 @@ class StudyPage(Page):
             self.add(self.tabs, 1)
         else:
             self.add(self.mine_box, 1)
-        ctx.on("study.changed", self.refresh)
+        self.materials: list[MaterialInfo] = []
+        self.unit_list: list[tuple[int, str]] = []
+        self.topic_list: list[str] = []
+        ctx.on(Change.STUDY | Change.MATERIALS, self.refresh)
         self.refresh()
 
     def _today(self) -> dt.date:
@@ -198,21 +194,16 @@ class StudyPage(Page):
         return "、".join(units or [_("全部单位")]) + ("（" + "、".join(cats) + "）" if cats else "")
 
     def refresh(self) -> None:
-        uid = self.ctx.user.id
-        self.ctx.run(self.ctx.session_call(officer_materials, uid), self._show_mine, parent=self)
+        self.ctx.call(study.my_materials).success(self._show_mine).run(self)
         if self.ctx.user.is_secretary:
-            def load(s: object) -> tuple[list[MaterialInfo], list[tuple[int, str]], list[str]]:
-                units = [(n.id, n.name) for r in unit_tree(s) for n in r.walk()]  # type: ignore[arg-type]
-                return list_materials(s), units, topics(s)  # type: ignore[arg-type]
-
-            self.ctx.run(self.ctx.session_call(load), self._show_all, parent=self)
+            self.ctx.call(study.materials_overview).success(self._show_all).run(self)
 
     def _show_mine(self, rows: list[OfficerMaterial]) -> None:
         self.mine.set_rows(rows)
         self.mine_box.show_content(bool(rows))
 
-    def _show_all(self, data: tuple[list[MaterialInfo], list[tuple[int, str]], list[str]]) -> None:
-        self.materials, self.unit_list, self.topic_list = data
+    def _show_all(self, data: study.MaterialsOverview) -> None:
+        self.materials, self.unit_list, self.topic_list = data.materials, data.units, data.topics
         self.unit_names = dict(self.unit_list)
         self.all.set_rows(self.materials)
 
@@ -233,25 +224,19 @@ class StudyPage(Page):
         files, _f = QFileDialog.getOpenFileNames(self, _("选择学习资料"), "", _(FILE_FILTER))
         if not files:
             return
-        dialog = MaterialDialog(self, getattr(self, "topic_list", []), getattr(self, "unit_list", []))
+        dialog = MaterialDialog(self, self.topic_list, self.unit_list)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
-        db, actor = self.ctx.db, self.ctx.user.id
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            return import_files(db, [Path(f) for f in files], topic=str(v["topic"]), required=bool(v["required"]),
-                                min_minutes=int(v["min_minutes"]), due_date=v["due_date"],  # type: ignore[arg-type]
-                                audience=v["audience"], actor_id=actor,  # type: ignore[arg-type]
-                                progress=progress, cancel=cancel)
 
         def done(infos: list[MaterialInfo]) -> None:
-            self.refresh()
             QMessageBox.information(self, _("导入完成"), _("已导入 {n} 份资料：\n{t}", n=len(infos),
                                                         t="\n".join(i.title for i in infos)))
 
-        self.ctx.op(work, parent=self).with_progress(_("正在导入学习资料…")).success(done) \
-            .run_in_background(self.ctx.tasks)
+        self.ctx.call(study.import_materials, [Path(f) for f in files], topic=str(v["topic"]),
+                      required=bool(v["required"]), min_minutes=int(v["min_minutes"]),  # type: ignore[arg-type]
+                      due_date=v["due_date"], audience=v["audience"]) \
+            .with_progress(_("正在导入学习资料…")).success(done).run(self)
 
     def _selected_material(self) -> MaterialInfo | None:
         rows = self.all_view.selectionModel().selectedRows()
@@ -268,11 +253,9 @@ class StudyPage(Page):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         v = dialog.values()
-        actor = self.ctx.user.id
-        self.ctx.run(self.ctx.session_call(
-            update_material, info.id, title=v["title"], topic=v["topic"], required=v["required"],
-            due_date=v["due_date"], min_seconds=60 * int(v["min_minutes"]),  # type: ignore[call-overload]
-            audience=v["audience"], actor_id=actor), lambda _r: self._changed(), parent=self)
+        self.ctx.call(study.update_material, info.id, title=v["title"], topic=v["topic"], required=v["required"],
+                      due_date=v["due_date"], min_seconds=60 * int(v["min_minutes"]),  # type: ignore[call-overload]
+                      audience=v["audience"]).run(self)
 
     def deactivate_selected(self) -> None:
         info = self._selected_material()
@@ -281,11 +264,7 @@ class StudyPage(Page):
         if QMessageBox.question(self, _("停用资料"), _("停用《{t}》？已有的学习记录会保留。", t=info.title)) \
                 != QMessageBox.StandardButton.Yes:
             return
-        self.ctx.run(self.ctx.session_call(update_material, info.id, active=False, actor_id=self.ctx.user.id),
-                     lambda _r: self._changed(), parent=self)
-
-    def _changed(self) -> None:
-        self.ctx.emit("study.changed")
+        self.ctx.call(study.update_material, info.id, active=False).run(self)
 
 
 PAGE = PageSpec("study", N_("学习"), "study", 10, Role.OFFICER, StudyPage)

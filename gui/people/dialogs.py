@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
-from core.people.roster_import import RosterReport, import_roster, write_password_sheet
+from core.people import usecases as people
+from core.people.roster_import import RosterReport
 from core.people.users import UserInfo
 from gui.context import AppContext
 
@@ -69,7 +70,7 @@ class RosterImportDialog(QDialog):
 
     def preview(self, path: Path) -> None:
         self.path = path
-        self.ctx.run(lambda: import_roster(self.ctx.db, path, dry_run=True), self.show_preview, parent=self)
+        self.ctx.call(people.import_roster, path, dry_run=True).success(self.show_preview).run(self)
 
     def show_preview(self, report: RosterReport) -> None:
         self.report = report
@@ -95,14 +96,8 @@ class RosterImportDialog(QDialog):
     def confirm(self) -> None:
         if self.path is None:
             return
-        path, skip = self.path, self.skip.isChecked()
-
-        def work(progress, cancel):  # type: ignore[no-untyped-def]
-            return import_roster(self.ctx.db, path, skip_invalid=skip, actor_id=self.ctx.user.id,
-                                 progress=progress, cancel=cancel)
-
-        self.ctx.op(work, parent=self).with_progress(_("正在导入花名册…")).success(self.done) \
-            .run_in_background(self.ctx.tasks)
+        (self.ctx.call(people.import_roster, self.path, skip_invalid=self.skip.isChecked())
+         .with_progress(_("正在导入花名册…")).success(self.done).run(self))
 
     def done(self, report: RosterReport) -> None:
         if report.refused:
@@ -119,8 +114,7 @@ class RosterImportDialog(QDialog):
         if save is not None and box.clickedButton() is save:
             target, _f = QFileDialog.getSaveFileName(self, _("保存初始密码单"), "初始密码单.xlsx", "Excel (*.xlsx)")
             if target:
-                write_password_sheet(report, Path(target))
-        self.ctx.emit("roster.changed")
+                self.ctx.call(people.save_password_sheet, report, Path(target)).run(self)
         self.accept()
 
 

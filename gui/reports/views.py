@@ -167,6 +167,9 @@ def export_document(ctx: AppContext, parent: QWidget, doc: Document | None, suff
 
 
 def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *, open_after: bool = True) -> None:
+    """Write an already computed report document (no database work, so not a use case: the use case
+    that computed ``doc`` checked the right to see it)."""
+
     def work(progress, cancel):  # type: ignore[no-untyped-def]
         cancel.check()
         return export(doc, target, progress=progress)
@@ -176,5 +179,4 @@ def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *,
         if open_after:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
-    ctx.op(work, parent=parent).with_progress(_("正在导出 {f}…", f=target.name)).success(done) \
-        .run_in_background(ctx.tasks)
+    ctx.op(work).with_progress(_("正在导出 {f}…", f=target.name)).success(done).run(parent)

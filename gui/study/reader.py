@@ -7,7 +7,8 @@ keys, mouse, wheel and scrolling inside the reader (an event filter), window
 activation (WindowActivate/WindowDeactivate), minimising (WindowStateChange) and
 the application going inactive/hidden (``QGuiApplication.applicationStateChanged``,
 which is also what a locked screen looks like to Qt). A 15-second heartbeat stores
-the counted seconds and the reading position through ``core.study.tracker.heartbeat``.
+the counted seconds and the reading position through the ``core.study.usecases.heartbeat``
+use case (the logged-in user's own reading only).
 
 HTML materials are shown in a QTextBrowser with Chinese typography; a PDF is shown
 page by page with QtPdf (``QPdfView``) when that module is installed, else as the
@@ -34,8 +35,9 @@ from PySide6.QtWidgets import (
 
 from base.i18n import _
 from core.infra import localconfig
-from core.study.materials import MaterialContent, open_material
-from core.study.tracker import HEARTBEAT_SECONDS, Beat, BeatResult, ReadingTracker, finish_material, heartbeat, load_settings
+from core.study import usecases as study
+from core.study.materials import MaterialContent
+from core.study.tracker import HEARTBEAT_SECONDS, Beat, BeatResult, ReadingTracker
 from gui import theme
 from gui.context import AppContext
 
@@ -69,8 +71,8 @@ class ReaderWindow(QWidget):
         self.tracker = ReadingTracker(ctx.clock, idle_seconds)
         self.stored_seconds = content.seconds         # the officer's stored total on this material
         self.finished = content.finished
-        self._beats_in_flight = 0
         self._sent = 0.0                               # seconds handed to heartbeats so far
+        self._stored_position = content.position      # the reading position last handed to a heartbeat
         self._closed = False
         self.setWindowTitle(_("阅读：{t}", t=content.title))
         self.resize(1100, 720)
@@ -269,20 +271,20 @@ class ReaderWindow(QWidget):
     def beat(self) -> None:
         """Store what was counted since the last heartbeat (the heartbeat timer calls this)."""
         seconds = self.tracker.drain()
+        position = self.position()
+        if not seconds and position == self._stored_position:
+            return                            # nothing new: no write, no screen refreshed
         self._sent += sum(seconds.values())
-        beat = Beat(self.reading_id, self.ctx.user.id, self.content.id, seconds, self.position())
-        self._beats_in_flight += 1
-        clock = self.ctx.clock
+        self._stored_position = position
+        beat = Beat(self.reading_id, self.ctx.user.id, self.content.id, seconds, position)
 
         def done(result: BeatResult) -> None:
-            self._beats_in_flight -= 1
-            self.ctx.emit("study.changed")
             if self._closed:                  # the last beat may land after the window is gone
                 return
             self.stored_seconds = result.material_seconds
             self.update_status()
 
-        self.ctx.run(lambda: heartbeat(self.ctx.db, beat, clock), done, parent=None)
+        self.ctx.call(study.heartbeat, beat).success(done).run(None)
 
     def update_status(self) -> None:
         self.tracker.tick()
@@ -311,24 +313,13 @@ class ReaderWindow(QWidget):
         seconds = self.tracker.drain()
         self._sent += sum(seconds.values())
         beat = Beat(self.reading_id, self.ctx.user.id, self.content.id, seconds, self.position())
-        clock, db, uid, mid = self.ctx.clock, self.ctx.db, self.ctx.user.id, self.content.id
 
-        def work() -> BeatResult:
-            with db.transaction() as s:
-                from core.study.tracker import record_beat
-
-                result = record_beat(s, beat, clock)
-                finish_material(s, uid, mid, clock)
-                return result
-
-        def done(result: BeatResult) -> None:
+        def done(result: study.Finished) -> None:
             self.stored_seconds = result.material_seconds
             self.finished = True
             self.update_status()
-            self.ctx.emit("study.changed")
-            self.ctx.emit("points.changed")
 
-        self.ctx.run(work, done, parent=self)
+        self.ctx.call(study.finish_material, self.content.id, last_beat=beat).success(done).run(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:
@@ -346,12 +337,8 @@ def open_reader(ctx: AppContext, material_id: int, parent: QWidget | None = None
                 on_closed: Any = None) -> None:
     """Load a material off the GUI thread, then show it in a new reader window."""
 
-    def load() -> tuple[MaterialContent, int]:
-        with ctx.db.transaction() as s:
-            return open_material(s, ctx.user.id, material_id), load_settings(s).idle_seconds
-
-    def show(result: tuple[MaterialContent, int]) -> None:
-        reader = ReaderWindow(ctx, result[0], result[1], parent)
+    def show(reading: study.Reading) -> None:
+        reader = ReaderWindow(ctx, reading.content, reading.idle_seconds, parent)
         reader.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         if on_closed is not None:
             reader.closed.connect(on_closed)
@@ -359,4 +346,4 @@ def open_reader(ctx: AppContext, material_id: int, parent: QWidget | None = None
         reader.raise_()
         reader.activateWindow()
 
-    ctx.run(load, show, parent=parent)
+    ctx.call(study.open_material, material_id).success(show).run(parent)

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import main
 from base.errors import InvalidInput
 from cli.bank_cmd import column_index, parse_column_map
 from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
+from tests.conftest import ADMIN_BADGE, DEMO_OFFICER, DEMO_SECRETARY
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -21,10 +23,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_import_json_output_and_exit_codes(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_json_output_and_exit_codes(db, admin, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = ["单选题", "没有答案的题目。", "甲", "乙", "", "", "", "", ""]
     path = write_xlsx(tmp_path / "支部题库.xlsx", [*GOOD_ROWS, bad])
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json")
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--json")
     data = json.loads(out)
     assert code == 1 and data["imported"] == 0 and data["duplicates"] == 0
     problem = data["problems"][0]
@@ -33,28 +35,29 @@ def test_import_json_output_and_exit_codes(db, tmp_path: Path, capsys: pytest.Ca
     assert located == ("支部题库.xlsx", 6, "答案", "error")
     assert bank_count(db, "支部题库") is None
 
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json", "--dry-run")
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--json", "--dry-run")
     assert code == 0 and json.loads(out)["imported"] == 4 and bank_count(db, "支部题库") is None
 
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json", "--skip-invalid")
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--json", "--skip-invalid")
     data = json.loads(out)
     assert code == 0 and data["imported"] == 4
     assert data["by_type"] == {"single": 1, "multiple": 1, "judge": 1, "fill": 1}
     assert bank_count(db, "支部题库") == 4      # default bank name: the file's stem
 
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--skip-invalid", "--bank", "支部题库")
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--skip-invalid",
+                          "--bank", "支部题库")
     lines = out.strip().splitlines()
     assert code == 0 and lines[-1] == "已导入 0 题，跳过重复 4 题，跳过有错误的 1 题"
     assert any(line.startswith("支部题库.xlsx 工作表“题库” 第6行 答案：") for line in lines)
 
 
-def test_import_with_column_mapping(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_with_column_mapping(db, admin, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [[1, r[1], r[2], r[3], r[4], r[5], r[6]] for r in GOOD_ROWS[:2]]
     path = write_xlsx(tmp_path / "无表头.xlsx", rows, header=None)
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json")
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--json")
     data = json.loads(out)
     assert code == 1 and "表头" in data["problems"][0]["message"]
-    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--json",
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE, "--json",
                           "--columns", "stem=B,option_A=C,option_B=D,option_C=E,option_D=6,answer=G")
     data = json.loads(out)
     assert code == 0 and data["imported"] == 2 and data["by_type"] == {"single": 1, "multiple": 1}
@@ -68,33 +71,44 @@ def test_column_map_parsing() -> None:
             parse_column_map(bad)
 
 
-def test_export_template_and_list(demo_db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url, "--json")
+def test_export_template_and_list(demo_db, demo_login: Callable[[str], list[str]], tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    login = demo_login(DEMO_SECRETARY)
+    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url, *login, "--json")
     banks = json.loads(out)
     assert code == 0 and len(banks) == 3 and sum(b["total"] for b in banks) == 254
     name = banks[0]["name"]
 
-    code, out, err = run(capsys, "bank", "export", str(tmp_path / "all.json"), "--db", demo_db.url)
+    code, out, err = run(capsys, "bank", "export", str(tmp_path / "all.json"), "--db", demo_db.url, *login)
     assert code == 1 and "--bank" in err
     target = tmp_path / "out.gift"
-    code, out, _err = run(capsys, "bank", "export", str(target), "--bank", name, "--db", demo_db.url, "--json")
+    code, out, _err = run(capsys, "bank", "export", str(target), "--bank", name, "--db", demo_db.url, *login, "--json")
     assert code == 0 and json.loads(out)["exported"] == banks[0]["total"] and target.stat().st_size > 0
     code, out, _err = run(capsys, "bank", "export", str(tmp_path / "x.txt"), "--bank", name, "--format", "json",
-                          "--db", demo_db.url, "--json")
+                          "--db", demo_db.url, *login, "--json")
     assert code == 0 and json.loads((tmp_path / "x.txt").read_text(encoding="utf-8"))
-    code, _out, err = run(capsys, "bank", "export", str(tmp_path / "x.pdf"), "--bank", name, "--db", demo_db.url)
+    code, _out, err = run(capsys, "bank", "export", str(tmp_path / "x.pdf"), "--bank", name, "--db", demo_db.url, *login)
     assert code == 1 and ".pdf" in err
 
-    code, out, _err = run(capsys, "bank", "import", str(target), "--bank", "副本", "--db", demo_db.url, "--json")
+    code, out, _err = run(capsys, "bank", "import", str(target), "--bank", "副本", "--db", demo_db.url, *login, "--json")
     assert code == 0 and json.loads(out)["imported"] == banks[0]["total"]
 
     template = tmp_path / "模板.xlsx"
-    code, out, _err = run(capsys, "bank", "template", str(template), "--db", demo_db.url, "--json")
+    code, out, _err = run(capsys, "bank", "template", str(template), "--db", demo_db.url, *login, "--json")
     assert code == 0 and template.exists()
-    code, out, _err = run(capsys, "bank", "import", str(template), "--db", demo_db.url, "--json", "--dry-run")
+    code, out, _err = run(capsys, "bank", "import", str(template), "--db", demo_db.url, *login, "--json", "--dry-run")
     assert code == 0 and json.loads(out)["imported"] == 5
-    code, _out, err = run(capsys, "bank", "template", str(tmp_path / "t.csv"), "--db", demo_db.url)
+    code, _out, err = run(capsys, "bank", "template", str(tmp_path / "t.csv"), "--db", demo_db.url, *login)
     assert code == 1
 
-    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url)
+    code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url, *login)
     assert code == 0 and "副本：共" in out and "单选题" in out
+
+
+def test_bank_commands_need_a_secretary(demo_db, demo_login: Callable[[str], list[str]], tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    template = tmp_path / "模板.xlsx"
+    code, _out, err = run(capsys, "bank", "template", str(template), "--db", demo_db.url)
+    assert code == 1 and "--user" in err and not template.exists()
+    code, _out, err = run(capsys, "bank", "list", "--db", demo_db.url, *demo_login(DEMO_OFFICER))
+    assert code == 1 and "查看题库" in err

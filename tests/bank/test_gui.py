@@ -61,7 +61,8 @@ def test_import_wizard_column_mapping(qtbot, gui_ctx, tmp_path: Path) -> None:  
     wizard.next()
     qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
     assert wizard.unmapped() and wizard.preview_page.map_button.isVisibleTo(wizard)
-    from gui.bank.mapping import first_rows, guess
+    from core.bank.importing import first_rows
+    from gui.bank.mapping import guess
 
     assert guess(first_rows(path)) == {"stem": 0, "option_A": 1, "option_B": 2, "option_C": 3, "option_D": 4,
                                        "answer": 5}
@@ -86,3 +87,29 @@ def test_bank_browser_search(qtbot, gui_ctx) -> None:  # type: ignore[no-untyped
     qtbot.waitUntil(lambda: not page.model.busy and page.model.rowCount() > 0
                     and all(page.model.summary(r).qtype == "judge" for r in range(page.model.rowCount())),
                     timeout=10_000)
+
+
+def test_bank_page_export_template_and_disable(qtbot, gui_ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from gui.bank.question_dialog import QuestionDialog
+
+    page = BanksPage(gui_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.total == 254 and not page.model.busy, timeout=10_000)
+    target = tmp_path / "全部.json"
+    page.export_to(target, None, None)
+    qtbot.waitUntil(lambda: page.total_label.text() == f"已导出 254 题到 {target.name}", timeout=10_000)
+    assert target.stat().st_size > 0
+    page.save_template_to(tmp_path / "模板.xlsx")
+    qtbot.waitUntil(lambda: page.total_label.text() == "已保存模板：模板.xlsx", timeout=10_000)
+    assert (tmp_path / "模板.xlsx").exists()
+
+    question_id = page.model.summary(0).id
+    dialog = QuestionDialog(gui_ctx, question_id, page)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=10_000)
+    assert dialog.detail.active
+    dialog._toggle_active()
+    # The dialog reloads, and the page refreshes on the use case's Change.BANKS.
+    qtbot.waitUntil(lambda: dialog.detail is not None and not dialog.detail.active
+                    and "已停用 1 题" in page.counts_label.text(), timeout=10_000)

@@ -1,20 +1,33 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Fixtures for certificate tests: officers, a quiz with a template and attempts, created as rows."""
+"""Fixtures for certificate tests: officers, a quiz with a template and attempts, created as rows;
+an administrator and a secretary of branch a who can log in (``PASSWORD``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 import pytest
 from sqlalchemy.orm import Session
 
+from core.access.actor import Actor
 from core.certificates.templates import ensure_defaults
 from core.infra.clock import FakeClock
 from core.infra.db import Database
-from core.models import Attempt, Officer, Quiz, Unit
+from core.models import Attempt, Officer, Quiz, Role, Unit
+
+PASSWORD = "cert-pass-7"
+ADMIN, SECRETARY_A = "000001", "100009"     # accounts besides the five officers
+
+
+@cache
+def _password_hash() -> str:
+    from core.infra.passwords import hash_password
+
+    return hash_password(PASSWORD)
 
 
 @dataclass
@@ -26,6 +39,10 @@ class World:
     quiz_id: int
     completion_id: int
     honour_id: int
+    actors: dict[str, Actor]          # badge -> acting user, for every account and officer
+
+    def actor(self, badge: str) -> Actor:
+        return self.actors[badge]
 
     def attempt(self, badge: str, score: float, passed: bool, *, quiz_id: int | None = None,
                 status: str = "submitted", days_ago: int = 0) -> Attempt:
@@ -67,18 +84,26 @@ def build_world(db: Database, clock: FakeClock) -> World:
         people = [("100001", "张晓燕", a), ("100002", "李建国", a), ("100003", "王芳", b),
                   ("100004", "赵𪚥", b), ("100005", "陈晨", a)]
         officers = {}
+        actors = {}
         for badge, name, unit in people:
             o = Officer(badge=badge, name=name, unit_id=unit, password_hash="x", created_at=clock.now())
             s.add(o)
             s.flush()
             officers[badge] = o.id
+            actors[badge] = Actor.user(o.id, Role.OFFICER, unit, badge=badge, name=name)
+        for badge, name, unit, role in ((ADMIN, "管理员", root, Role.ADMIN), (SECRETARY_A, "周书记", a, Role.SECRETARY)):
+            o = Officer(badge=badge, name=name, unit_id=unit, role=role.value, password_hash=_password_hash(),
+                        created_at=clock.now())
+            s.add(o)
+            s.flush()
+            actors[badge] = Actor.user(o.id, role, unit, badge=badge, name=name)
         templates = {t.spec.kind: t.id for t in reversed(ensure_defaults(s, now=clock.now(), with_seal=True))}
         quiz = Quiz(title="道路交通安全法规季度考试", mode="exam", pass_percent=60.0, created_at=clock.now(),
                     certificate_template_id=templates["completion"])
         s.add(quiz)
         s.flush()
         return World(db, clock, {"root": root, "a": a, "b": b}, officers, quiz.id, templates["completion"],
-                     templates["honour"])
+                     templates["honour"], actors)
 
 
 @pytest.fixture

@@ -13,7 +13,9 @@ import pytest
 
 from base.errors import InvalidInput
 from base.progress import Cancelled, CancelToken
-from core.certificates.batch import Selection, print_batch
+from core.certificates import usecases as cert
+from core.certificates.batch import BatchResult, Selection
+from tests.certs.conftest import ADMIN, PASSWORD
 
 
 @pytest.fixture
@@ -23,6 +25,11 @@ def issued(world, submit):
     submit("100003", 93, True, days_ago=1)      # branch b
     submit("100005", 20, False)
     return world
+
+
+def print_batch(world, sel: Selection, target: Path, **kw) -> BatchResult:
+    """Batch printing as an administrator (the use case the GUI and the CLI call)."""
+    return cert.print_certificates(world.db, world.actor(ADMIN), sel, target, **kw)
 
 
 def _names(pdf_bytes: bytes) -> list[str]:
@@ -35,12 +42,12 @@ def _names(pdf_bytes: bytes) -> list[str]:
 def test_one_pdf_for_a_unit_subtree_with_progress(issued, tmp_path: Path) -> None:
     seen: list[tuple[int, int]] = []
     out = tmp_path / "out" / "branch.pdf"
-    result = print_batch(issued.db, Selection(quiz_id=issued.quiz_id, unit_id=issued.units["a"]), out,
+    result = print_batch(issued, Selection(quiz_id=issued.quiz_id, unit_id=issued.units["a"]), out,
                          progress=lambda d, t, _label: seen.append((d, t)))
     assert result.count == 2 and result.mode == "pdf" and out.is_file()
     assert sorted(_names(out.read_bytes())) == ["张晓燕", "李建国"]
     assert seen[-1] == (2, 2)
-    everyone = print_batch(issued.db, Selection(unit_id=issued.units["root"]), tmp_path / "all.pdf")
+    everyone = print_batch(issued, Selection(unit_id=issued.units["root"]), tmp_path / "all.pdf")
     assert everyone.count == 3
     assert not list(tmp_path.glob("**/*.part"))
 
@@ -49,21 +56,21 @@ def test_date_range(issued, tmp_path: Path) -> None:
     import datetime as dt
 
     since = dt.date(2026, 10, 26)       # the fake clock is 2026-11-02
-    result = print_batch(issued.db, Selection(since=since), tmp_path / "recent.pdf")
+    result = print_batch(issued, Selection(since=since), tmp_path / "recent.pdf")
     assert sorted(_names((tmp_path / "recent.pdf").read_bytes())) == ["李建国", "王芳"]
     assert result.count == 2
 
 
 def test_folder_and_zip_one_file_per_person(issued, tmp_path: Path) -> None:
     folder = tmp_path / "certs"
-    result = print_batch(issued.db, Selection(quiz_id=issued.quiz_id), folder)
+    result = print_batch(issued, Selection(quiz_id=issued.quiz_id), folder)
     files = sorted(p.name for p in folder.iterdir())
     assert result.mode == "dir" and len(files) == 3 and all(f.endswith(".pdf") for f in files)
     assert any("张晓燕" in f for f in files)
     for f in folder.iterdir():
         assert len(_names(f.read_bytes())) == 1
     zpath = tmp_path / "certs.zip"
-    print_batch(issued.db, Selection(quiz_id=issued.quiz_id), zpath)
+    print_batch(issued, Selection(quiz_id=issued.quiz_id), zpath)
     with zipfile.ZipFile(zpath) as zf:
         assert sorted(zf.namelist()) == files
         assert _names(zf.read(files[0]))
@@ -74,40 +81,42 @@ def test_cancel_leaves_nothing_and_empty_selection_refused(issued, tmp_path: Pat
     token.cancel()
     for target in (tmp_path / "x.pdf", tmp_path / "x.zip"):
         with pytest.raises(Cancelled):
-            print_batch(issued.db, Selection(), target, cancel=token)
+            print_batch(issued, Selection(), target, cancel=token)
         assert not target.exists()
     with pytest.raises(Cancelled):
-        print_batch(issued.db, Selection(), tmp_path / "dir", cancel=token)
+        print_batch(issued, Selection(), tmp_path / "dir", cancel=token)
     assert list((tmp_path / "dir").iterdir()) == []
     assert not list(tmp_path.glob("*.part"))
     with pytest.raises(InvalidInput):
-        print_batch(issued.db, Selection(quiz_id=9999), tmp_path / "none.pdf")
+        print_batch(issued, Selection(quiz_id=9999), tmp_path / "none.pdf")
 
 
-def test_cli_list_print_verify_revoke_reissue(issued, tmp_path: Path, capsys) -> None:
+def test_cli_list_print_verify_revoke_reissue(issued, tmp_path: Path, capsys, monkeypatch) -> None:
     from cli import run
 
-    url = ["--db", issued.db.url]
-    assert run(["cert", "list", "--json", *url]) == 0
+    monkeypatch.setenv("STUDYHALL_PASSWORD", PASSWORD)
+    url = ["--db", issued.db.url]                   # verifying needs no login
+    login = [*url, "--user", ADMIN]
+    assert run(["cert", "list", "--json", *login]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 3 and {r["status"] for r in rows} == {"valid"}
     serial = next(r["serial"] for r in rows if r["badge"] == "100001")
     out = tmp_path / "a.pdf"
-    assert run(["cert", "print", "--quiz", str(issued.quiz_id), "--unit", "LJA", "--out", str(out), *url]) == 0
+    assert run(["cert", "print", "--quiz", str(issued.quiz_id), "--unit", "LJA", "--out", str(out), *login]) == 0
     assert "2" in capsys.readouterr().out and out.is_file()
     assert run(["cert", "verify", str(out), "--json", *url]) == 0
     assert [v["status"] for v in json.loads(capsys.readouterr().out)] == ["genuine", "genuine"]
-    assert run(["cert", "reissue", serial, *url]) == 0
+    assert run(["cert", "reissue", serial, *login]) == 0
     capsys.readouterr()
     assert run(["cert", "verify", serial, "--json", *url]) == 0
     assert json.loads(capsys.readouterr().out)["version"] == 2
-    assert run(["cert", "revoke", serial, "--reason", "违纪", *url]) == 0
+    assert run(["cert", "revoke", serial, "--reason", "违纪", *login]) == 0
     capsys.readouterr()
     assert run(["cert", "verify", serial, "--json", *url]) == 1
     assert json.loads(capsys.readouterr().out)["status"] == "revoked"
     assert run(["cert", "verify", "LJ-2026-00000000", *url]) == 1
     assert "查无此证" in capsys.readouterr().out
     assert run(["cert", "issue", "--badge", "100004", "--exam", "知识竞赛", "--score", "99", "--award", "一等奖",
-                "--json", *url]) == 0
+                "--json", *login]) == 0
     honour = json.loads(capsys.readouterr().out)[0]
     assert honour["kind"] == "honour" and honour["award"] == "一等奖" and honour["name"] == "赵𪚥"

@@ -11,15 +11,16 @@ from pytestqt.qtbot import QtBot
 
 from core.certificates.batch import page_for_serial
 from core.certificates.issue import list_certificates
-from core.people.users import UserInfo
+from core.people.users import get_user
 from gui.context import AppContext
 from gui.pages.certificates import CertificatesPage
 from gui.tasks import TaskManager
+from tests.certs.conftest import SECRETARY_A
 
 
 def _page(qtbot: QtBot, world) -> CertificatesPage:
-    user = UserInfo(world.officers["100001"], "100001", "张晓燕", "secretary", "police", False, world.units["a"],
-                    "交警大队第一党支部", "", True)
+    with world.db.transaction() as s:
+        user = get_user(s, SECRETARY_A)          # the secretary of branch a
     tasks = TaskManager()
     world.db.clock = world.clock
     page = CertificatesPage(AppContext(world.db, user, tasks))
@@ -73,3 +74,21 @@ def test_template_preview_paints_the_page(qtbot: QtBot, sqlite_world) -> None:
     editor.title.setText("合格证书")
     editor.update_preview()
     assert editor.spec().title == "合格证书"
+
+
+def test_reissue_from_the_list_refreshes_it(qtbot: QtBot, sqlite_world, monkeypatch) -> None:
+    """The list listens to Change.CERTIFICATES: after a reissue it shows the new version."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    world = sqlite_world
+    world.submit("100001", 88, True)
+    page = _page(qtbot, world)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("证书遗失", True))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    page.list.table.selectRow(0)
+    assert page.list.buttons["reissue"].isEnabled()
+    page.list.buttons["reissue"].click()
+    qtbot.waitUntil(lambda: bool(told) and page.ctx.tasks.pending == 0, timeout=10000)
+    assert "第 2 版" in told[0]
+    assert [c.version for c in page.list.model.rows] == [2]

@@ -5,6 +5,8 @@
 Units: 临江分局 (LJ) → 交警大队 (JJ) → 一支部 (A), 二支部 (B), 三支部 (E, always empty).
 Officers: o1 民警 党员 (A); o2 辅警 (A); o3 民警 党员 (A, moves to B on 2026-08-15); o4 辅警 党员 (B).
 Quizzes: 1 exam (pass 60), 2 practice. The expected numbers are written out in test_branches.py.
+Accounts for the use cases (``org_actors``): an administrator in 临江分局 (ad, counted in no branch),
+o4 as the secretary of 二支部 (sees o3 and o4, not 一支部), o1 as an officer.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
+from core.access.actor import Actor
 from core.infra.clock import LOCAL_TZ
 from core.infra.db import Database
 from core.models import Attempt, LedgerEntry, Material, MaterialProgress, Officer, Quiz, StudySession
 from core.people.org import add_unit
 from core.people.roster_edit import move_officer
-from core.people.users import add_user
+from core.people.users import add_user, get_user
 
 JOINED = dt.date(2025, 1, 1)
 
@@ -118,3 +121,23 @@ def sqlite_org(sqlite_db: Database) -> tuple[Database, dict[str, int]]:
 def officer_id(db: Database, badge: str) -> int:
     with db.transaction() as s:
         return s.scalar(select(Officer.id).where(Officer.badge == badge))
+
+
+def add_accounts(db: Database) -> dict[str, Actor]:
+    """An administrator (ad, in 临江分局), o4 made secretary of 二支部, and o1 as an officer."""
+    with db.transaction() as s:
+        add_user(s, badge="ad", name="管理员", unit="LJ", password_hash="x", role="admin", joined=JOINED)
+        s.execute(update(Officer).where(Officer.badge == "o4").values(role="secretary"))
+    with db.transaction() as s:
+        return {"admin": get_user(s, "ad").actor, "secretary": get_user(s, "o4").actor,
+                "officer": get_user(s, "o1").actor}
+
+
+@pytest.fixture
+def org_actors(org: tuple[Database, dict[str, int]]) -> dict[str, Actor]:
+    return add_accounts(org[0])
+
+
+@pytest.fixture
+def sqlite_org_actors(sqlite_org: tuple[Database, dict[str, int]]) -> dict[str, Actor]:
+    return add_accounts(sqlite_org[0])

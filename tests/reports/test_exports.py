@@ -1,10 +1,14 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""PDF and Excel exports read back; period parsing; reminders, coverage, items and transcripts."""
+"""PDF and Excel exports read back; period parsing; reminders, coverage, items and transcripts; the
+``report`` command run as a demo account."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from sqlalchemy import insert
 
 from base.errors import InvalidInput
 from core.infra.clock import LOCAL_TZ
+from core.infra.db import Database
 from core.models import Attempt, AttemptItem, Bank, QuestionRow
 from core.reports.branches import branch_trend, compare_branches
 from core.reports.builders import branches_document, transcript_document
@@ -25,6 +30,7 @@ from core.reports.officers import branch_officers, transcript
 from core.reports.period import parse_period
 from core.reports.reminders import reminders
 from core.reports.scope import Scope
+from tests.conftest import DEMO_ADMIN, DEMO_OFFICER, DEMO_SECRETARY, ROOT
 
 
 def cst(y: int, m: int, d: int) -> dt.datetime:
@@ -142,3 +148,46 @@ def test_item_analysis_flags(sqlite_org) -> None:  # type: ignore[no-untyped-def
     assert by_q[2].discrimination == pytest.approx(1.0) and not by_q[2].warnings
     assert by_q[3].discrimination == pytest.approx(-1.0) and "key" in by_q[3].warnings
     assert a.rows[0].question_id == 3                   # the suspect key is listed first
+
+
+def test_report_cli_as_the_user(sqlite_demo_db: Database, tmp_path: Path, demo_login) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{sqlite_demo_db.sqlite_path}"
+    sqlite_demo_db.dispose()
+
+    def cli(*args: str, user: str = DEMO_ADMIN) -> subprocess.CompletedProcess[str]:
+        login = demo_login(user) if user else []
+        return subprocess.run([sys.executable, str(ROOT / "main.py"), "report", *args, "--db", url, *login],
+                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+
+    def data(*args: str, user: str = DEMO_ADMIN) -> dict:
+        done = cli(*args, "--json", user=user)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    nobody = cli("branches", "--period", "2026-10", user="")
+    assert nobody.returncode == 1 and "请先登录" in nobody.stderr
+    officer = cli("branches", "--period", "2026-10", user=DEMO_OFFICER)
+    assert officer.returncode == 1 and "没有权限" in officer.stderr
+    # The comparison is published to every branch: a secretary sees what the administrator sees.
+    every = data("branches", "--period", "2026-10")
+    assert len(every["branches"]) >= 6
+    assert data("branches", "--period", "2026-10", user=DEMO_SECRETARY)["branches"] == every["branches"]
+    # Transcripts: one's own, or an officer of one's own branch; another branch's is refused.
+    assert data("transcript", DEMO_OFFICER, user=DEMO_OFFICER)["badge"] == DEMO_OFFICER
+    assert data("transcript", "200002", user=DEMO_SECRETARY)["name"] == "李娜"
+    other = cli("transcript", "200008", user=DEMO_SECRETARY)
+    assert other.returncode == 1 and "没有权限" in other.stderr
+    assert cli("transcript", "200002", user=DEMO_OFFICER).returncode == 1
+    # Reminders and coverage name officers: the secretary's own branch only.
+    mine = data("reminders", "--date", "2026-11-02", "--minutes", "100000", user=DEMO_SECRETARY)
+    assert mine["behind"] and {r["branch"] for r in mine["behind"]} == {"交警大队第一党支部"}
+    assert len({r["branch"] for r in data("reminders", "--date", "2026-11-02", "--minutes", "100000")["behind"]}) > 1
+    refused = cli("coverage", "--quiz", "2", "--unit", "LJJJ2", user=DEMO_SECRETARY)
+    assert refused.returncode == 1 and "没有权限" in refused.stderr
+    covered = data("coverage", "--quiz", "2", user=DEMO_SECRETARY)
+    assert covered["officers"] and {o["branch"] for o in covered["officers"]} == {"交警大队第一党支部"}
+    assert data("items", "--quiz", "2", user=DEMO_SECRETARY)["items"]
+    out = tmp_path / "branches.xlsx"
+    done = cli("branches", "--period", "2026Q4", "--out", str(out), user=DEMO_SECRETARY)
+    assert done.returncode == 0 and out.stat().st_size > 1000
+    assert load_workbook(str(out)).sheetnames == ["支部对比", "趋势"]

@@ -12,12 +12,12 @@ from gui.people.dialogs import RosterImportDialog
 from gui.tasks import TaskManager
 
 
-def test_wizard_preview_marks_problems(qtbot, sqlite_org, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_wizard_preview_marks_problems(qtbot, sqlite_org, sqlite_org_actors, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db, _ids = sqlite_org
     path = tmp_path / "r.csv"
     path.write_text("警号,姓名,单位,类别\n500001,新人,A,民警\n500002,,A,民警\n", encoding="utf-8")
     with db.transaction() as s:
-        user = get_user(s, "o1")
+        user = get_user(s, "ad")       # an administrator (an officer may not import rosters)
     tasks = TaskManager()
     dialog = RosterImportDialog(AppContext(db, user, tasks))
     qtbot.addWidget(dialog)

@@ -11,7 +11,9 @@ import pytest
 
 pytest.importorskip("PySide6.QtCharts")
 
+from core.access.usecase import Change  # noqa: E402
 from core.infra.clock import FakeClock  # noqa: E402
+from core.models import Quiz  # noqa: E402
 from core.people.users import get_user  # noqa: E402
 from gui.context import AppContext  # noqa: E402
 from gui.reports.views import run_export  # noqa: E402
@@ -19,23 +21,32 @@ from gui.tasks import TaskManager  # noqa: E402
 
 
 @pytest.fixture
-def page(qtbot, sqlite_org):  # type: ignore[no-untyped-def]
+def open_page(qtbot, sqlite_org, sqlite_org_actors):  # type: ignore[no-untyped-def]
+    """The 统计 screen as ``badge`` (ad: the administrator; o4: the secretary of 二支部)."""
     from gui.pages.stats import StatsPage
 
     db, _ids = sqlite_org
-    with db.transaction() as s:
-        user = get_user(s, "o1")
-    tasks = TaskManager()
     db.clock = FakeClock(dt.datetime(2026, 9, 20, 2, 0, tzinfo=dt.UTC))
-    ctx = AppContext(db, user, tasks)
-    widget = StatsPage(ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1180, 700)
-    widget.show()
-    qtbot.waitUntil(lambda: widget.comparison is not None, timeout=10_000)
-    yield widget
+    tasks = TaskManager()
+
+    def make(badge: str) -> StatsPage:
+        with db.transaction() as s:
+            user = get_user(s, badge)
+        widget = StatsPage(AppContext(db, user, tasks))
+        qtbot.addWidget(widget)
+        widget.resize(1180, 700)
+        widget.show()
+        qtbot.waitUntil(lambda: widget.comparison is not None, timeout=10_000)
+        return widget
+
+    yield make
     qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
     tasks.shutdown()
+
+
+@pytest.fixture
+def page(open_page):  # type: ignore[no-untyped-def]
+    return open_page("ad")            # an administrator: every branch, every officer
 
 
 def test_comparison_chart_and_table(page, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -66,3 +77,24 @@ def test_export_pdf_in_background(page, qtbot, tmp_path: Path) -> None:  # type:
     run_export(page.ctx, page, page.current_document(), target, open_after=False)
     qtbot.waitUntil(lambda: page.property("last_export") == str(target), timeout=20_000)
     assert target.stat().st_size > 1000
+
+
+def test_secretary_sees_every_branch_but_only_own_people(open_page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = open_page("o4")
+    names = [page.table.item(r, 1).text() for r in range(page.table.rowCount())]
+    assert names == ["一支部", "二支部", "三支部", "合计"]           # the comparison is published to all
+    page.rem_kind.setCurrentIndex(page.rem_kind.findData("month"))
+    page.load_reminders()
+    qtbot.waitUntil(lambda: bool(page.reminder_view.tables), timeout=10_000)
+    view = page.reminder_view.tables[0]
+    assert view.rowCount() > 0 and {view.item(r, 0).text() for r in range(view.rowCount())} == {"二支部"}
+
+
+def test_new_quizzes_reach_the_filter_bar(page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    with page.ctx.db.transaction() as s:
+        s.add(Quiz(id=3, title="补考", mode="exam", created_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC)))
+    assert page.items_quiz.count() == 2
+    page.ctx.notify(Change.QUIZZES)
+    qtbot.waitUntil(lambda: page.items_quiz.count() == 3, timeout=10_000)
+    assert page.coverage_quiz.findText("补考") >= 0
+    qtbot.waitUntil(lambda: page.ctx.tasks.pending == 0, timeout=10_000)   # the comparison it recomputes

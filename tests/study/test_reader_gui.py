@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from core.access.usecase import Change
 from core.infra.clock import FakeClock
 from core.infra.db import Database
 from core.models import LedgerEntry, Material, Officer
@@ -18,7 +19,7 @@ from core.people.users import get_user
 from core.study.materials import open_material
 from core.study.tracker import study_seconds
 from gui.context import AppContext
-from gui.study.reader import ReaderWindow
+from gui.study.reader import ReaderWindow, open_reader
 from gui.tasks import TaskManager
 from tests.study.helpers import cst
 
@@ -100,3 +101,26 @@ def test_minimised_pauses_and_close_stores(qtbot, reader) -> None:  # type: igno
     with ctx.db.transaction() as s:
         officer = s.scalar(select(Officer.id).where(Officer.badge == "200005"))
         assert open_material(s, officer, window.content.id).seconds == 30
+
+
+def test_heartbeats_announce_reading_and_the_reader_opens_through_the_use_case(qtbot, reader) -> None:  # type: ignore[no-untyped-def]
+    window, ctx, clock = reader
+    seen: list[Change] = []
+    ctx.on(Change.STUDY, lambda: seen.append(Change.STUDY))
+    ctx.on(Change.POINTS, lambda: seen.append(Change.POINTS))
+    _read(qtbot, window, clock, 30)
+    window.beat()
+    qtbot.waitUntil(lambda: ctx.tasks.pending == 0)
+    assert seen == [Change.STUDY, Change.POINTS] and window.stored_seconds == 30
+    clock.advance(600)                                   # idle beyond the threshold: only 2 minutes count
+    window.beat()
+    window.beat()                                        # nothing new since: nothing stored, nothing announced
+    qtbot.waitUntil(lambda: ctx.tasks.pending == 0)
+    assert seen == [Change.STUDY, Change.POINTS] * 2 and window.stored_seconds == 150
+
+    open_reader(ctx, window.content.id)
+    qtbot.waitUntil(lambda: ctx.tasks.pending == 0)
+    opened = [w for w in QApplication.topLevelWidgets()
+              if isinstance(w, ReaderWindow) and w is not window and w.isVisible()]
+    assert len(opened) == 1 and opened[0].stored_seconds == 150
+    opened[0].close()

@@ -1,0 +1,203 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""What people do with question banks: browse and search them, import, edit, export.
+
+Each function is a use case (see :mod:`core.access.usecase`): called as ``fn(db, actor, ...)``,
+it checks the actor's right first. Reading files for the import wizard's preview stores
+nothing, yet it is part of importing and needs the same right; so does writing the import
+template. Imports run the one pipeline of :mod:`core.bank.importing` (all-or-nothing by default)
+in transactions of their own, with progress and cancellation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from base.errors import InvalidInput
+from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
+from core.access.permissions import Action
+from core.access.usecase import Change, Work, use_case
+from core.bank import banks, importing, questions
+from core.bank.banks import BankInfo
+from core.bank.importing import ImportReport
+from core.bank.questions import Counts, QuestionDetail, QuestionFilter, QuestionSummary
+from core.infra.paths import media_dir as media_store_dir
+from core.models import Bank
+from quizbank.model import ImportResult, Question
+
+PAGE_SIZE = 200   # rows of the bank browser fetched at a time
+
+
+# --- browsing ------------------------------------------------------------------------------------
+
+@use_case(Action.BANK_VIEW)
+def list_banks(work: Work) -> list[BankInfo]:
+    """Every bank with its active questions counted by type."""
+    return banks.list_banks(work.session)
+
+
+@dataclass(frozen=True, slots=True)
+class BankOverview:
+    counts: Counts            # by type and category, and how many are disabled
+    categories: list[str]     # every category used, for the browser's filter
+
+
+@use_case(Action.BANK_VIEW)
+def bank_overview(work: Work, bank_id: int | None = None) -> BankOverview:
+    """Counts and categories of one bank (every bank when ``bank_id`` is None)."""
+    return BankOverview(questions.counts(work.session, bank_id), questions.categories(work.session, bank_id))
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionPage:
+    rows: list[QuestionSummary]
+    total: int | None         # matches of the whole filter, when asked for
+
+
+@use_case(Action.BANK_VIEW)
+def browse_questions(work: Work, flt: QuestionFilter, *, offset: int = 0, limit: int = PAGE_SIZE,
+                     with_total: bool = False) -> QuestionPage:
+    """One page of current questions matching ``flt``; ``with_total`` also counts every match."""
+    total = questions.count(work.session, flt) if with_total else None
+    return QuestionPage(questions.search(work.session, flt, offset=offset, limit=limit), total)
+
+
+@use_case(Action.BANK_VIEW)
+def question_detail(work: Work, question_id: int) -> QuestionDetail:
+    """A question (any version) with its answer, its version history and whether it has been used."""
+    return questions.get_question(work.session, question_id)
+
+
+# --- editing -------------------------------------------------------------------------------------
+
+@use_case(Action.BANK_EDIT, changes=Change.BANKS)
+def edit_question(work: Work, question_id: int, question: Question) -> QuestionDetail:
+    """Save ``question`` as a new version; quizzes and attempts keep the version they used."""
+    return questions.edit_question(work.session, question_id, question, actor_id=work.actor_id)
+
+
+@use_case(Action.BANK_EDIT, changes=Change.BANKS)
+def set_active(work: Work, question_ids: Sequence[int], active: bool) -> int:
+    """Enable or disable questions; returns how many changed."""
+    return questions.set_active(work.session, list(question_ids), active, actor_id=work.actor_id)
+
+
+@use_case(Action.BANK_EDIT, changes=Change.BANKS)
+def delete_question(work: Work, question_id: int) -> None:
+    """Delete every version of a question never used (a used one can only be disabled)."""
+    questions.delete_question(work.session, question_id, actor_id=work.actor_id)
+
+
+# --- importing -----------------------------------------------------------------------------------
+
+@use_case(Action.BANK_IMPORT, transaction=False)
+def preview_files(work: Work, paths: Sequence[Path], *, columns: Mapping[Path, dict[str, int]] | None = None,
+                  media_dir: Path | None = None, progress: ProgressSink = no_progress,
+                  cancel: CancelToken | None = None) -> ImportResult:
+    """Read the files as the import would (nothing is stored): questions and located problems.
+
+    ``columns`` maps a file to the columns the user chose for its header-less sheet; pictures
+    embedded in the files are extracted into ``media_dir`` (kept for :func:`store_import`).
+    """
+    merged = ImportResult()
+    for path in paths:
+        merged.extend(importing.read_files([path], columns=(columns or {}).get(path), media_dir=media_dir,
+                                           progress=progress, cancel=cancel))
+    return merged
+
+
+@use_case(Action.BANK_IMPORT, transaction=False)
+def sheet_first_rows(work: Work, path: Path, *, progress: ProgressSink = no_progress,
+                     cancel: CancelToken | None = None) -> list[list[str]]:
+    """The first rows of a header-less sheet, for choosing what each column holds."""
+    if cancel is not None:
+        cancel.check()
+    progress(0, 0, _("正在读取 {file}", file=path.name))
+    return importing.first_rows(path)
+
+
+@use_case(Action.BANK_IMPORT, transaction=False)
+def check_import(work: Work, result: ImportResult, *, bank: str, category: str | None = None,
+                 skip_invalid: bool = False) -> ImportReport:
+    """Dry run of :func:`store_import` against ``bank``: what would be stored, duplicates, problems."""
+    return importing.import_result(work.db, result, bank=_bank_name(bank), category=category, dry_run=True,
+                                   skip_invalid=skip_invalid)
+
+
+@use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
+def store_import(work: Work, result: ImportResult, *, bank: str, category: str | None = None,
+                 skip_invalid: bool = False, progress: ProgressSink = no_progress,
+                 cancel: CancelToken | None = None) -> ImportReport:
+    """Store previewed questions in ``bank`` (created when missing), all or nothing unless ``skip_invalid``."""
+    return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
+                                   skip_invalid=skip_invalid, media_store=media_store_dir(),
+                                   actor_id=work.actor_id, progress=progress, cancel=cancel)
+
+
+@use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
+def import_files(work: Work, paths: Sequence[Path], *, bank: str, category: str | None = None,
+                 dry_run: bool = False, skip_invalid: bool = False, format_name: str | None = None,
+                 columns: dict[str, int] | None = None, media_store: Path | None = None,
+                 progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> ImportReport:
+    """Read ``paths`` and store them in ``bank`` in one go (all or nothing unless ``skip_invalid``).
+
+    Pictures go to ``media_store`` (default: the application's media folder).
+    """
+    store = media_store if media_store is not None or dry_run else media_store_dir()
+    return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
+                                  skip_invalid=skip_invalid, format_name=format_name, columns=columns,
+                                  media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id)
+
+
+@use_case(Action.BANK_IMPORT, transaction=False)
+def write_template(work: Work, path: Path) -> Path:
+    """Write the Excel import template (an example per question type and how to fill it in)."""
+    from quizbank.template import write_template as write
+
+    if path.suffix.lower() != ".xlsx":
+        raise InvalidInput(_("模板只能保存为 .xlsx 文件：{file}", file=path.name))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+    except OSError as exc:
+        raise InvalidInput(_("无法写入 {file}：{e}", file=path.name, e=exc.strerror or exc)) from exc
+    return path
+
+
+def _bank_name(bank: str) -> str:
+    name = bank.strip()
+    if not name:
+        raise InvalidInput(_("题库名称不能为空"))
+    return name
+
+
+# --- exporting -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    bank: str | None          # None: every bank
+    count: int
+
+
+@use_case(Action.BANK_EXPORT)
+def export_bank(work: Work, path: Path, *, bank: str | None = None, every_bank: bool = False,
+                format_name: str | None = None) -> Exported:
+    """Write a bank's current, active questions to ``path`` (format by ``format_name`` or extension).
+
+    Without ``bank``: every bank with ``every_bank``, otherwise the only bank there is (refused
+    when there are several).
+    """
+    s = work.session
+    if bank is None and not every_bank:
+        names = list(s.scalars(select(Bank.name).order_by(Bank.name)))
+        if len(names) != 1:
+            raise InvalidInput(_("有多个题库，请用 --bank 指定：{names}", names="、".join(names) or _("（无）")))
+        bank = names[0]
+    n = questions.export_bank(s, path, bank=bank, format_name=format_name, media_store=media_store_dir(),
+                              actor_id=work.actor_id)
+    return Exported(bank, n)
