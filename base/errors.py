@@ -41,6 +41,8 @@ class NotFound(StudyHallError):
 class PermissionDenied(StudyHallError):
     """The current user's role may not do this."""
 
+    action: str | None = None   # the refused core.access Action (a StrEnum), set by core.access.denied()
+
 
 class AuthenticationFailed(StudyHallError):
     """Badge number or password is wrong, or the account is disabled."""

@@ -38,6 +38,9 @@ class Workload:
     repeat: int = 5
     # Optional check of the target: (median_s, floor_median_s) -> bool
     meets: Callable[[float, float | None], bool] | None = None
+    # When True, run() and floor() return the measured quantity in seconds themselves (e.g. the
+    # longest stall seen), instead of being timed from outside.
+    self_measured: bool = False
 
 
 @dataclass
@@ -65,13 +68,9 @@ def measure(w: Workload) -> Result:
         times: list[float] = []
         floors: list[float] = []
         for _ in range(w.repeat):
-            t0 = time.perf_counter()
-            w.run(state)
-            times.append(time.perf_counter() - t0)
+            times.append(_timed(w, w.run, state))
             if w.floor is not None:
-                t0 = time.perf_counter()
-                w.floor(state)
-                floors.append(time.perf_counter() - t0)
+                floors.append(_timed(w, w.floor, state))
         median = statistics.median(times)
         floor = statistics.median(floors) if floors else None
         met = w.meets(median, floor) if w.meets else None
@@ -79,6 +78,13 @@ def measure(w: Workload) -> Result:
                       w.extra(state), time.strftime("%Y-%m-%d %H:%M"))
     finally:
         w.cleanup(state)
+
+
+def _timed(w: Workload, fn: Callable[[Any], Any], state: Any) -> float:
+    t0 = time.perf_counter()
+    value = fn(state)
+    elapsed = time.perf_counter() - t0
+    return float(value) if w.self_measured else elapsed
 
 
 def fmt_seconds(s: float | None) -> str:

@@ -60,7 +60,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         lines = [f"{d['title']}（ID {d['id']}）",
                  _("题数 {n}，总分 {p:g}，及格线 {pp}", n=d["questions"], p=d["total_points"],
                    pp=f"{d['pass_percent']:g}%" if d["pass_percent"] is not None else "—")]
-        for i, s in enumerate(d["sections"], start=1):  # type: ignore[union-attr]
+        sections = d["sections"]
+        assert isinstance(sections, list)   # quiz_detail(): a JSON-shaped dict
+        for i, s in enumerate(sections, start=1):
             mark = _("可抽") if s["drawable"] else _("不足")
             lines.append(_("规则{i}：{t} {c} 题 × {p:g} 分，题库可抽 {a} 题（{m}）", i=i, t=QType(s["type"]).label, c=s["count"],
                            p=s["points_each"], a=s["available"], m=mark))

@@ -98,8 +98,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     def table() -> str:
         lines = [f"{_('警号'):<8}{_('姓名'):<6}{_('类别'):<6}{_('角色'):<8}{_('单位')}"]
         for u in users:
-            lines.append(f"{u.badge:<10}{u.name:<6}{_(CATEGORY_LABELS[u.category]):<6}"  # type: ignore[index]
-                         f"{_(ROLE_LABELS[u.role]):<8}{u.unit_name}")  # type: ignore[index]
+            lines.append(f"{u.badge:<10}{u.name:<6}{_(CATEGORY_LABELS[u.category]):<6}"
+                         f"{_(ROLE_LABELS[u.role]):<8}{u.unit_name}")
         lines.append(_("共 {n} 人", n=len(users)))
         return "\n".join(lines)
 

@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(title)
         lay.addStretch(1)
         u = self.ctx.user
-        role = _(CATEGORY_LABELS[u.category]) if u.role == "officer" else _(ROLE_LABELS[u.role])  # type: ignore[index]
+        role = _(CATEGORY_LABELS[u.category]) if u.role == "officer" else _(ROLE_LABELS[u.role])
         self.who = QLabel(f"{u.name}（{u.badge}）· {u.unit_name} · {role}")
         self.minutes = QLabel("")
         lay.addWidget(self.who)
@@ -111,7 +111,9 @@ class MainWindow(QMainWindow):
         if key not in self.pages:
             widget = self.specs[index].factory(self.ctx)
             holder = self.stack.widget(index)
-            holder.layout().addWidget(widget)
+            lay = holder.layout() if holder is not None else None
+            assert lay is not None   # every page's holder got its layout in __init__
+            lay.addWidget(widget)
             self.pages[key] = widget
         return self.pages[key]
 

@@ -47,9 +47,9 @@ class Page(QWidget):
         self.subtitle.setVisible(bool(subtitle))
         titles.addWidget(self.subtitle)
         head.addLayout(titles, 1)
-        self.actions = QHBoxLayout()
-        self.actions.setSpacing(theme.SP2)
-        head.addLayout(self.actions)
+        self.action_bar = QHBoxLayout()   # not "actions": that would hide QWidget.actions()
+        self.action_bar.setSpacing(theme.SP2)
+        head.addLayout(self.action_bar)
         self.layout_.addLayout(head)
 
     def add_action(self, text: str, slot: Callable[[], Any], *, primary: bool = False) -> QPushButton:
@@ -57,7 +57,7 @@ class Page(QWidget):
         if primary:
             button.setProperty("primary", True)
         button.clicked.connect(slot)
-        self.actions.addWidget(button)
+        self.action_bar.addWidget(button)
         return button
 
     def add(self, widget: QWidget, stretch: int = 0) -> QWidget:

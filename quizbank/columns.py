@@ -365,7 +365,7 @@ def build_usual(
             append(None)
             continue
         append(Question(qtype, stem, opts, key, blanks, explanation, category, split_tags(tags) if tags else [],
-                        level, score, [], SourceRef(file, sheet, first_row + k, None)))  # type: ignore[arg-type]
+                        level, score, [], SourceRef(file, sheet, first_row + k, None)))
     return out
 
 

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from base.i18n import N_, _
 from base.problems import Problem, Severity
@@ -149,19 +150,20 @@ class Question:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict[str, object]) -> Question:
+    def from_dict(cls, d: Mapping[str, Any]) -> Question:
+        """The inverse of :meth:`to_dict`; ``d`` is parsed JSON, so its values are untyped."""
         return cls(
             qtype=QType(str(d["type"])),
             stem=str(d["stem"]),
-            options=[str(o) for o in d.get("options", []) or []],  # type: ignore[union-attr]
-            answer=[str(a) for a in d.get("answer", []) or []],  # type: ignore[union-attr]
-            blanks=[[str(a) for a in b] for b in d.get("blanks", []) or []],  # type: ignore[union-attr]
+            options=[str(o) for o in d.get("options", []) or []],
+            answer=[str(a) for a in d.get("answer", []) or []],
+            blanks=[[str(a) for a in b] for b in d.get("blanks", []) or []],
             explanation=str(d.get("explanation", "") or ""),
             category=str(d.get("category", "") or ""),
-            tags=[str(t) for t in d.get("tags", []) or []],  # type: ignore[union-attr]
-            difficulty=int(d.get("difficulty", 2) or 2),  # type: ignore[arg-type]
-            score=float(d["score"]) if d.get("score") is not None else None,  # type: ignore[arg-type]
-            media=[str(m) for m in d.get("media", []) or []],  # type: ignore[union-attr]
+            tags=[str(t) for t in d.get("tags", []) or []],
+            difficulty=int(d.get("difficulty", 2) or 2),
+            score=float(d["score"]) if d.get("score") is not None else None,
+            media=[str(m) for m in d.get("media", []) or []],
         )
 
 

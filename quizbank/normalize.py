@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from base.i18n import _
 from quizbank.model import LETTERS, QType, normalize_text
@@ -50,7 +51,7 @@ def is_clean(text: str) -> bool:
     return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
-def all_clean(texts: Sequence[object]) -> bool:
+def all_clean(texts: Sequence[object]) -> TypeGuard[Sequence[str]]:
     """:func:`is_clean` for every text at once: one check over them joined by "|" ("| " and " |"
     find a text's leading and trailing spaces). False when any is not a string."""
     try:

@@ -186,7 +186,7 @@ class _Parser:
             return False
         if cur.block == "answer":
             qtype = self._qtype()
-            judged = bool(cur.answer) and parse_judge(cur.answer[0]) is not None
+            judged = bool(cur.answer and parse_judge(cur.answer[0]) is not None)
             return qtype is QType.ESSAY or (qtype is None and not cur.options and not judged)
         return cur.block in ("stem", "options", "explanation")
 
@@ -400,9 +400,9 @@ def _answer_from_stem(stem: str, qtype: QType | None, options: list[str]) -> tup
         if ok:
             return stem[: m.start()] + EMPTY_BRACKET + stem[m.end():], content
     if qtype is QType.JUDGE:
-        m = _TRAILING_MARK.match(stem)
-        if m and parse_judge(m.group("mark")):
-            return m.group("stem"), m.group("mark")
+        trailing = _TRAILING_MARK.match(stem)
+        if trailing and parse_judge(trailing.group("mark")):
+            return trailing.group("stem"), trailing.group("mark")
     return stem, ""
 
 

@@ -63,9 +63,11 @@ def write_template(path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)   # a new workbook starts with one worksheet
     sheet.title = SHEET_NAME
     sheet.append(WRITE_HEADER)
     for q in EXAMPLES:

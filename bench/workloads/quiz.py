@@ -191,10 +191,11 @@ def run_save(st: State) -> None:
 
 def floor_save(st: State) -> None:
     st.save_n += 1
+    assert st.save_target is not None
     cur = st.raw.cursor()
     cur.execute("BEGIN")
     cur.execute("UPDATE attempt_items SET response = ?, answered_at = ? WHERE attempt_id = ? AND position = ?",
-                ('["B"]', "2026-11-02 01:00:00", st.save_target.hex, st.save_n % 100))  # type: ignore[union-attr]
+                ('["B"]', "2026-11-02 01:00:00", st.save_target.hex, st.save_n % 100))
     cur.execute("COMMIT")
 
 

@@ -19,8 +19,12 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.harness import Workload
+
+if TYPE_CHECKING:
+    from core.reports.usecases import BranchReport  # imported inside the workloads, as they run
 
 VERSION = 3
 BRANCHES, PER_BRANCH, ATTEMPTS, STUDY_DAYS = 200, 50, 1_000_000, 120
@@ -111,7 +115,7 @@ def prepare() -> dict:
     return {"db": db, "raw": raw, "actor": actor, "out": Path(tempfile.mkdtemp()) / "branches.pdf"}
 
 
-def compare(state: dict):  # type: ignore[no-untyped-def]
+def compare(state: dict) -> BranchReport:
     from core.reports import usecases as reports
     from core.reports.period import parse_period
 

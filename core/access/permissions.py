@@ -123,7 +123,7 @@ LABELS: dict[Action, str] = {
 # ``None`` is the anonymous actor (nobody logged in).
 OFFICER, SECRETARY, ADMIN, NOBODY = Role.OFFICER, Role.SECRETARY, Role.ADMIN, None
 OWN, UNIT, ALL = Scope.OWN, Scope.UNIT, Scope.ALL
-_EVERYONE_OWN = {OFFICER: OWN, SECRETARY: OWN, ADMIN: OWN}
+_EVERYONE_OWN: dict[Role | None, Scope] = {OFFICER: OWN, SECRETARY: OWN, ADMIN: OWN}
 
 TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.LOG_IN: {NOBODY: ALL, OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},

@@ -148,7 +148,7 @@ def denied(actor: Actor, action: Action, reason: str = "") -> PermissionDenied:
     else:
         message = _("没有权限：{what}", what=what) + (f"（{reason}）" if reason else "")
     exc = PermissionDenied(message)
-    exc.action = action  # type: ignore[attr-defined]
+    exc.action = action
     return exc
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Select, delete, exists, func, insert, select, update
+from sqlalchemy import CursorResult, Select, delete, exists, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -98,7 +98,7 @@ class Counts:
 # --- queries ---------------------------------------------------------------------------
 
 
-def _filtered(stmt: Select, flt: QuestionFilter) -> Select:  # type: ignore[type-arg]
+def _filtered(stmt: Select, flt: QuestionFilter) -> Select:
     stmt = stmt.where(QuestionRow.is_current)
     if flt.bank_id is not None:
         stmt = stmt.where(QuestionRow.bank_id == flt.bank_id)
@@ -250,10 +250,12 @@ def set_active(session: Session, question_ids: Sequence[int], active: bool, *, a
     if not question_ids:
         return 0
     lineages = select(QuestionRow.lineage).where(QuestionRow.id.in_(list(question_ids)))
-    changed = session.execute(
+    result = session.execute(
         update(QuestionRow).where(QuestionRow.lineage.in_(lineages), QuestionRow.is_current,
                                   QuestionRow.active != active).values(active=active)
-    ).rowcount
+    )
+    assert isinstance(result, CursorResult)   # an UPDATE's result: it has a rowcount
+    changed = result.rowcount
     audit.record(session, "question.enable" if active else "question.disable", actor_id=actor_id,
                  target_type="question", target_id=",".join(str(i) for i in question_ids[:20]),
                  count=len(question_ids))

@@ -17,11 +17,12 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from itertools import chain
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from base.errors import DatabaseError
@@ -29,6 +30,9 @@ from base.i18n import _
 from core.infra.clock import utcnow
 from core.models import QuestionRow
 from quizbank.model import Question
+
+# A chunk for the SQLite helper thread: (column names, one tuple of values per row).
+_Chunk = tuple[tuple[str, ...], list[tuple[object, ...]]]
 
 
 class QuestionWriter:
@@ -49,7 +53,7 @@ class QuestionWriter:
         self.bank_id = 0
         self.stamp = utcnow()
         self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.queue: queue.SimpleQueue[list[tuple[object, ...]] | None] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[_Chunk | None] = queue.SimpleQueue()
         self.failure: BaseException | None = None
         self.abandoned = False   # the import failed or was cancelled: skip what is still queued
         self.thread: threading.Thread | None = None
@@ -63,7 +67,9 @@ class QuestionWriter:
         if self.failure is not None:
             raise self.failure
         if not self.sqlite:
-            self.session.execute(insert(QuestionRow.__table__), self._core_rows(new))
+            table = QuestionRow.__table__
+            assert isinstance(table, Table)   # declarative mapping: typed as any FromClause
+            self.session.execute(insert(table), self._core_rows(new))
             return
         if self.thread is None:
             dbapi = self.session.connection().connection.driver_connection
@@ -146,7 +152,7 @@ _EMPTY = {"tags": "'[]'", "media": "'[]'", "score": "NULL"}
                  "media", "score"))
 
 
-def _sqlite_rows(new: list[tuple[Question, str]]) -> tuple[tuple[str, ...], list[tuple[object, ...]]]:
+def _sqlite_rows(new: list[tuple[Question, str]]) -> _Chunk:
     """(columns, rows): the values to bind, as SQLAlchemy would store them (hex UUIDs, JSON text),
     built column by column."""
     qs = list(map(itemgetter(0), new))
@@ -215,7 +221,7 @@ _VARIANT_RFC = bytes((b & 0x3F) | 0x80 for b in range(256))
 _encode_str = json.encoder.encode_basestring   # the C string encoder json.dumps uses (ensure_ascii=False)
 
 
-def _json_list(items: list[object]) -> str:
+def _json_list(items: Sequence[object]) -> str:
     """JSON for the model's lists (strings, or lists of strings for blanks) without json.dumps' per-call setup."""
     if not items:
         return "[]"

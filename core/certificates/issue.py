@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -115,8 +115,8 @@ def issue(session: Session, *, officer_id: int, template: TemplateInfo, exam: st
 
 def holds_certificate(session: Session, officer_id: int, quiz_id: int) -> bool:
     """True when the officer already has a valid certificate for this quiz (one per person and quiz)."""
-    return session.scalar(select(func.count()).select_from(Certificate).where(
-        Certificate.officer_id == officer_id, Certificate.quiz_id == quiz_id, Certificate.status == "valid")) > 0
+    return (session.scalar(select(func.count()).select_from(Certificate).where(
+        Certificate.officer_id == officer_id, Certificate.quiz_id == quiz_id, Certificate.status == "valid")) or 0) > 0
 
 
 def issue_for_attempt(session: Session, attempt_id: uuid.UUID, *, clock: Clock,
@@ -151,6 +151,7 @@ def best_results(session: Session, quiz_id: int, top: int) -> list[tuple[int, fl
     ).all()
     best: dict[int, tuple[int, float, dt.datetime, int]] = {}
     for officer_id, score, at, unit_id in rows:
+        assert score is not None and at is not None   # a submitted attempt with a score (the query)
         if officer_id not in best:
             best[officer_id] = (officer_id, float(score), at, unit_id)
     return list(best.values())[:top]
@@ -226,7 +227,7 @@ def holders_filter(officer_units: Collection[int] | None, officer_id: int | None
     """The certificates held by ``officer_id`` or by an officer now in ``officer_units`` (None: no limit)."""
     if officer_units is None and officer_id is None:
         return None
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if officer_units:
         conditions.append(Certificate.officer_id.in_(
             select(Officer.id).where(Officer.unit_id.in_(list(officer_units)))))

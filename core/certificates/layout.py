@@ -15,6 +15,7 @@ import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from core.certificates.qr import QrMatrix, qr_matrix
 from core.certificates.templates import TemplateSpec, fill
@@ -174,8 +175,8 @@ def _border(spec: TemplateSpec, g: Geometry) -> list[Item]:
 
 
 @cache
-def _static(spec_key: tuple[object, ...]) -> tuple[Item, ...]:
-    spec = TemplateSpec(*spec_key)  # type: ignore[arg-type]
+def _static(spec_key: tuple[Any, ...]) -> tuple[Item, ...]:
+    spec = TemplateSpec(*spec_key)
     g = geometry(spec.orientation)
     items: list[Item] = list(_border(spec, g))
     if spec.header.strip():
@@ -195,7 +196,8 @@ def _static(spec_key: tuple[object, ...]) -> tuple[Item, ...]:
     return tuple(items)
 
 
-def spec_key(spec: TemplateSpec) -> tuple[object, ...]:
+def spec_key(spec: TemplateSpec) -> tuple[Any, ...]:
+    """The spec's field values in order: hashable, for the caches, and ``TemplateSpec(*key)`` again."""
     return tuple(getattr(spec, f.name) for f in dataclasses.fields(TemplateSpec))
 
 

@@ -30,9 +30,9 @@ def _zxing_matrix(text: str) -> QrMatrix:
     import zxingcpp
 
     code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    view = memoryview(code.to_image(scale=1, add_quiet_zones=False))
-    height, width = view.shape[0], view.shape[1]
-    raw = view.tobytes()
+    image = code.to_image(scale=1, add_quiet_zones=False)
+    height, width = image.shape[0], image.shape[1]
+    raw = memoryview(image).tobytes()  # type: ignore[arg-type]  # the stub omits Image's buffer protocol
     rows = [raw[i * width:(i + 1) * width] for i in range(height)]
     return QrMatrix(width, _runs_from_rows(rows, b"\x00"))
 

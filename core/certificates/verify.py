@@ -260,7 +260,8 @@ def scan_pdf(path: Path) -> PdfScan:
     try:
         reader = PdfReader(str(path))
         texts = [page.extract_text() or "" for page in reader.pages]
-        subject = str((reader.metadata or {}).get("/Subject", "") or "")
+        metadata = reader.metadata
+        subject = str(metadata.get("/Subject", "") or "") if metadata is not None else ""
     except (PdfReadError, OSError, ValueError) as exc:
         return PdfScan([], problem=Verdict("unknown", _("无法读取 PDF：{e}", e=exc)))
     try:

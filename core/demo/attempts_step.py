@@ -123,7 +123,7 @@ def _take(h: _History, rng: random.Random, quiz: Quiz, pools: dict[tuple[int, st
         score: float | None = None
         correct: bool | None = None
         comment, graded_by = "", None
-        if not in_progress:
+        if submitted is not None:   # not in progress
             g = grade(q.qtype, answer=q.answer or [], blanks=q.blanks or [], response=response, points=points,
                       multi_policy=quiz.multi_scoring, fill_ordered=quiz.fill_ordered)
             score, correct = g.score, g.correct
@@ -137,7 +137,7 @@ def _take(h: _History, rng: random.Random, quiz: Quiz, pools: dict[tuple[int, st
             elif g.manual:
                 score, correct = 0.0, False
             elif response:
-                h.events.append((submitted, officer.id, q, bool(correct)))  # type: ignore[arg-type]
+                h.events.append((submitted, officer.id, q, bool(correct)))
             total += score or 0.0
         max_score += points
         h.items.append({"id": uuid.uuid4(), "attempt_id": aid, "position": pos, "question_id": q.id,
@@ -152,7 +152,7 @@ def _take(h: _History, rng: random.Random, quiz: Quiz, pools: dict[tuple[int, st
         "submitted_at": submitted, "auto_submitted": False, "max_score": max_score,
         "status": "in_progress" if in_progress else ("pending_manual" if pending else "submitted"),
         "score": None if in_progress else round(total, 2), "percent": percent,
-        "passed": None if in_progress or pending or quiz.pass_percent is None else percent >= quiz.pass_percent,
+        "passed": None if percent is None or pending or quiz.pass_percent is None else percent >= quiz.pass_percent,
     })
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 from base.i18n import N_, _
 from core.demo import DEMO_PASSWORD, DemoContext, DemoStep
@@ -16,7 +17,7 @@ from core.people.org import add_unit
 from core.people.users import add_user
 
 
-def load_org() -> dict[str, list[dict[str, object]]]:
+def load_org() -> dict[str, list[dict[str, Any]]]:
     return json.loads((resources_dir() / "demo" / "org.json").read_text(encoding="utf-8"))
 
 
@@ -27,7 +28,7 @@ def run(ctx: DemoContext) -> str:
     joined = local_date(ctx.clock.now()) - dt.timedelta(days=400)
     with ctx.db.transaction() as s:
         for u in data["units"]:
-            add_unit(s, str(u["code"]), str(u["name"]), str(u["kind"]), u.get("parent"))  # type: ignore[arg-type]
+            add_unit(s, str(u["code"]), str(u["name"]), str(u["kind"]), u.get("parent"))
         for o in data["officers"]:
             add_user(
                 s, badge=str(o["badge"]), name=str(o["name"]), unit=str(o["unit"]), password_hash=pw_hash,

@@ -14,6 +14,7 @@ import uuid
 from collections import defaultdict
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
 from base.i18n import N_, _
 from core.demo import DemoContext, DemoStep
@@ -34,8 +35,8 @@ from core.points.ledger import EPOCH, RuleBook, practice_note, seed_default_rule
 class _Ledger:
     """Collects entries, applying each rule's daily cap the way ``core.points.ledger.grant`` does."""
 
-    def __init__(self, session: object, now: dt.datetime) -> None:
-        self.book = RuleBook(session)  # type: ignore[arg-type]
+    def __init__(self, session: Session, now: dt.datetime) -> None:
+        self.book = RuleBook(session)
         self.now = now
         self.rows: list[dict[str, object]] = []
         self.used: dict[tuple[int, str, dt.date], float] = defaultdict(float)
@@ -80,6 +81,7 @@ def run(ctx: DemoContext) -> str:
                              .join(Material, Material.id == MaterialProgress.material_id)
                              .where(MaterialProgress.finished_at.is_not(None))).all()
         for officer_id, unit_id, mid, at, title, required in finished:
+            assert at is not None   # the query keeps finished materials only
             ledger.add(officer_id, unit_id, local_date(at), "required_finished" if required else "optional_finished",
                        "material", str(mid), f"学完《{title}》")
         _attempts(s, ledger)
@@ -88,8 +90,8 @@ def run(ctx: DemoContext) -> str:
     return _("已登记 {n} 条积分", n=len(ledger.rows))
 
 
-def _attempts(s: object, ledger: _Ledger) -> None:
-    rows = s.execute(select(Attempt.id, Attempt.officer_id, Attempt.unit_id, Attempt.submitted_at,  # type: ignore
+def _attempts(s: Session, ledger: _Ledger) -> None:
+    rows = s.execute(select(Attempt.id, Attempt.officer_id, Attempt.unit_id, Attempt.submitted_at,
                             Attempt.percent, Attempt.passed, Quiz.id, Quiz.title, Quiz.mode)
                      .join(Quiz, Quiz.id == Attempt.quiz_id)
                      .where(Attempt.status == "submitted", Attempt.submitted_at.is_not(None))
@@ -97,6 +99,7 @@ def _attempts(s: object, ledger: _Ledger) -> None:
     for _attempt_id, officer_id, unit_id, at, percent, passed, quiz_id, title, mode in rows:
         if mode == "practice":        # practice points come from practice answers, as in the live listeners
             continue
+        assert at is not None   # the query keeps submitted attempts only
         day = local_date(at)
         if passed:
             ledger.add(officer_id, unit_id, day, "quiz_passed", "quiz", str(quiz_id), f"《{title}》合格")
@@ -105,7 +108,7 @@ def _attempts(s: object, ledger: _Ledger) -> None:
             if rule is not None and (percent or 0) >= float(rule.params.get("min_percent", 100)):
                 ledger.add(officer_id, unit_id, day, code, "quiz", str(quiz_id),
                            f"《{title}》得分率 {percent or 0:.0f}%")
-    answers = s.execute(select(PracticeAnswer.officer_id, Officer.unit_id, PracticeAnswer.answered_at,  # type: ignore
+    answers = s.execute(select(PracticeAnswer.officer_id, Officer.unit_id, PracticeAnswer.answered_at,
                                PracticeAnswer.question_id)
                         .join(Officer, Officer.id == PracticeAnswer.officer_id)
                         .where(PracticeAnswer.correct.is_(True))

@@ -92,6 +92,11 @@ class Database:
     clock: Clock = field(default_factory=SystemClock)
 
     @property
+    def display_url(self) -> str:
+        """Where the data lives, as a person may read it (no password)."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 

@@ -35,9 +35,12 @@ def register_fonts() -> tuple[str, str]:
 def missing_glyphs(text: str, font_name: str) -> list[str]:
     """Characters of ``text`` the registered font cannot draw (生僻字 check)."""
     from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
 
     register_fonts()
-    face = pdfmetrics.getFont(font_name).face
+    font = pdfmetrics.getFont(font_name)
+    assert isinstance(font, TTFont), font_name   # register_fonts() registers TrueType fonts only
+    face = font.face
     cmap = face.charToGlyph
     return sorted({ch for ch in text if not ch.isspace() and ord(ch) not in cmap})
 

@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from core.infra.paths import data_dir
 
 
-def _path():  # type: ignore[no-untyped-def]
+def _path() -> Path:
     return data_dir() / "config.json"
 
 

@@ -5,15 +5,19 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from base.errors import InvalidInput
 from base.i18n import _
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher  # imported when first needed: argon2 loads a C library
 
 MIN_PASSWORD_LENGTH = 6
 
 
 @cache
-def _hasher():  # type: ignore[no-untyped-def]
+def _hasher() -> PasswordHasher:
     from argon2 import PasswordHasher
 
     return PasswordHasher()

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy import Connection
 
 import core.models  # noqa: F401
 from core.models.base import Base
@@ -26,7 +27,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

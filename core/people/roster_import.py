@@ -23,7 +23,7 @@ import csv
 import io
 import re
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,7 +138,7 @@ def header_field(cell: object) -> str | None:
     return _LOOKUP.get(_NOISE.sub("", fold(clean(cell))))
 
 
-def _find_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
+def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]] | None:
     for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         found: dict[str, int] = {}
         for col, cell in enumerate(row):
@@ -150,7 +150,7 @@ def _find_header(rows: list[list[object]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-def _grids(path: Path) -> list[tuple[str | None, list[list[object]]]]:
+def _grids(path: Path) -> list[tuple[str | None, Sequence[Sequence[object]]]]:
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         from quizbank.formats.csvfile import decode, sniff_delimiter
 
@@ -159,9 +159,10 @@ def _grids(path: Path) -> list[tuple[str | None, list[list[object]]]]:
         return [(None, [list(r) for r in rows])]
     from python_calamine import CalamineWorkbook
 
+    from quizbank.formats.spreadsheet import sheet_rows
+
     workbook = CalamineWorkbook.from_path(str(path))
-    return [(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
-            for name in workbook.sheet_names]
+    return [(name, sheet_rows(workbook.get_sheet_by_name(name))) for name in workbook.sheet_names]
 
 
 def _parse_rows(path: Path, report: RosterReport) -> list[RosterRow]:
@@ -181,7 +182,7 @@ def _parse_rows(path: Path, report: RosterReport) -> list[RosterRow]:
         for i in range(start + 1, len(rows)):
             cells = rows[i]
 
-            def cell(f: str, cells: list[object] = cells, cols: dict[str, int] = cols) -> str:
+            def cell(f: str, cells: Sequence[object] = cells, cols: dict[str, int] = cols) -> str:
                 c = cols.get(f)
                 return display(cells[c]) if c is not None and c < len(cells) else ""
 
@@ -237,7 +238,7 @@ def _resolve(session: Session, rows: list[RosterRow], file: str, allowed_units: 
     With ``allowed_units`` (a secretary's subtree) a row may only place or change officers there.
     An administrator's account is never changed by a roster row.
     """
-    units = {}
+    units: dict[str, Unit] = {}
     for u in session.scalars(select(Unit).where(Unit.active)):
         units.setdefault(u.code, u)
         units.setdefault(fold(u.name), u)
@@ -329,7 +330,7 @@ def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_inval
                 progress(i, len(todo), _("正在保存人员"))
             if r.action == "new":
                 assert r.unit_id is not None
-                add_user(session, badge=r.badge, name=r.name, unit=str(session.get(Unit, r.unit_id).code),
+                add_user(session, badge=r.badge, name=r.name, unit=str(session.get_one(Unit, r.unit_id).code),
                          password_hash=password_hash, category=r.category or Category.POLICE.value,
                          party_member=bool(r.party), title=r.title, gender=r.gender, phone=r.phone,
                          actor_id=actor_id, joined=today)
@@ -342,7 +343,7 @@ def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_inval
             officer = session.scalar(select(Officer).where(Officer.badge == r.badge))
             assert officer is not None and r.unit_id is not None
             if officer.unit_id != r.unit_id:
-                move_officer(session, r.badge, str(session.get(Unit, r.unit_id).code), on=today, actor_id=actor_id)
+                move_officer(session, r.badge, str(session.get_one(Unit, r.unit_id).code), on=today, actor_id=actor_id)
             if not officer.active:
                 from core.people.roster_edit import set_active
 
@@ -357,9 +358,11 @@ def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_inval
 def write_password_sheet(report: RosterReport, target: Path) -> None:
     """An .xlsx 初始密码单 for the new officers of a stored import."""
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)   # a new workbook starts with one worksheet
     ws.title = _("初始密码")
     ws.append([_("警号"), _("姓名"), _("单位"), _("初始密码"), _("说明")])
     for r in report.rows:

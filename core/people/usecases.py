@@ -118,6 +118,7 @@ def list_people(work: Work, *, unit_id: int | None = None, unit: str | None = No
     allowed = work.units()
     if unit:
         unit_id = org.unit_by_code_or_name(work.session, unit).id
+    wanted: list[int] | None
     if unit_id is not None:
         work.check_unit(unit_id)
         wanted = org.subtree_ids(work.session, unit_id)

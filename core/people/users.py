@@ -19,8 +19,9 @@ from core.infra.passwords import hash_password, needs_rehash, verify_password
 from core.models import Category, Officer, Role, Unit, UnitMembership
 from core.people.org import unit_by_code_or_name
 
-ROLE_LABELS = {Role.OFFICER: N_("民警/辅警"), Role.SECRETARY: N_("支部书记"), Role.ADMIN: N_("管理员")}
-CATEGORY_LABELS = {Category.POLICE: N_("民警"), Category.AUXILIARY: N_("辅警")}
+# Keyed by the stored values (UserInfo.role and .category are plain str; each enum member is its value).
+ROLE_LABELS: dict[str, str] = {Role.OFFICER: N_("民警/辅警"), Role.SECRETARY: N_("支部书记"), Role.ADMIN: N_("管理员")}
+CATEGORY_LABELS: dict[str, str] = {Category.POLICE: N_("民警"), Category.AUXILIARY: N_("辅警")}
 _ROLE_RANK = {Role.OFFICER: 0, Role.SECRETARY: 1, Role.ADMIN: 2}
 
 

@@ -219,8 +219,8 @@ def on_attempt_submit(session: Session, *, attempt_id: uuid.UUID, clock: Clock, 
     if quiz is None or quiz.mode == "practice":
         return
     day = local_date(attempt.submitted_at or clock.now())
-    common = {"officer_id": attempt.officer_id, "unit_id": attempt.unit_id, "day": day, "source_type": "quiz",
-              "source_id": str(quiz.id)}
+    common: dict[str, Any] = {"officer_id": attempt.officer_id, "unit_id": attempt.unit_id, "day": day,
+                              "source_type": "quiz", "source_id": str(quiz.id)}
     if attempt.passed:
         grant(session, code="quiz_passed", note=f"《{quiz.title}》合格", **common)
     percent = attempt.percent or 0.0
@@ -351,10 +351,11 @@ def tally(session: Session, period: Period, unit_id: int | None = None, *,
         stmt = stmt.where(LedgerEntry.unit_id.in_(units))
     sums = {oid: float(total) for oid, total in session.execute(stmt)}
     people = select(Officer.id, Officer.badge, Officer.name, Unit.name).join(Unit, Unit.id == Officer.unit_id)
-    if unit_ids is not None:
-        people = people.where(Officer.unit_id.in_(units))
-    elif units is not None:
-        people = people.where((Officer.unit_id.in_(units)) | (Officer.id.in_(list(sums))))
+    if units is not None:   # never None when unit_ids is given
+        if unit_ids is not None:
+            people = people.where(Officer.unit_id.in_(units))
+        else:
+            people = people.where((Officer.unit_id.in_(units)) | (Officer.id.in_(list(sums))))
     rows = [(oid, badge, name, uname, sums.get(oid, 0.0))
             for oid, badge, name, uname in session.execute(people.where(Officer.active))]
     rows.sort(key=lambda r: (-r[4], r[1]))

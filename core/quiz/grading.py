@@ -84,7 +84,8 @@ def _max_matching(ok: list[list[bool]]) -> int:
         for b in range(n_blanks):
             if ok[r][b] and not seen[b]:
                 seen[b] = True
-                if owner[b] is None or augment(owner[b], seen):  # type: ignore[arg-type]
+                holder = owner[b]
+                if holder is None or augment(holder, seen):
                     owner[b] = r
                     return True
         return False

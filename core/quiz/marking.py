@@ -78,7 +78,7 @@ def grade_item(session: Session, item_id: uuid.UUID, score: float, comment: str,
         select(func.coalesce(func.sum(AttemptItem.score), 0.0),
                func.count().filter(AttemptItem.score.is_(None)))
         .where(AttemptItem.attempt_id == attempt.id)).one()
-    set_totals(attempt, quiz, float(total), int(waiting) > 0)
+    set_totals(attempt, quiz, float(total or 0.0), int(waiting) > 0)
     audit.record(session, "attempt.grade", actor_id=grader_id, target_type="attempt", target_id=attempt.id,
                  position=item.position, score=score)
     session.flush()

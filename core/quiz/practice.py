@@ -14,7 +14,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -56,7 +56,7 @@ def _views(rows: list[QuestionRow]) -> list[QuestionView]:
     return [view_of(q, position=i, points=1.0, order=[]) for i, q in enumerate(rows)]
 
 
-def _base():  # type: ignore[no-untyped-def]
+def _base() -> Select[QuestionRow]:
     return select(QuestionRow).where(QuestionRow.is_current, QuestionRow.active, QuestionRow.qtype.in_(OBJECTIVE))
 
 

@@ -253,18 +253,18 @@ def quiz_results(session: Session, quiz_id: int, *, unit_ids: Collection[int] | 
     people = {o.id: (o.badge, o.name, unit) for o, unit in session.execute(
         select(Officer, Unit.name).join(Unit, Unit.id == Officer.unit_id).where(Officer.id.in_(list(by_officer))))}
     percents = []
-    for oid, attempts in by_officer.items():
-        res.attempts += len(attempts)
-        best = counted(attempts, quiz.counting)
+    for oid, tries in by_officer.items():
+        res.attempts += len(tries)
+        best = counted(tries, quiz.counting)
         badge, name, unit = people[oid]
         if best is None:
-            res.rows.append(OfficerStanding(badge, name, unit, len(attempts), None, None, None, "in_progress"))
+            res.rows.append(OfficerStanding(badge, name, unit, len(tries), None, None, None, "in_progress"))
             continue
         res.takers += 1
         res.passed += 1 if best.passed else 0
         if best.percent is not None:
             percents.append(best.percent)
-        res.rows.append(OfficerStanding(badge, name, unit, len(attempts), best.score, best.percent, best.passed,
+        res.rows.append(OfficerStanding(badge, name, unit, len(tries), best.score, best.percent, best.passed,
                                         best.status))
     res.average_percent = round(sum(percents) / len(percents), 1) if percents else None
     res.rows.sort(key=lambda r: (-(r.percent or -1), r.badge))

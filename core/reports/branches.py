@@ -194,7 +194,7 @@ def branch_stats(session: Session, period: Period, scope: Scope, *, active_days:
         att = att.where(Attempt.officer_id.in_(filt))
     for unit_id, n, people, total, passers in session.execute(att):
         s = stats[unit_id]
-        s.attempts, s.participants, s.score_sum, s.passers = n, people, float(total), passers
+        s.attempts, s.participants, s.score_sum, s.passers = n, people, float(total or 0.0), passers
 
     per_officer = (select(StudySession.unit_id.label("unit_id"),
                           func.sum(StudySession.active_seconds).label("secs"),

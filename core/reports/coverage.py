@@ -7,10 +7,11 @@ categories, party only) within the report scope, among active officers today."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from base.errors import NotFound
@@ -54,11 +55,11 @@ class Coverage:
                               "status": r.status, "best": r.best} for r in self.rows]}
 
 
-def _audience_units(session: Session, audience: dict[str, object]) -> set[int] | None:
-    ids = audience.get("unit_ids")
+def _audience_units(session: Session, audience: dict[str, Any]) -> set[int] | None:
+    ids = audience.get("unit_ids") or audience.get("units")   # a quiz's key, a material's key
     if not ids:
         return None
-    wanted = {int(i) for i in ids}  # type: ignore[union-attr]
+    wanted = {int(i) for i in ids}
     out: set[int] = set()
     for root in unit_tree(session):
         stack = [(root, root.id in wanted)]
@@ -70,8 +71,9 @@ def _audience_units(session: Session, audience: dict[str, object]) -> set[int] |
     return out
 
 
-def _audience(session: Session, scope: Scope, audience: dict[str, object], today: dt.date,  # type: ignore[no-untyped-def]
-              unit_ids: Collection[int] | None):
+def _audience(session: Session, scope: Scope, audience: dict[str, Any], today: dt.date,
+              unit_ids: Collection[int] | None) -> tuple[dict[int, str], Sequence[Row[int, int, str, str, str]]]:
+    """The audience's branches (id: name) and its members in them: (unit id, officer id, badge, name, category)."""
     units = {u.id: u.name for u in branches(session, scope, unit_ids=unit_ids)}
     allowed = _audience_units(session, audience)
     if allowed is not None:
@@ -82,7 +84,7 @@ def _audience(session: Session, scope: Scope, audience: dict[str, object], today
     stmt = (select(members.c.unit_id, Officer.id, Officer.badge, Officer.name, Officer.category)
             .join(Officer, Officer.id == members.c.officer_id))
     if audience.get("categories"):
-        stmt = stmt.where(Officer.category.in_(list(audience["categories"])))  # type: ignore[arg-type]
+        stmt = stmt.where(Officer.category.in_(list(audience["categories"])))
     if audience.get("party_only"):
         stmt = stmt.where(Officer.party_member.is_(True))
     return units, session.execute(stmt.order_by(members.c.unit_id, Officer.badge)).all()

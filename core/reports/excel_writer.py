@@ -35,7 +35,7 @@ def write_xlsx(doc: Document, target: Path, *, progress: ProgressSink = no_progr
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])   # the default sheet: every table gets its own
     used: set[str] = set()
     tables = doc.tables
     thin = Side(style="thin", color="DADDE1")

@@ -171,8 +171,10 @@ def transcript(session: Session, badge: str, period: Period | None = None) -> Tr
     for day, amount in session.execute(ledger):
         points[_month(day)] = points.get(_month(day), 0.0) + float(amount)
     t.points_by_month = sorted(points.items())
-    t.attempts = [AttemptLine(title, mode, unit, when.astimezone(LOCAL_TZ), pct, passed)
-                  for title, mode, unit, when, pct, passed in session.execute(attempts)]
+    t.attempts = []
+    for title, mode, unit, when, pct, passed in session.execute(attempts):
+        assert when is not None   # the query keeps submitted attempts only
+        t.attempts.append(AttemptLine(title, mode, unit, when.astimezone(LOCAL_TZ), pct, passed))
     certs = select(Certificate).where(Certificate.officer_id == officer.id).order_by(Certificate.issued_at)
     t.certificates = [CertificateLine(c.serial, c.title, c.issued_at.astimezone(LOCAL_TZ), c.status)
                       for c in session.scalars(certs)]

@@ -6,7 +6,7 @@ headers, the unit and period in every page header and "第 X 页 / 共 Y 页" in
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from base.i18n import _
 from base.progress import ProgressSink, no_progress
@@ -27,6 +27,11 @@ def _numbered_canvas(doc: Document, font: str) -> Any:
 
     class NumberedCanvas(Canvas):
         """Keeps every page until the end so the footer can say how many pages there are."""
+
+        if TYPE_CHECKING:   # Canvas internals used below, absent from ReportLab's type stubs
+            _pagesize: tuple[float, float]
+
+            def _startPage(self) -> None: ...  # noqa: N802
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -54,7 +59,7 @@ def _numbered_canvas(doc: Document, font: str) -> Any:
             self.setStrokeColor(HexColor(ACCENT))
             self.setLineWidth(0.8)
             self.line(40, height - 36, width - 40, height - 36)
-            self.drawCentredString(width / 2, 22, _("第 {n} 页 / 共 {t} 页", n=self._pageNumber, t=total))
+            self.drawCentredString(width / 2, 22, _("第 {n} 页 / 共 {t} 页", n=self.getPageNumber(), t=total))
             self.drawRightString(width - 40, 22, _("学习园地"))
             self.restoreState()
 
@@ -76,7 +81,7 @@ def _table(block: Table, font: str, width: float) -> list[Any]:
     scale = min(1.0, width / sum(natural)) if natural else 1.0
     widths = [w * scale for w in natural]
     t = RLTable(data, colWidths=widths, repeatRows=1)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), font, 9 if scale > 0.8 else 8),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(ACCENT)),
         ("TEXTCOLOR", (0, 0), (-1, 0), white),
@@ -111,7 +116,7 @@ def _chart(block: Chart, font: str, width: float) -> Any:
     drawing.add(String(0, height - 14, block.title, fontName=font, fontSize=11, fillColor=HexColor(ACCENT)))
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
     chart.x, chart.y = 40, 60 if many else 40
-    chart.width = width - (170 if block.kind == "line" else 60)
+    chart.width = width - (170 if block.kind == "line" else 60)  # type: ignore[assignment]  # the stub says int
     chart.height = height - chart.y - 30
     data = [[(v or 0.0) * (100 if block.percent else 1) for v in values[:len(categories)]]
             for _name, values in block.series]
@@ -133,7 +138,7 @@ def _chart(block: Chart, font: str, width: float) -> Any:
         chart.valueAxis.valueMax = top * 1.15
     for i in range(len(data)):
         colour = HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)])
-        if block.kind == "bar":
+        if isinstance(chart, VerticalBarChart):
             chart.bars[i].fillColor = colour
             chart.bars[i].strokeColor = None
         else:
@@ -144,7 +149,7 @@ def _chart(block: Chart, font: str, width: float) -> Any:
         legend = Legend()
         legend.fontName = font
         legend.fontSize = 8
-        legend.x, legend.y = width - 120, height - 30
+        legend.x, legend.y = width - 120, height - 30  # type: ignore[assignment]  # the stub says int
         legend.alignment = "right"
         legend.columnMaximum = 12
         legend.colorNamePairs = [(HexColor(SERIES_COLOURS[i % len(SERIES_COLOURS)]), name[:12])

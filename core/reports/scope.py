@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from base.i18n import _
@@ -87,7 +87,7 @@ def branches(session: Session, scope: Scope, *, unit_ids: Collection[int] | None
     return out
 
 
-def officer_filter(scope: Scope) -> Select[tuple[int]] | None:
+def officer_filter(scope: Scope) -> Select[int] | None:
     """``SELECT id FROM officers WHERE …`` for the category/party filters, or None without filters."""
     if not scope.filtered:
         return None
@@ -99,13 +99,13 @@ def officer_filter(scope: Scope) -> Select[tuple[int]] | None:
     return stmt
 
 
-def overlaps(period: Period):  # type: ignore[no-untyped-def]
+def overlaps(period: Period) -> ColumnElement[bool]:
     """Membership rows overlapping ``period``."""
     return and_(UnitMembership.valid_from <= period.end,
                 or_(UnitMembership.valid_to.is_(None), UnitMembership.valid_to >= period.start))
 
 
-def member_pairs(scope: Scope, unit_ids: list[int], period: Period) -> Select[tuple[int, int]]:
+def member_pairs(scope: Scope, unit_ids: list[int], period: Period) -> Select[int, int]:
     """Distinct (unit_id, officer_id) members of ``unit_ids`` during ``period`` (filters applied)."""
     stmt = (select(UnitMembership.unit_id, UnitMembership.officer_id)
             .where(UnitMembership.unit_id.in_(unit_ids), overlaps(period)).distinct())
@@ -115,7 +115,7 @@ def member_pairs(scope: Scope, unit_ids: list[int], period: Period) -> Select[tu
     return stmt
 
 
-def current_members(scope: Scope, unit_ids: list[int], day: dt.date) -> Select[tuple[int, int]]:
+def current_members(scope: Scope, unit_ids: list[int], day: dt.date) -> Select[int, int]:
     """(unit_id, officer_id) of active officers who belong to ``unit_ids`` on ``day``."""
     stmt = (select(UnitMembership.unit_id, UnitMembership.officer_id)
             .join(Officer, Officer.id == UnitMembership.officer_id)

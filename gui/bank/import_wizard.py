@@ -40,7 +40,7 @@ from core.bank.banks import BankInfo
 from core.bank.importing import ImportReport
 from gui import theme
 from gui.bank.mapping import ColumnMappingDialog
-from gui.bank.preview import FILTERS, PreviewModel
+from gui.bank.preview import FILTERS, PreviewModel, PreviewTable
 from gui.context import AppContext
 from gui.widgets import make_table
 from quizbank import formats
@@ -122,20 +122,20 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         self.w.parse()
 
-    def show_result(self, result: ImportResult) -> None:
+    def show_result(self, result: ImportResult, table: PreviewTable) -> None:
         m = self.w.model
-        m.set_result(result)
+        m.set_table(table)
         self.counts.setText(_("读懂 {q} 题；有错误 {e} 处，有警告 {wn} 处", q=len(result.questions),
-                              e=m.count(Severity.ERROR), wn=m.count(Severity.WARNING)))
+                              e=table.errors, wn=table.warnings))
         self.map_button.setVisible(bool(self.w.unmapped()))
-        first = next((r for r, row in enumerate(m.rows) if row.severity is not None), None)
+        first = table.first_problem if m.mode == "all" else (0 if m.rows else None)
         if first is not None:
             target = m.index(first, 0)
             QTimer.singleShot(0, lambda: self.table.scrollTo(target, QAbstractItemView.ScrollHint.PositionAtTop))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.w.result is not None
+        return self.w.read is not None
 
 
 class TargetPage(QWizardPage):
@@ -221,7 +221,7 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CancelButton, _("取消"))
         self.files: list[Path] = []
         self.columns: dict[Path, dict[str, int]] = {}
-        self.result: ImportResult | None = None
+        self.read: ImportResult | None = None     # what the readers understood
         self.dry_report: ImportReport | None = None
         self.stored: ImportReport | None = None
         self.bank_names: list[str] = []
@@ -243,27 +243,28 @@ class ImportWizard(QWizard):
 
     def set_files(self, files: list[Path]) -> None:
         self.files = list(files)
-        self.result = None
+        self.read = None
         self.files_page.show_files()
 
     # --- parsing -----------------------------------------------------------------------
 
     def parse(self) -> None:
-        self.result = None
+        self.read = None
         self.dry_report = None
-        self.ctx.call(bank_uc.preview_files, list(self.files), columns=dict(self.columns),
-                      media_dir=Path(self._media.name)).with_progress(_("正在读取题库文件…")).success(
-            self._parsed).run(self)
+        (self.ctx.call(bank_uc.preview_files, list(self.files), columns=dict(self.columns),
+                       media_dir=Path(self._media.name))
+         .then(lambda result: (result, PreviewTable.of(result)))    # the table's rows, off the GUI thread too
+         .with_progress(_("正在读取题库文件…")).success(self._parsed).run(self))
 
-    def _parsed(self, result: ImportResult) -> None:
-        self.result = result
-        self.preview_page.show_result(result)
+    def _parsed(self, parsed: tuple[ImportResult, PreviewTable]) -> None:
+        self.read, table = parsed
+        self.preview_page.show_result(self.read, table)
 
     def unmapped(self) -> list[Problem]:
         """Header-less sheets the user has not mapped yet."""
-        if self.result is None:
+        if self.read is None:
             return []
-        return [p for p in self.result.problems if p.code == NO_HEADER]
+        return [p for p in self.read.problems if p.code == NO_HEADER]
 
     def map_columns(self) -> None:
         pending = self.unmapped()
@@ -294,7 +295,7 @@ class ImportWizard(QWizard):
 
     def check(self) -> None:
         """Dry-run against the chosen bank: counts and duplicates before anything is stored."""
-        if self.result is None or not self.target_page.bank.currentText().strip():
+        if self.read is None or not self.target_page.bank.currentText().strip():
             return
         opts = self._options()
 
@@ -303,11 +304,11 @@ class ImportWizard(QWizard):
                 self.dry_report = report
                 self.target_page.show_report(report)
 
-        self.ctx.call(bank_uc.check_import, self.result, **opts).success(done).run(self)
+        self.ctx.call(bank_uc.check_import, self.read, **opts).success(done).run(self)
 
     def store(self) -> None:
-        assert self.result is not None
-        self.ctx.call(bank_uc.store_import, self.result, **self._options()).with_progress(
+        assert self.read is not None
+        self.ctx.call(bank_uc.store_import, self.read, **self._options()).with_progress(
             _("正在保存题目…")).success(self._stored).run(self)
 
     def _stored(self, report: ImportReport) -> None:

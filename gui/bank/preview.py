@@ -67,6 +67,24 @@ def build_rows(result: ImportResult) -> list[PreviewRow]:
     return rows
 
 
+@dataclass(slots=True)
+class PreviewTable:
+    """The preview's rows with their counts, built off the GUI thread (100,000 rows take ~0.5 s)."""
+
+    rows: list[PreviewRow]
+    errors: int
+    warnings: int
+    first_problem: int | None        # index of the first row with a problem, to scroll to
+
+    @classmethod
+    def of(cls, result: ImportResult) -> PreviewTable:
+        rows = build_rows(result)
+        errors = sum(1 for r in rows if r.severity is Severity.ERROR)
+        warnings = sum(1 for r in rows if r.severity is Severity.WARNING)
+        first = next((i for i, r in enumerate(rows) if r.severity is not None), None)
+        return cls(rows, errors, warnings, first)
+
+
 def _worst(problems: list[Problem]) -> Severity | None:
     if any(p.severity is Severity.ERROR for p in problems):
         return Severity.ERROR
@@ -81,10 +99,12 @@ class PreviewModel(TableModel["PreviewRow"]):
     def __init__(self) -> None:
         super().__init__([_("位置"), _("题型"), _("题干"), _("选项"), _("答案"), _("分类"), _("问题")])
         self.all_rows: list[PreviewRow] = []
+        self.table = PreviewTable([], 0, 0, None)
         self.mode = "all"
 
-    def set_result(self, result: ImportResult) -> None:
-        self.all_rows = build_rows(result)
+    def set_table(self, table: PreviewTable) -> None:
+        self.all_rows = table.rows
+        self.table = table
         self.set_filter(self.mode)
 
     def set_filter(self, mode: str) -> None:
@@ -98,8 +118,8 @@ class PreviewModel(TableModel["PreviewRow"]):
             self.rows = list(self.all_rows)
         self.endResetModel()
 
-    def count(self, severity: Severity | None) -> int:
-        return sum(1 for r in self.all_rows if r.severity is severity)
+    def count(self, severity: Severity) -> int:
+        return self.table.errors if severity is Severity.ERROR else self.table.warnings
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

@@ -132,10 +132,10 @@ class QuestionDialog(QDialog):
         self.delete.setEnabled(not d.used)
         self.delete.setToolTip(_("已被使用的题目不能删除，可以停用") if d.used else "")
         editable = d.is_current
-        for w in (self.stem, self.options, self.explanation):
-            w.setReadOnly(not editable)
-        for w in (self.answer, self.category, self.tags):
-            w.setReadOnly(not editable)
+        for text in (self.stem, self.options, self.explanation):
+            text.setReadOnly(not editable)
+        for line in (self.answer, self.category, self.tags):
+            line.setReadOnly(not editable)
         self.qtype.setEnabled(editable)
         self.difficulty.setEnabled(editable)
         self.save.setEnabled(editable)

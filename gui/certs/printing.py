@@ -57,16 +57,16 @@ class PrintDialog(QDialog):
         self.format = QComboBox()
         for key, label in FORMATS:
             self.format.addItem(_(label), key)
-        form = QFormLayout(self)
-        form.addRow(_("试卷"), self.quiz)
-        form.addRow(_("单位（含下级）"), self.unit)
-        form.addRow(_("日期"), since_row)
-        form.addRow(_("输出"), self.format)
+        rows = QFormLayout(self)
+        rows.addRow(_("试卷"), self.quiz)
+        rows.addRow(_("单位（含下级）"), self.unit)
+        rows.addRow(_("日期"), since_row)
+        rows.addRow(_("输出"), self.format)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("开始打印"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        rows.addRow(buttons)
 
     def _add_units(self, node: UnitNode, depth: int) -> None:
         self.unit.addItem("　" * depth + node.name, node.id)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from base.i18n import N_, _
@@ -19,8 +21,8 @@ from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
 STATUS_LABELS = {"in_progress": N_("作答中"), "submitted": N_("已交卷"), "pending_manual": N_("待阅卷")}
 
 
-def _when(d: object) -> str:
-    return d.astimezone().strftime("%Y-%m-%d %H:%M") if d else "—"  # type: ignore[attr-defined]
+def _when(d: dt.datetime | None) -> str:
+    return d.astimezone().strftime("%Y-%m-%d %H:%M") if d else "—"
 
 
 def _score(score: float | None, percent: float | None) -> str:

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QVBoxLayout, 
 from base.i18n import N_, _
 from core.access.usecase import Change
 from core.home import usecases as home
-from core.home.dashboard import OfficerSummary
+from core.home.dashboard import DueMaterial, OfficerSummary, OpenQuiz
 from core.models import Role
-from core.points.ledger import SOURCE_LABELS
+from core.points.ledger import SOURCE_LABELS, HistoryLine
 from core.quiz.catalog import MODE_LABELS
 from gui.context import AppContext
 from gui.pages import PageSpec
@@ -37,20 +37,20 @@ class HomePage(Page):
         holder.setLayout(cards)
         self.add(holder)
 
-        self.materials = RowsModel([
+        self.materials: RowsModel[DueMaterial] = RowsModel([
             Column(_("必学资料"), lambda m: m.title),
             Column(_("截止日期"), lambda m: (m.due_date.isoformat() if m.due_date else "—")
                    + (_("（已逾期）") if m.overdue else "")),
             Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.read_minutes, b=m.min_minutes),
                    align_right=True),
         ])
-        self.quizzes = RowsModel([
+        self.quizzes: RowsModel[OpenQuiz] = RowsModel([
             Column(_("考试与竞赛"), lambda q: q.title),
             Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
             Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
             Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
         ])
-        self.lines = RowsModel([
+        self.lines: RowsModel[HistoryLine] = RowsModel([
             Column(_("日期"), lambda h: h.day.strftime("%m-%d")),
             Column(_("积分"), lambda h: f"+{h.amount:g}", align_right=True),
             Column(_("原因"), lambda h: h.note or h.rule_name),

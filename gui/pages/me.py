@@ -24,9 +24,9 @@ class MePage(Page):
         form = QFormLayout(info)
         for label, value in (
             (_("姓名"), u.name), (_("警号"), u.badge), (_("单位"), u.unit_name),
-            (_("人员类别"), _(CATEGORY_LABELS[u.category])),  # type: ignore[index]
+            (_("人员类别"), _(CATEGORY_LABELS[u.category])),
             (_("政治面貌"), _("中共党员") if u.party_member else _("群众")),
-            (_("职务"), u.title or "—"), (_("角色"), _(ROLE_LABELS[u.role])),  # type: ignore[index]
+            (_("职务"), u.title or "—"), (_("角色"), _(ROLE_LABELS[u.role])),
         ):
             form.addRow(label, QLabel(value))
         self.add(info)

@@ -39,10 +39,10 @@ class PeoplePage(Page):
         self.model: RowsModel[UserInfo] = RowsModel([
             Column(_("警号"), lambda u: u.badge),
             Column(_("姓名"), lambda u: u.name),
-            Column(_("类别"), lambda u: _(CATEGORY_LABELS[u.category])),  # type: ignore[index]
+            Column(_("类别"), lambda u: _(CATEGORY_LABELS[u.category])),
             Column(_("党员"), lambda u: _("是") if u.party_member else _("否")),
             Column(_("职务"), lambda u: u.title),
-            Column(_("角色"), lambda u: _(ROLE_LABELS[u.role])),  # type: ignore[index]
+            Column(_("角色"), lambda u: _(ROLE_LABELS[u.role])),
             Column(_("单位"), lambda u: u.unit_name),
         ])
         self.view = make_table(self.model)
@@ -61,8 +61,9 @@ class PeoplePage(Page):
         split.addWidget(self.table)
         split.setStretchFactor(1, 1)
         holder = QWidget()
-        QHBoxLayout(holder).addWidget(split)
-        holder.layout().setContentsMargins(0, 0, 0, 0)
+        lay = QHBoxLayout(holder)
+        lay.addWidget(split)
+        lay.setContentsMargins(0, 0, 0, 0)
         self.add(holder, 1)
         self.refresh()
 
@@ -86,8 +87,9 @@ class PeoplePage(Page):
         for root in roots:
             add(self.tree, root)
         self.tree.expandAll()
-        if self.tree.topLevelItemCount():
-            self.tree.setCurrentItem(self.tree.topLevelItem(0))
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
         else:
             self.table.show_content(False)
 
@@ -127,7 +129,9 @@ class PeoplePage(Page):
     def _unit_names(self) -> list[tuple[str, int]]:
         out: list[tuple[str, int]] = []
 
-        def walk(item: QTreeWidgetItem, depth: int) -> None:
+        def walk(item: QTreeWidgetItem | None, depth: int) -> None:
+            if item is None:
+                return
             out.append(("　" * depth + item.text(0), int(item.data(0, Qt.ItemDataRole.UserRole))))
             for i in range(item.childCount()):
                 walk(item.child(i), depth + 1)

@@ -44,7 +44,7 @@ class SettingsPage(Page):
 
         dbox = QGroupBox(_("数据库"))
         dform = QFormLayout(dbox)
-        url = ctx.db.engine.url.render_as_string(hide_password=True)
+        url = ctx.db.display_url
         where = QLabel(url)
         where.setWordWrap(True)
         dform.addRow(_("数据库地址"), where)

@@ -205,9 +205,7 @@ class StatsPage(QWidget):
         self.rem_points.setRange(0, 10000)
         self.rem_points.setValue(10)
         self.rem_points.setSuffix(_(" 积分"))
-        self.rem_kind.currentIndexChanged.connect(
-            lambda: (self.rem_minutes.setValue(300 if self.rem_kind.currentData() == "week" else 1200),
-                     self.rem_points.setValue(10 if self.rem_kind.currentData() == "week" else 40)))
+        self.rem_kind.currentIndexChanged.connect(self._reminder_kind_changed)
         go = QPushButton(_("生成名单"))
         go.clicked.connect(self.load_reminders)
         for w in (QLabel(_("时间")), self.rem_kind, QLabel(_("学习目标")), self.rem_minutes, QLabel(_("积分目标")),
@@ -270,7 +268,8 @@ class StatsPage(QWidget):
     def drill(self, row: int) -> None:
         if not self.comparison or row >= len(self.table.row_data):
             return
-        unit_id = int(self.table.row_data[row])  # type: ignore[arg-type]
+        unit_id = self.table.row_data[row]
+        assert isinstance(unit_id, int)   # the comparison's rows are keyed by unit id (_show_comparison())
         scope = self.comparison.scope
         self.ctx.call(reports.branch_officers, self.comparison.period, unit_id, category=scope.category,
                       party_only=scope.party_only).success(self._show_officers).run(self)
@@ -291,6 +290,11 @@ class StatsPage(QWidget):
         self.ctx.call(reports.transcript, str(view.row_data[row])).success(
             lambda r: export_document(self.ctx, self, r.document, ".pdf",
                                       _("学习档案-{n}", n=r.transcript.name))).run(self)
+
+    def _reminder_kind_changed(self) -> None:
+        week = self.rem_kind.currentData() == "week"
+        self.rem_minutes.setValue(300 if week else 1200)
+        self.rem_points.setValue(10 if week else 40)
 
     def load_reminders(self) -> None:
         self.ctx.call(reports.reminders, kind=self.rem_kind.currentData(), minutes_target=self.rem_minutes.value(),

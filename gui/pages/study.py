@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any, TypedDict
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
@@ -47,6 +48,17 @@ def _status(m: OfficerMaterial, today: dt.date) -> str:
     if m.required and m.due_date and m.due_date < today:
         return _("已逾期")
     return _("学习中") if m.seconds else _("未开始")
+
+
+class MaterialValues(TypedDict):
+    """What :class:`MaterialDialog` asks for."""
+
+    title: str
+    topic: str
+    required: bool
+    due_date: dt.date | None
+    min_minutes: int
+    audience: dict[str, Any]
 
 
 class MaterialDialog(QDialog):
@@ -111,20 +123,20 @@ class MaterialDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> MaterialValues:
         d = self.due.date()
         units = [self.units.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.units.count())
                  if self.units.item(i).checkState() == Qt.CheckState.Checked]
         cats = [c for c, box in self.cats.items() if box.isChecked()]
-        audience: dict[str, object] = {}
+        audience: dict[str, Any] = {}
         if units:
             audience["units"] = units
         if cats and len(cats) < len(self.cats):
             audience["categories"] = cats
-        return {"title": self.title_edit.text(), "topic": self.topic.currentText().strip(),
-                "required": self.required.isChecked(),
-                "due_date": dt.date(d.year(), d.month(), d.day()) if self.has_due.isChecked() else None,
-                "min_minutes": self.minutes.value(), "audience": audience}
+        return MaterialValues(title=self.title_edit.text(), topic=self.topic.currentText().strip(),
+                              required=self.required.isChecked(),
+                              due_date=dt.date(d.year(), d.month(), d.day()) if self.has_due.isChecked() else None,
+                              min_minutes=self.minutes.value(), audience=audience)
 
 
 class StudyPage(Page):
@@ -132,7 +144,7 @@ class StudyPage(Page):
         super().__init__(_("学习"), _("阅读学习资料；只有认真阅读的时间才会计入学时"))
         self.ctx = ctx
         self.add_action(_("开始阅读"), self.open_selected, primary=True)
-        self.mine = RowsModel([
+        self.mine: RowsModel[OfficerMaterial] = RowsModel([
             Column(_("资料"), lambda m: m.title),
             Column(_("专题"), lambda m: m.topic),
             Column(_("类型"), lambda m: _("必学") if m.required else _("选学")),
@@ -169,7 +181,7 @@ class StudyPage(Page):
         for text, slot, primary in ((_("导入资料…"), self.import_files, True), (_("设置…"), self.edit_selected, False),
                                     (_("停用"), self.deactivate_selected, False)):
             button = self.add_action(text, slot, primary=primary)
-            self.actions.removeWidget(button)
+            self.action_bar.removeWidget(button)
             row.addWidget(button)
         row.addStretch(1)
         lay.addLayout(row)
@@ -210,6 +222,7 @@ class StudyPage(Page):
     def open_selected(self) -> None:
         from gui.study.reader import open_reader
 
+        model: RowsModel[MaterialInfo] | RowsModel[OfficerMaterial]
         if self.ctx.user.is_secretary and self.tabs.currentIndex() == 1:
             view, model = self.all_view, self.all
         else:
@@ -233,8 +246,8 @@ class StudyPage(Page):
             QMessageBox.information(self, _("导入完成"), _("已导入 {n} 份资料：\n{t}", n=len(infos),
                                                         t="\n".join(i.title for i in infos)))
 
-        self.ctx.call(study.import_materials, [Path(f) for f in files], topic=str(v["topic"]),
-                      required=bool(v["required"]), min_minutes=int(v["min_minutes"]),  # type: ignore[arg-type]
+        self.ctx.call(study.import_materials, [Path(f) for f in files], topic=v["topic"],
+                      required=v["required"], min_minutes=v["min_minutes"],
                       due_date=v["due_date"], audience=v["audience"]) \
             .with_progress(_("正在导入学习资料…")).success(done).run(self)
 
@@ -254,7 +267,7 @@ class StudyPage(Page):
             return
         v = dialog.values()
         self.ctx.call(study.update_material, info.id, title=v["title"], topic=v["topic"], required=v["required"],
-                      due_date=v["due_date"], min_seconds=60 * int(v["min_minutes"]),  # type: ignore[call-overload]
+                      due_date=v["due_date"], min_seconds=60 * v["min_minutes"],
                       audience=v["audience"]).run(self)
 
     def deactivate_selected(self) -> None:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypedDict
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from base.i18n import _
@@ -37,7 +39,7 @@ ACTION_LABELS = {"new": "新增", "update": "更新", "unchanged": "无变化", 
 class RosterImportDialog(QDialog):
     """Choose a file → preview every row with its problems → confirm (all-or-nothing by default)."""
 
-    def __init__(self, ctx: AppContext, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.path: Path | None = None
@@ -97,9 +99,9 @@ class RosterImportDialog(QDialog):
         if self.path is None:
             return
         (self.ctx.call(people.import_roster, self.path, skip_invalid=self.skip.isChecked())
-         .with_progress(_("正在导入花名册…")).success(self.done).run(self))
+         .with_progress(_("正在导入花名册…")).success(self.imported).run(self))
 
-    def done(self, report: RosterReport) -> None:
+    def imported(self, report: RosterReport) -> None:   # not done(): that is QDialog's, called by accept()
         if report.refused:
             self.show_preview(report)
             QMessageBox.warning(self, _("未导入"), report.summary())
@@ -118,8 +120,18 @@ class RosterImportDialog(QDialog):
         self.accept()
 
 
+class OfficerValues(TypedDict):
+    """What :class:`OfficerDialog` edits: keyword arguments of ``people.update_person``."""
+
+    name: str
+    category: str
+    party_member: bool
+    title: str
+    phone: str | None
+
+
 class OfficerDialog(QDialog):
-    def __init__(self, user: UserInfo, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, user: UserInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("编辑人员：{n}", n=user.name))
         form = QFormLayout(self)
@@ -143,9 +155,9 @@ class OfficerDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
-    def values(self) -> dict[str, object]:
-        return {"name": self.name.text(), "category": self.category.currentData(),
-                "party_member": self.party.isChecked(), "title": self.title_edit.text(),
-                "phone": self.phone.text() or None}
+    def values(self) -> OfficerValues:
+        return OfficerValues(name=self.name.text(), category=self.category.currentData(),
+                             party_member=self.party.isChecked(), title=self.title_edit.text(),
+                             phone=self.phone.text() or None)
 
 

@@ -32,8 +32,9 @@ class ExamWindow(QWidget):
         self.setWindowTitle(_("学习园地 · {t}", t=paper.quiz_title))
         self.resize(1366, 768)
         self.stack = QStackedWidget()
-        QVBoxLayout(self).addWidget(self.stack)
-        self.layout().setContentsMargins(0, 0, 0, 0)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.stack)
+        lay.setContentsMargins(0, 0, 0, 0)
         self.screen_: ExamScreen | None = None
         if paper.finished:
             self.show_result(paper.attempt_id)

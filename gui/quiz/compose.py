@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtGui import QColor
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from base.i18n import N_, _
 from core.quiz import usecases as quiz
 from core.quiz.catalog import MODE_LABELS
-from core.quiz.compose import SectionPreview
+from core.quiz.compose import QuestionHit, SectionPreview
 from core.quiz.spec import QuizSpec, SectionSpec
 from core.quiz.usecases import QuizForm
 from gui import theme
@@ -44,6 +45,7 @@ from quizbank.model import QType
 COUNTING = {"highest": N_("取最高分"), "last": N_("取最后一次"), "first": N_("取第一次")}
 POLICY = {"all_or_nothing": N_("全对才得分"), "half_for_subset": N_("少选得一半，错选不得分"), "per_option": N_("按选项给分")}
 REVIEW = {"score": N_("只公布成绩"), "answers": N_("成绩和正确答案"), "explanations": N_("成绩、答案和解析")}
+_W = TypeVar("_W", bound=QWidget)
 COLS = (N_("题型"), N_("题数"), N_("每题分值"), N_("题库"), N_("分类（逗号分隔）"), N_("难度配比 易/中/难"), N_("可抽题数"))
 
 
@@ -235,10 +237,9 @@ class ComposeDialog(QDialog):
         right = QVBoxLayout()
         right.addWidget(QLabel(_("固定题目（每份试卷都有；双击左侧题目加入，双击此处移除）")))
         self.fixed_list = QListWidget()
-        self.fixed_list.itemDoubleClicked.connect(lambda item: (self.fixed_list.takeItem(self.fixed_list.row(item)),
-                                                                self._update_total()))
+        self.fixed_list.itemDoubleClicked.connect(self._remove_fixed)
         right.addWidget(self.fixed_list, 1)
-        self.fixed_points = QDoubleSpinBox()
+        self.fixed_points: QDoubleSpinBox = QDoubleSpinBox()   # annotated: the lambda above uses it
         self.fixed_points.setRange(0, 100)
         self.fixed_points.setValue(5)
         self.fixed_points.setPrefix(_("新加入题目的分值："))
@@ -248,8 +249,12 @@ class ComposeDialog(QDialog):
             self._add_fixed(qid, _("题目 {id}", id=qid), pts)
         return w
 
+    def _remove_fixed(self, item: QListWidgetItem) -> None:
+        self.fixed_list.takeItem(self.fixed_list.row(item))
+        self._update_total()
+
     def _search(self) -> None:
-        def show(hits: list) -> None:  # type: ignore[type-arg]
+        def show(hits: list[QuestionHit]) -> None:
             self.hits.clear()
             for h in hits:
                 item = QListWidgetItem(f"[{QType(h.qtype).label}] {h.stem}")
@@ -296,18 +301,24 @@ class ComposeDialog(QDialog):
         return w
 
     # --- reading the form -------------------------------------------------------------------
+    def _cell(self, row: int, col: int, kind: type[_W]) -> _W:
+        """The section table's editor in (row, col), of the widget class add_section() put there."""
+        widget = self.table.cellWidget(row, col)
+        assert isinstance(widget, kind), (row, col, widget)
+        return widget
+
     def section_specs(self) -> list[SectionSpec]:
         out = []
         for r in range(self.table.rowCount()):
-            cell = self.table.cellWidget
-            cats = [c.strip() for c in cell(r, 4).text().replace("，", ",").split(",") if c.strip()]  # type: ignore[attr-defined]
-            mix_text = cell(r, 5).text().strip()  # type: ignore[attr-defined]
+            cats = [c.strip() for c in self._cell(r, 4, QLineEdit).text().replace("，", ",").split(",") if c.strip()]
+            mix_text = self._cell(r, 5, QLineEdit).text().strip()
             mix: dict[int, int] = {}
             if mix_text:
                 parts = [p.strip() for p in mix_text.replace("／", "/").split("/")]
                 mix = {i + 1: int(p) for i, p in enumerate(parts[:3]) if p.isdigit() and int(p) > 0}
-            bank = cell(r, 3).currentData()  # type: ignore[attr-defined]
-            out.append(SectionSpec(cell(r, 0).currentData(), cell(r, 1).value(), cell(r, 2).value(),  # type: ignore[attr-defined]
+            bank = self._cell(r, 3, QComboBox).currentData()
+            out.append(SectionSpec(self._cell(r, 0, QComboBox).currentData(), self._cell(r, 1, QSpinBox).value(),
+                                   self._cell(r, 2, QDoubleSpinBox).value(),
                                    bank_ids=[bank] if bank else [], categories=cats, difficulty=mix))
         return out
 
@@ -359,4 +370,8 @@ class ComposeDialog(QDialog):
 
     def save(self, *, publish: bool) -> None:
         (self.ctx.call(quiz.save_quiz, self.spec(), quiz_id=self.data.quiz_id, publish=publish)
-         .success(lambda qid: (setattr(self, "saved_id", qid), self.accept())).run(self))
+         .success(self._saved).run(self))
+
+    def _saved(self, quiz_id: int) -> None:
+        self.saved_id = quiz_id
+        self.accept()

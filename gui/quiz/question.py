@@ -90,9 +90,10 @@ class QuestionWidget(QWidget):
         self.flush()
         while self._lay.count():
             item = self._lay.takeAt(0)
-            if item.widget():
-                item.widget().hide()
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
         self.view, self.rows, self.edits, self.essay, self.locked = view, [], [], None, False
         head = QHBoxLayout()
         kind = QLabel(QType(view.qtype).label)

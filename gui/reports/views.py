@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import _
+from base.progress import CancelToken, ProgressSink
 from core.reports.document import Chart, Document, Table, format_cell
 from core.reports.export import export
 from gui import theme
@@ -170,7 +171,7 @@ def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *,
     """Write an already computed report document (no database work, so not a use case: the use case
     that computed ``doc`` checked the right to see it)."""
 
-    def work(progress, cancel):  # type: ignore[no-untyped-def]
+    def work(progress: ProgressSink, cancel: CancelToken) -> Path:
         cancel.check()
         return export(doc, target, progress=progress)
 

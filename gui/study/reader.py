@@ -44,10 +44,10 @@ from gui.context import AppContext
 try:  # QtPdf ships with PySide6-Addons on most platforms; fall back to extracted text without it.
     from PySide6.QtPdf import QPdfDocument
     from PySide6.QtPdfWidgets import QPdfView
-except ImportError:  # pragma: no cover - depends on the installed wheel
-    QPdfDocument = QPdfView = None
 
-PDF_VIEWER_AVAILABLE = QPdfView is not None
+    PDF_VIEWER_AVAILABLE = True
+except ImportError:  # pragma: no cover - depends on the installed wheel
+    PDF_VIEWER_AVAILABLE = False
 ACTIVITY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
                    QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate}
 SCHEMES = {  # (background, text, headings)
@@ -105,8 +105,8 @@ class ReaderWindow(QWidget):
         self._beat_timer = QTimer(self)
         self._beat_timer.timeout.connect(self.beat)
         self._beat_timer.start(HEARTBEAT_SECONDS * 1000)
-        QShortcut(QKeySequence.StandardKey.ZoomIn, self, activated=lambda: self.zoom(2))
-        QShortcut(QKeySequence.StandardKey.ZoomOut, self, activated=lambda: self.zoom(-2))
+        QShortcut(QKeySequence.StandardKey.ZoomIn, self).activated.connect(lambda: self.zoom(2))
+        QShortcut(QKeySequence.StandardKey.ZoomOut, self).activated.connect(lambda: self.zoom(-2))
         self.apply_style()
         QTimer.singleShot(0, self._restore_position)
         self.update_status()

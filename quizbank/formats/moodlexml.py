@@ -135,7 +135,9 @@ def _cloze(q: Question, el: ET.Element) -> bool:
     for gap in gaps:
         alts = []
         for part in _UNESCAPED_TILDE.findall(gap.group(3)):
-            part = _UNESCAPED_HASH.match(part).group(0).strip()  # type: ignore[union-attr]
+            head = _UNESCAPED_HASH.match(part)
+            assert head is not None   # the pattern matches the empty string at least
+            part = head.group(0).strip()
             weight = 0.0
             if part.startswith("="):
                 weight, part = 100.0, part[1:]

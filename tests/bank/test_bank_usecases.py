@@ -237,9 +237,9 @@ def test_wizard_reads_files_off_the_gui_thread(qtbot, gui_ctx, tmp_path: Path,  
     wizard.show()
     wizard.set_files([path])
     wizard.next()
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
     assert wizard.unmapped()
     wizard.map_columns()
-    qtbot.waitUntil(lambda: wizard.result is not None and not wizard.unmapped(), timeout=10_000)
-    assert shown and shown[0][0][0] == GOOD_ROWS[0][1] and len(wizard.result.questions) == 2
+    qtbot.waitUntil(lambda: wizard.read is not None and not wizard.unmapped(), timeout=10_000)
+    assert shown and shown[0][0][0] == GOOD_ROWS[0][1] and len(wizard.read.questions) == 2
     assert len(reads) == 3 and threading.main_thread().name not in reads

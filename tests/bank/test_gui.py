@@ -24,7 +24,7 @@ def test_import_wizard_preview_and_store(qtbot, gui_ctx, tmp_path: Path) -> None
     wizard.set_files([path])
     assert wizard.files_page.isComplete()
     wizard.next()
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
     model = wizard.model
     assert model.rowCount() == 5
     stems = [model.index(r, 2).data() for r in range(model.rowCount())]
@@ -59,7 +59,7 @@ def test_import_wizard_column_mapping(qtbot, gui_ctx, tmp_path: Path) -> None:  
     wizard.show()
     wizard.set_files([path])
     wizard.next()
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
     assert wizard.unmapped() and wizard.preview_page.map_button.isVisibleTo(wizard)
     from core.bank.importing import first_rows
     from gui.bank.mapping import guess
@@ -67,8 +67,8 @@ def test_import_wizard_column_mapping(qtbot, gui_ctx, tmp_path: Path) -> None:  
     assert guess(first_rows(path)) == {"stem": 0, "option_A": 1, "option_B": 2, "option_C": 3, "option_D": 4,
                                        "answer": 5}
     wizard.apply_mapping(path, guess(first_rows(path)))
-    qtbot.waitUntil(lambda: wizard.result is not None, timeout=10_000)
-    assert not wizard.unmapped() and len(wizard.result.questions) == 2
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
+    assert not wizard.unmapped() and len(wizard.read.questions) == 2
 
 
 def test_bank_browser_search(qtbot, gui_ctx) -> None:  # type: ignore[no-untyped-def]

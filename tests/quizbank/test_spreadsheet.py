@@ -381,3 +381,31 @@ def test_english_sheet_names_only_give_a_type_when_exact(tmp_path: Path) -> None
     rows: list[list[object]] = [["题干", "答案"], ["说法正确吗", "正确"], ["（ ）是首都", "北京"]]
     result = read(make_xlsx(tmp_path / "t.xlsx", {"Staff": rows, "fill": rows}))
     assert [q.qtype for q in result.questions] == [QType.JUDGE, QType.FILL, QType.FILL, QType.FILL]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(top=st.integers(0, 4), left=st.integers(0, 4), height=st.integers(1, 12), width=st.integers(1, 6),
+       holes=st.sets(st.tuples(st.integers(0, 11), st.integers(0, 5)), max_size=10))
+def test_chunked_sheet_rows_equal_the_whole_grid(tmp_path: Path, top: int, left: int, height: int, width: int,
+                                                 holes: set[tuple[int, int]]) -> None:
+    """sheet_rows (read in chunks, GIL free between them) gives exactly to_python's grid from A1."""
+    from openpyxl import Workbook
+    from python_calamine import CalamineWorkbook
+
+    from quizbank.formats import spreadsheet
+
+    wb = Workbook()
+    ws = wb.active
+    for r in range(height):
+        for c in range(width):
+            if (r, c) not in holes:
+                ws.cell(row=top + r + 1, column=left + c + 1, value=f"{r}-{c}" if (r + c) % 3 else r * 10 + c)
+    path = tmp_path / f"grid-{top}-{left}-{height}-{width}-{len(holes)}.xlsx"
+    wb.save(path)
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    old = spreadsheet.READ_CHUNK
+    spreadsheet.READ_CHUNK = 3          # several chunks even for small grids
+    try:
+        assert spreadsheet.sheet_rows(sheet) == sheet.to_python(skip_empty_area=False)
+    finally:
+        spreadsheet.READ_CHUNK = old

@@ -29,3 +29,17 @@ def test_wizard_preview_marks_problems(qtbot, sqlite_org, sqlite_org_actors, tmp
     with db.transaction() as s:
         assert "500001" not in {u.badge for u in list_users(s)}      # the preview stored nothing
     tasks.shutdown()
+
+
+def test_wizard_closes_on_cancel(qtbot, sqlite_org, sqlite_org_actors) -> None:  # type: ignore[no-untyped-def]
+    """Cancel closes it: the wizard must not override QDialog.done(), which accept() and reject() call."""
+    db, _ids = sqlite_org
+    with db.transaction() as s:
+        user = get_user(s, "ad")
+    tasks = TaskManager()
+    dialog = RosterImportDialog(AppContext(db, user, tasks))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.reject()
+    assert not dialog.isVisible()
+    tasks.shutdown()
