@@ -58,7 +58,7 @@ class MainThreadCollector:
     # Young objects beyond which a collection on the GUI thread would stall the window: a worker
     # allocating in bulk (an import's 100,000 questions) fills the young generation with ~10^6
     # objects, and traversing them took 100+ ms. Those are promoted instead (see collect()).
-    BULK = 20_000
+    BULK = 5_000
     _installed: ClassVar[MainThreadCollector | None] = None
 
     @classmethod
@@ -142,6 +142,7 @@ class TaskManager:
     def shutdown(self) -> None:
         self._db_worker.shutdown(wait=True)
         self._long_worker.shutdown(wait=True, cancel_futures=True)
+        TaskManager._live.discard(self)
 
 
 class CoreOp(Generic[T]):

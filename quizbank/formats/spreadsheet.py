@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from base.i18n import N_, _
+from base.memory import release
 from base.problems import Severity
 from quizbank.columns import (
     OPTION_FIELDS,
@@ -274,7 +275,7 @@ def _read(path: Path, options: ReadOptions) -> ImportResult:
     except Exception as exc:  # calamine raises several error types for damaged files
         result.problems.append(Where(path.name).problem(None, _("无法打开表格文件：{error}", error=exc)))
         return result
-    sheets: list[tuple[str, Sequence[Sequence[object]]]] = []
+    sheets: list[tuple[str, list[list[Any]]]] = []
     for name in names:
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -288,6 +289,7 @@ def _read(path: Path, options: ReadOptions) -> ImportResult:
     done = 0
     for name, grid in sheets:
         done += read_grid(grid, result, options, file=path.name, sheet=name, done_before=done, total=total)
+        release(grid)   # a sheet's million cells, freed a slice at a time (see base.memory)
     options.progress(total, total, _("正在读取 {file}", file=path.name))
     return result
 
