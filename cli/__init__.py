@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from base.errors import AuthenticationFailed
+from base.errors import AuthenticationFailed, PermissionDenied
 from base.i18n import _, set_language
 from base.plugins import discover
 
@@ -88,7 +88,17 @@ def connect(args: argparse.Namespace) -> tuple[Database, Actor]:
         if not sys.stdin.isatty():
             raise AuthenticationFailed(_("请在提示时输入 {b} 的密码，或为脚本设置环境变量 {env}", b=badge, env=PASSWORD_ENV))
         password = getpass.getpass(_("警号 {b} 的密码：", b=badge))
-    return db, people.log_in(db, ANONYMOUS, badge, password).actor
+    user = people.log_in(db, ANONYMOUS, badge, password)
+    if user.must_change_password and not _changing_own_password(args, user.badge):
+        # An initial or reset password opens nothing but the change of it (the GUI asks for it at login).
+        raise PermissionDenied(_("警号 {b} 还在使用初始密码，须先修改密码才能使用其他命令：\n"
+                                 "  studyhall user passwd {b} --user {b}", b=user.badge))
+    return db, user.actor
+
+
+def _changing_own_password(args: argparse.Namespace, badge: str) -> bool:
+    return (getattr(args, "command", None) == "user" and getattr(args, "user_command", None) == "passwd"
+            and getattr(args, "badge", None) == badge and not getattr(args, "reset", False))
 
 
 def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> None:
@@ -101,7 +111,7 @@ def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> 
 
 
 def run(argv: Sequence[str]) -> int:
-    from base.errors import PermissionDenied, StudyHallError
+    from base.errors import StudyHallError
     from base.progress import Cancelled
 
     pre_scan_language(argv)

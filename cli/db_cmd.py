@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     up.set_defaults(func=cmd_upgrade)
     b = dbsub.add_parser("backup", help=_("把整个数据库备份到文件"), parents=[common])
     b.add_argument("file", type=Path)
+    b.add_argument("--with-secrets", action="store_true",
+                   help=_("同时备份证书签名私钥（仍由其口令加密）；不加此项时备份只含公钥"))
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=cmd_backup)
     r = dbsub.add_parser("restore", help=_("用备份文件替换整个数据库"), parents=[common])
@@ -45,9 +47,11 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from core.admin.usecases import backup_database
 
-    counts = backup_database(*connect(args), args.file)
-    emit(args, {"file": str(args.file), "rows": counts},
-         _("已备份到 {f}（{n} 行）", f=args.file, n=sum(counts.values())))
+    counts = backup_database(*connect(args), args.file, with_secrets=args.with_secrets)
+    note = (_("（含加密的证书签名私钥）") if args.with_secrets
+            else _("（不含私钥：恢复到别的数据库后仍可核验证书，但要重新设置签名密钥才能签名）"))
+    emit(args, {"file": str(args.file), "rows": counts, "with_secrets": args.with_secrets},
+         _("已备份到 {f}（{n} 行）", f=args.file, n=sum(counts.values())) + note)
     return 0
 
 

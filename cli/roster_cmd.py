@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help=_("只检查并预览，不保存"))
     imp.add_argument("--skip-invalid", action="store_true", help=_("跳过有错误的行，导入其余的行"))
-    imp.add_argument("--passwords", type=Path, metavar="FILE.xlsx", help=_("把新人员的初始密码单写入此文件"))
+    imp.add_argument("--passwords", type=Path, metavar="FILE.pdf",
+                     help=_("把新人员的初始密码单写入此文件（.pdf 每人一张可裁开的密码条；.xlsx 为列表）"))
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(func=cmd_import)
     ls = rsub.add_parser("list", help=_("列出人员"), parents=[common])
@@ -36,8 +37,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db, actor = connect(args)
     report = people.import_roster(db, actor, args.file, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
-    if report.stored and report.created and args.passwords:
-        people.save_password_sheet(db, actor, report, args.passwords)
+    slips = report.slips()
+    if slips and args.passwords:
+        people.save_password_slips(db, actor, slips, args.passwords)
 
     def text() -> str:
         lines = [str(p) for p in report.problems]
@@ -47,10 +49,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                 lines.append(f"  {_('第{n}行', n=r.row)} {r.badge} {r.name} {r.unit_name or r.unit_text} "
                              f"{_(ACTIONS[r.action])}{extra}")
         lines.append(report.summary())
-        if report.stored and report.created:
-            lines.append(_("新人员的初始密码：{p}（首次登录后须修改）", p=report.initial_password))
-            if args.passwords:
-                lines.append(_("初始密码单已写入 {f}", f=args.passwords))
+        if slips and args.passwords:
+            lines.append(_("{n} 名新人员的初始密码单已写入 {f}（每人一个密码，首次登录后须修改）", n=len(slips),
+                           f=args.passwords))
+        elif slips:
+            lines.append(_("新人员的初始密码（每人一个，首次登录后须修改；用 --passwords 文件.pdf 可打印密码单）："))
+            lines.extend(f"  {s.badge}  {s.name}  {s.password}" for s in slips)
         return "\n".join(lines)
 
     emit(args, report.to_json(), text)

@@ -1,6 +1,6 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""``user add | passwd | list``."""
+"""``user add | passwd | unlock | list``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
@@ -15,7 +16,7 @@ from cli import PASSWORD_ENV, connect, emit
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("user", help=_("人员账号：新增、改密码、列表"), parents=[common])
+    p = sub.add_parser("user", help=_("人员账号：新增、改密码、解锁、列表"), parents=[common])
     usub = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
     a = usub.add_parser("add", help=_("新增人员"), parents=[common])
     a.add_argument("badge", help=_("警号"))
@@ -28,10 +29,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _password_args(a)
     a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_add)
-    pw = usub.add_parser("passwd", help=_("设置密码"), parents=[common])
+    pw = usub.add_parser("passwd", help=_("修改自己的密码，或重置他人的密码"), parents=[common])
     pw.add_argument("badge")
     _password_args(pw)
+    pw.add_argument("--reset", action="store_true",
+                    help=_("为他人生成随机初始密码（首次登录后须修改），并打印在屏幕上"))
+    pw.add_argument("--slip", type=Path, metavar="FILE.pdf", help=_("与 --reset 一起用：把初始密码单写入此文件"))
+    pw.add_argument("--json", action="store_true")
     pw.set_defaults(func=cmd_passwd)
+    un = usub.add_parser("unlock", help=_("解锁因连续登录失败而锁定的警号（管理员）"), parents=[common])
+    un.add_argument("badge")
+    un.set_defaults(func=cmd_unlock)
     ls = usub.add_parser("list", help=_("列出人员"), parents=[common])
     ls.add_argument("--unit", help=_("只列出此单位及下级单位"))
     ls.add_argument("--all", action="store_true", help=_("包括已停用的账号"))
@@ -78,13 +86,38 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from core.people import usecases as people
 
     db, actor = connect(args)
+    if args.slip and not args.reset:
+        raise InvalidInput(_("--slip 只能与 --reset 一起使用"))
+    if args.reset:
+        slip = people.reset_password(db, actor, args.badge)
+        if args.slip:
+            people.save_password_slips(db, actor, [slip], args.slip)
+
+        def text() -> str:
+            lines = [_("已重置 {n}（警号 {b}）的密码，新的初始密码：{p}（首次登录后须修改）",
+                       n=slip.name, b=slip.badge, p=slip.password)]
+            if args.slip:
+                lines.append(_("初始密码单已写入 {f}", f=args.slip))
+            return "\n".join(lines)
+
+        emit(args, slip.to_dict(), text)
+        return 0
     password = read_password(args)
     if args.badge == actor.badge:
         people.change_own_password(db, actor, os.environ.get(PASSWORD_ENV) or getpass.getpass(_("原密码：")),
                                    password)
     else:
         people.reset_password(db, actor, args.badge, password)
-    print(_("已更新警号 {b} 的密码", b=args.badge))
+    emit(args, {"badge": args.badge}, _("已更新警号 {b} 的密码", b=args.badge))
+    return 0
+
+
+def cmd_unlock(args: argparse.Namespace) -> int:
+    from core.people import usecases as people
+
+    db, actor = connect(args)
+    was_locked = people.unlock_account(db, actor, args.badge)
+    print(_("已解锁警号 {b}", b=args.badge) if was_locked else _("警号 {b} 没有被锁定；已清除其登录失败记录", b=args.badge))
     return 0
 
 

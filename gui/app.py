@@ -32,6 +32,7 @@ class Controller(QObject):
         self.db: Any = None
         self.tasks: Any = None
         self.main: Any = None
+        self.password_dialog: Any = None     # "设置新密码" after logging in with an initial password
         self.login = LoginWindow()
         self.login.login_requested.connect(self._login)
         self.login.language_changed.connect(self._change_language)
@@ -56,6 +57,9 @@ class Controller(QObject):
 
                 db = open_database(self.db_url or default_db_url())
                 import gui.mainwindow  # noqa: F401  (warm the import while the user types)
+                from core.infra.passwords import prepare_dummy
+
+                prepare_dummy()   # the dummy hash unknown badges are checked against, so no login pays for it
                 self.backend_ready.emit(db, None)
             except Exception as exc:  # noqa: BLE001 - shown to the user below
                 self.backend_ready.emit(None, exc)
@@ -129,7 +133,49 @@ class Controller(QObject):
                 show_exception(parent=self.login, exception=exc)
 
         (CoreOp(lambda: log_in(self.db, ANONYMOUS, badge, password), parent=self.login)
-         .success(self._open_main).failure(failed).run_in_background(self.tasks))
+         .success(lambda user: self._logged_in(user, password)).failure(failed).run_in_background(self.tasks))
+
+    def _logged_in(self, user: Any, password: str) -> None:
+        """An initial or reset password must be replaced before the main window opens."""
+        if not user.must_change_password:
+            self._open_main(user)
+            return
+        import dataclasses
+
+        from base.errors import StudyHallError
+        from core.people.usecases import change_own_password
+        from gui.people.password import NewPasswordDialog
+        from gui.tasks import CoreOp
+
+        dialog = NewPasswordDialog(user, password, parent=self.login)
+        self.password_dialog = dialog
+
+        def changed(_result: None) -> None:
+            dialog.accept()
+            self.password_dialog = None
+            self._open_main(dataclasses.replace(user, must_change_password=False))
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, StudyHallError):
+                dialog.fail(str(exc))
+                return
+            dialog.fail(_("保存失败"))
+            from gui.errors import show_exception
+
+            show_exception(parent=dialog, exception=exc)
+
+        def submit(new_password: str) -> None:
+            (CoreOp(lambda: change_own_password(self.db, user.actor, password, new_password), parent=dialog)
+             .success(changed).failure(failed).run_in_background(self.tasks))
+
+        def cancelled() -> None:
+            self.password_dialog = None
+            self.login.password.clear()
+            self.login.fail(_("请先设置新密码才能使用学习园地"))
+
+        dialog.submitted.connect(submit)
+        dialog.rejected.connect(cancelled)
+        dialog.open()
 
     def _open_main(self, user: Any) -> None:
         from gui.context import AppContext
@@ -144,7 +190,11 @@ class Controller(QObject):
         self.login.button.setEnabled(True)
 
     def _logout(self) -> None:
+        from core.certificates.keys import forget_unlocked
+
+        forget_unlocked()            # the certificate signing key is unlocked for one login only
         if self.main is not None:
+            self.main.session_lock.sign_out()   # exam windows and readers close first, losing nothing
             self.main.close()
             self.main.deleteLater()
             self.main = None

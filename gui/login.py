@@ -23,7 +23,8 @@ from gui import theme
 
 def demo_hint(password: str) -> str:
     """The line under the login button when the database holds the demo."""
-    return _("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}", p=password)
+    return _("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}；证书签名密钥的口令也是 {p}",
+             p=password)
 
 
 class LoginWindow(QWidget):

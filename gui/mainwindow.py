@@ -25,6 +25,7 @@ from core.people.users import CATEGORY_LABELS, ROLE_LABELS
 from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec, pages_for
+from gui.widgets import text_label
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +71,10 @@ class MainWindow(QMainWindow):
         self._minutes_timer.start(60_000)
         self.refresh_header()
         ctx.on(Change.STUDY, self.refresh_header)
+        from gui.idle import SessionLock
+
+        self.session_lock = SessionLock(self, ctx)          # the idle lock of a shared PC (issue 13)
+        self.session_lock.switch_user.connect(self.logout_requested.emit)
         from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
@@ -89,7 +94,7 @@ class MainWindow(QMainWindow):
         lay.addStretch(1)
         u = self.ctx.user
         role = _(CATEGORY_LABELS[u.category]) if u.role == "officer" else _(ROLE_LABELS[u.role])
-        self.who = QLabel(f"{u.name}（{u.badge}）· {u.unit_name} · {role}")
+        self.who = text_label(f"{u.name}（{u.badge}）· {u.unit_name} · {role}")
         self.minutes = QLabel("")
         lay.addWidget(self.who)
         lay.addSpacing(theme.SP3)

@@ -28,6 +28,29 @@ R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
 
 
+def text_label(text: str = "", *, name: str = "", wrap: bool = False) -> QLabel:
+    """A label that shows ``text`` as it is, never as HTML.
+
+    QLabel guesses (Qt.AutoText): a stem or option typed as ``<h2>本题答案：B</h2>`` or holding an
+    ``<img src=...>`` would be rendered. Imported and typed content (stems, options, titles, names)
+    always goes through this.
+    """
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    if name:
+        label.setObjectName(name)
+    label.setWordWrap(wrap)
+    return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows ``text`` literally (tooltips guess at HTML like labels do)."""
+    import html
+
+    return "<p style='white-space:pre-wrap'>" + html.escape(text) + "</p>" if text else ""
+
+
 class Page(QWidget):
     """A page: a title row (title, subtitle, actions) above the content."""
 

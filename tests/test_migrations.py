@@ -97,3 +97,33 @@ def test_upgrade_recomputes_content_hashes_so_old_questions_are_still_duplicates
         assert (report.imported, report.duplicates) == (0, 1)
     finally:
         db.dispose()
+
+
+def test_upgrade_settles_attempt_races_before_the_new_constraints(tmp_path: Path) -> None:
+    """An old race left two attempts numbered 1 and two open attempts of one officer at one quiz:
+    0003 renumbers them in start order and voids the newer open one, so its constraints can be built."""
+    path = tmp_path / "races.db"
+    engine = make_engine(f"sqlite:///{path}")
+    when = "2026-11-0{d} 01:00:00.000000"
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0002")
+        conn.execute(text("INSERT INTO units (id, code, name, kind, sort_order, active) VALUES (1, 'U', '单位', 'branch', 0, 1)"))
+        conn.execute(text("INSERT INTO officers (id, badge, name, unit_id, category, party_member, title, gender, phone, "
+                          "role, password_hash, must_change_password, active, created_at) VALUES "
+                          "(1, '1', '甲', 1, 'police', 0, '', '', '', 'officer', 'x', 0, 1, :t)"), {"t": when.format(d=1)})
+        conn.execute(text("INSERT INTO quizzes (id, uid, title, mode, description, counting, shuffle_questions, "
+                          "shuffle_options, multi_scoring, fill_ordered, review, review_after_close, audience, published, "
+                          "created_at) VALUES (1, '00000000000000000000000000000001', '考试', 'exam', '', 'highest', 0, 0, "
+                          "'all_or_nothing', 1, 'score', 0, '{}', 1, :t)"), {"t": when.format(d=1)})
+        for k, (number, status) in enumerate([(1, "submitted"), (1, "in_progress"), (2, "in_progress")], start=1):
+            conn.execute(text("INSERT INTO attempts (id, quiz_id, officer_id, unit_id, number, started_at, status, "
+                              "auto_submitted, max_score) VALUES (:id, 1, 1, 1, :n, :t, :s, 0, 10)"),
+                         {"id": f"{k:032x}", "n": number, "t": when.format(d=k + 1), "s": status})
+    engine.dispose()
+    db = open_database(f"sqlite:///{path}")
+    try:
+        with db.engine.connect() as conn:
+            rows = conn.execute(text("SELECT number, status FROM attempts ORDER BY started_at")).all()
+        assert [tuple(r) for r in rows] == [(1, "submitted"), (2, "in_progress"), (3, "void")]
+    finally:
+        db.dispose()

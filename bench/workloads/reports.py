@@ -63,12 +63,15 @@ def _generate(path: Path) -> None:
     raw = sqlite3.connect(tmp)
     raw.execute("PRAGMA synchronous=OFF")
     batch: list[tuple] = []
+    numbers: dict[tuple[int, int], int] = {}     # 1st, 2nd… attempt of an officer at a quiz (unique)
     for k in range(ATTEMPTS):
         oid = rnd.randint(1, n_off)
         when = dt.datetime(2025, 12, 1) + dt.timedelta(seconds=rnd.randint(0, 365 * 86400))
         pct = rnd.uniform(20, 100)
-        batch.append((uuid.uuid4().hex, rnd.randint(1, 20), oid, 2 + (oid - 1) // PER_BRANCH, when, when,
-                      "submitted", False, pct, 100.0, pct, pct >= 60, 1))
+        quiz = rnd.randint(1, 20)
+        numbers[(quiz, oid)] = number = numbers.get((quiz, oid), 0) + 1
+        batch.append((uuid.uuid4().hex, quiz, oid, 2 + (oid - 1) // PER_BRANCH, when, when,
+                      "submitted", False, pct, 100.0, pct, pct >= 60, number))
         if len(batch) >= 100_000 or k == ATTEMPTS - 1:
             raw.executemany("INSERT INTO attempts (id, quiz_id, officer_id, unit_id, started_at, submitted_at, "
                             "status, auto_submitted, score, max_score, percent, passed, number) "

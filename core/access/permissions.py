@@ -69,12 +69,15 @@ class Action(StrEnum):
     REPORT_PEOPLE = "report.people"
     REPORT_ITEMS = "report.items"
     UNITS_EDIT = "org.units.edit"
+    CERT_KEY_UNLOCK = "cert.key.unlock"   # unlock the certificate signing key in this process, to sign
     # Administrators only
     POINTS_RULES_EDIT = "points.rules.edit"
     SETTINGS_EDIT = "admin.settings"
     BACKUP = "admin.backup"
     RESTORE = "admin.restore"
     AUDIT_VIEW = "admin.audit"
+    CERT_KEY_MANAGE = "cert.key.manage"   # set up the certificate signing key, change its passphrase
+    USER_UNLOCK = "people.user.unlock"    # lift a lockout after failed logins
 
 
 LABELS: dict[Action, str] = {
@@ -112,11 +115,14 @@ LABELS: dict[Action, str] = {
     Action.REPORT_PEOPLE: N_("人员统计"),
     Action.REPORT_ITEMS: N_("试题分析"),
     Action.UNITS_EDIT: N_("编辑单位"),
+    Action.CERT_KEY_UNLOCK: N_("解锁证书签名密钥"),
     Action.POINTS_RULES_EDIT: N_("修改积分规则"),
     Action.SETTINGS_EDIT: N_("系统设置"),
     Action.BACKUP: N_("备份数据库"),
     Action.RESTORE: N_("恢复数据库"),
     Action.AUDIT_VIEW: N_("查看操作日志"),
+    Action.CERT_KEY_MANAGE: N_("设置证书签名密钥"),
+    Action.USER_UNLOCK: N_("解锁被锁定的账号"),
 }
 
 # Who may do what, and how far. A role missing from an action's row may not do it at all;
@@ -140,11 +146,11 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.CERT_VIEW: {OFFICER: OWN, SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_PRINT: {OFFICER: OWN, SECRETARY: UNIT, ADMIN: ALL},
     Action.UNITS_VIEW: {OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},
-    Action.BANK_VIEW: {SECRETARY: ALL, ADMIN: ALL},
-    Action.BANK_IMPORT: {SECRETARY: ALL, ADMIN: ALL},
-    Action.BANK_EDIT: {SECRETARY: ALL, ADMIN: ALL},
-    Action.BANK_EXPORT: {SECRETARY: ALL, ADMIN: ALL},
-    Action.QUIZ_MANAGE: {SECRETARY: ALL, ADMIN: ALL},
+    Action.BANK_VIEW: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.BANK_IMPORT: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.BANK_EDIT: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.BANK_EXPORT: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.QUIZ_MANAGE: {SECRETARY: UNIT, ADMIN: ALL},
     Action.QUIZ_RESULTS: {SECRETARY: UNIT, ADMIN: ALL},
     Action.QUIZ_GRADE: {SECRETARY: UNIT, ADMIN: ALL},
     Action.MATERIALS_MANAGE: {SECRETARY: ALL, ADMIN: ALL},
@@ -160,11 +166,14 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.REPORT_PEOPLE: {OFFICER: OWN, SECRETARY: UNIT, ADMIN: ALL},
     Action.REPORT_ITEMS: {SECRETARY: ALL, ADMIN: ALL},
     Action.UNITS_EDIT: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.CERT_KEY_UNLOCK: {SECRETARY: ALL, ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},
     Action.RESTORE: {ADMIN: ALL},
     Action.AUDIT_VIEW: {ADMIN: ALL},
+    Action.CERT_KEY_MANAGE: {ADMIN: ALL},
+    Action.USER_UNLOCK: {ADMIN: ALL},
 }
 
 

@@ -28,6 +28,7 @@ from enum import Flag, auto
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from base.errors import PermissionDenied
@@ -36,7 +37,7 @@ from core.access.actor import Actor
 from core.access.permissions import LABELS, Action, Scope, scope_for
 from core.infra import audit
 from core.infra.clock import Clock
-from core.infra.db import Database
+from core.infra.db import Database, DatabaseBusy
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -112,7 +113,7 @@ class Work:
             from core.people.org import subtree_ids
 
             unit_id = self.actor.unit_id if self.actor.unit_id is not None else -1
-            self._subtree = frozenset(self._read(lambda s: subtree_ids(s, unit_id)))
+            self._subtree = frozenset(self.read(lambda s: subtree_ids(s, unit_id)))
         return self._subtree
 
     def check_unit(self, unit_id: int, action: Action | None = None) -> None:
@@ -129,15 +130,15 @@ class Work:
             return
         from core.models import Officer
 
-        unit_id = self._read(lambda s: s.scalar(select(Officer.unit_id).where(Officer.id == officer_id)))
+        unit_id = self.read(lambda s: s.scalar(select(Officer.unit_id).where(Officer.id == officer_id)))
         if unit_id is None or unit_id not in allowed:
             raise denied(self.actor, action or self.action, _("只能查看或处理本人或本单位人员的记录"))
 
-    def _read(self, fn: Callable[[Session], T]) -> T:
+    def read(self, fn: Callable[[Session], T]) -> T:
         """Run a check's query in the frame's session, or in a short one for frame-less use cases."""
         if self._session is not None:
             return fn(self._session)
-        with self.db.transaction() as session:
+        with self.db.transaction(write=False) as session:
             return fn(session)
 
 
@@ -156,23 +157,45 @@ class UseCase(Generic[P, T]):
     """A use case as callers see it: ``usecase(db, actor, *args, **kwargs)``."""
 
     def __init__(self, fn: Callable[Concatenate[Work, P], T], action: Action, changes: Change,
-                 transaction: bool) -> None:
+                 transaction: bool, readonly: bool = False, retry_on_conflict: bool = False) -> None:
         functools.update_wrapper(self, fn)
         self.fn = fn
         self.action = action
         self.changes = changes
         self.transaction = transaction
+        self.readonly = readonly
+        self.retry_on_conflict = retry_on_conflict
         self.name = f"{fn.__module__}.{fn.__qualname__}"
 
     def __call__(self, db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        # Audit rows written inside (even by domain-event listeners) are the actor's, at the database clock.
+        with audit.acting(actor.user_id, clock=db.clock):
+            return self._run(db, actor, *args, **kwargs)
+
+    def _run(self, db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             scope = scope_for(actor.role, self.action)
             if scope is None:
                 raise denied(actor, self.action)
             if not self.transaction:
                 return self.fn(Work(db, actor, self.action, scope), *args, **kwargs)
-            with db.transaction() as session:
-                return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+            try:
+                with db.transaction(write=not self.readonly) as session:
+                    return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+            except IntegrityError:
+                if not self.retry_on_conflict:
+                    raise
+                # Another PC did the same at the same moment and a unique constraint kept one of us
+                # out (two attempts numbered 1, two first signing keys): try again, seeing its work.
+                with db.transaction(write=True) as session:
+                    return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+            except DatabaseBusy:
+                if not self.readonly:
+                    raise
+                # A "read-only" use case wrote after all (e.g. created a default row) and met another
+                # writer: everything rolled back, so run it again as a writer, in turn.
+                with db.transaction(write=True) as session:
+                    return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
         except PermissionDenied as exc:
             _audit_denial(db, actor, getattr(exc, "action", self.action), self.name, str(exc))
             raise
@@ -184,12 +207,18 @@ class UseCase(Generic[P, T]):
 REGISTRY: list[UseCase[Any, Any]] = []
 
 
-def use_case(action: Action, *, changes: Change = Change.NONE, transaction: bool = True,
-             ) -> Callable[[Callable[Concatenate[Work, P], T]], UseCase[P, T]]:
-    """Declare a use case: the action it performs (checked first) and what it changes."""
+def use_case(action: Action, *, changes: Change = Change.NONE, transaction: bool = True, readonly: bool = False,
+             retry_on_conflict: bool = False) -> Callable[[Callable[Concatenate[Work, P], T]], UseCase[P, T]]:
+    """Declare a use case: the action it performs (checked first) and what it changes.
+
+    ``readonly`` use cases (lists, views, reports) read in a transaction that waits for no writer
+    on SQLite; the others take the write lock first and wait their turn (see core/infra/db.py).
+    ``retry_on_conflict`` runs the use case once more when a unique constraint refused its write
+    because another process did the same thing concurrently.
+    """
 
     def wrap(fn: Callable[Concatenate[Work, P], T]) -> UseCase[P, T]:
-        uc = UseCase(fn, action, changes, transaction)
+        uc = UseCase(fn, action, changes, transaction, readonly, retry_on_conflict)
         REGISTRY.append(uc)
         return uc
 

@@ -7,10 +7,19 @@ and one JSON-lines file per table. Restoring checks the revision, empties the
 database and loads every table in one transaction, so a failed restore changes
 nothing. The same file moves a station from SQLite to PostgreSQL.
 
-A backup holds *everything*, including the ``secrets`` table with the unit's certificate
-signing key (without it, restored certificates could no longer be verified), so keep backup
-files as safely as the database itself. Exports meant for others (question banks, reports,
-result packages) never contain it.
+Secrets stay out unless asked for. A backup holds every table but:
+
+* ``secrets`` (the old SHC1 HMAC key, kept in clear until an administrator sets up the signing
+  key): never written, ``with_secrets`` or not;
+* ``signing_keys.private_key`` (the signing key, already encrypted with the administrator's
+  passphrase): written only ``with_secrets``. The public keys always are, so every signed
+  certificate still verifies after a restore.
+
+Restoring a backup without them keeps the target's own key material where it provably belongs
+to the restored data: an encrypted private key whose public key is in the backup, and the old
+HMAC key if it checks one of the restored older certificates. Otherwise the restored database
+verifies everything but signs nothing until an administrator sets up a new key (or restores a
+backup made ``with_secrets``). Exports meant for others never contain any of it.
 """
 
 from __future__ import annotations
@@ -23,17 +32,21 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, LargeBinary, Table, Uuid, delete, insert, select
+from sqlalchemy import Connection, Date, LargeBinary, Table, Uuid, delete, insert, select, update
 
 from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import ProgressSink, no_progress
+from core.certificates.signing import LEGACY_KEY_NAME, legacy_ok
 from core.infra.clock import utcnow
 from core.infra.db import Database, current_revision
+from core.models import Certificate, Secret, SigningKey
 from core.models.base import Base, UTCDateTime
 
 FORMAT_VERSION = 1
 _BATCH = 5000
+OMITTED_TABLES = (Secret.__tablename__,)
+SECRET_COLUMNS = {SigningKey.__tablename__: ("private_key",)}
 
 
 def _tables() -> list[Table]:
@@ -69,8 +82,10 @@ def _decoder(table: Table) -> dict[str, Any]:
     return out
 
 
-def backup(db: Database, target: Path, *, progress: ProgressSink = no_progress) -> dict[str, int]:
-    """Write every table to ``target`` (a .zip); returns row counts per table."""
+def backup(db: Database, target: Path, *, with_secrets: bool = False,
+           progress: ProgressSink = no_progress) -> dict[str, int]:
+    """Write every table to ``target`` (a .zip); returns row counts per table. Secrets are left out
+    (see the module docstring); ``with_secrets`` adds the encrypted signing key."""
     counts: dict[str, int] = {}
     tables = _tables()
     tmp = target.with_name(target.name + ".part")
@@ -78,9 +93,12 @@ def backup(db: Database, target: Path, *, progress: ProgressSink = no_progress) 
         for i, table in enumerate(tables):
             progress(i, len(tables), table.name)
             n = 0
+            blank = () if with_secrets else SECRET_COLUMNS.get(table.name, ())
             with zf.open(f"{table.name}.jsonl", "w") as fh:
-                for row in conn.execute(select(table)).mappings():
-                    line = json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False)
+                rows = () if table.name in OMITTED_TABLES else conn.execute(select(table)).mappings()
+                for row in rows:
+                    line = json.dumps({k: None if k in blank else _encode(v) for k, v in row.items()},
+                                      ensure_ascii=False)
                     fh.write(line.encode("utf-8") + b"\n")
                     n += 1
             counts[table.name] = n
@@ -90,6 +108,8 @@ def backup(db: Database, target: Path, *, progress: ProgressSink = no_progress) 
             "created_at": utcnow().isoformat(),
             "tables": [t.name for t in tables],
             "counts": counts,
+            "omitted": list(OMITTED_TABLES),
+            "secrets": "encrypted signing key" if with_secrets else "none",
         }
         zf.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
     tmp.replace(target)
@@ -114,6 +134,7 @@ def restore(db: Database, source: Path, *, progress: ProgressSink = no_progress)
     with zf, db.engine.begin() as conn:
         if db.engine.dialect.name == "postgresql":
             conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
+        kept = _key_material(conn)
         for table in reversed(order):
             conn.execute(delete(table))
         for i, table in enumerate(order):
@@ -136,10 +157,35 @@ def restore(db: Database, source: Path, *, progress: ProgressSink = no_progress)
                 conn.execute(insert(table), batch)
                 n += len(batch)
             counts[table.name] = n
+        _keep_key_material(conn, kept)
         if db.engine.dialect.name == "postgresql":
             _reset_sequences(conn, order)
     progress(len(order), len(order), "")
     return counts
+
+
+def _key_material(conn: Connection) -> tuple[dict[str, str], str | None]:
+    """The target's encrypted private keys (by public key) and old HMAC key, before they are replaced."""
+    private = {pub: blob for pub, blob in conn.execute(select(SigningKey.public_key, SigningKey.private_key))
+               if blob is not None}
+    legacy = conn.scalar(select(Secret.value).where(Secret.name == LEGACY_KEY_NAME))
+    return private, legacy
+
+
+def _keep_key_material(conn: Connection, kept: tuple[dict[str, str], str | None]) -> None:
+    """Give back what the backup left out, where it belongs to the restored data (module docstring)."""
+    private, legacy = kept
+    keys = conn.execute(select(SigningKey.id, SigningKey.public_key).where(SigningKey.private_key.is_(None))).all()
+    for key_id, public in keys:
+        if public in private:
+            conn.execute(update(SigningKey).where(SigningKey.id == key_id).values(private_key=private[public]))
+    if legacy is None or conn.scalar(select(Secret.name).where(Secret.name == LEGACY_KEY_NAME)) is not None:
+        return
+    key = base64.b64decode(legacy)
+    older = conn.execute(select(Certificate.serial, Certificate.version, Certificate.fields, Certificate.signature)
+                         .where(Certificate.key_id.is_(None), Certificate.signature != "").limit(20))
+    if any(legacy_ok(key, serial, version, fields or {}, signature) for serial, version, fields, signature in older):
+        conn.execute(insert(Secret).values(name=LEGACY_KEY_NAME, value=legacy, created_at=utcnow()))
 
 
 def _reset_sequences(conn: Any, tables: list[Table]) -> None:

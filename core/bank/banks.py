@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.models import Bank, QuestionRow
+from core.models import Bank, QuestionRow, Unit
 
 
 @dataclass(slots=True)
@@ -18,13 +18,18 @@ class BankInfo:
     name: str
     total: int = 0
     by_type: dict[str, int] = field(default_factory=dict)
+    owner_unit_id: int | None = None      # None: the whole organisation's (see core/access/ownership.py)
+    owner: str = ""                       # the owning unit's name ("" for the organisation)
+    manageable: bool = True               # may the asking user edit, import into and export it
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name, "total": self.total, "by_type": self.by_type}
+        return {"id": self.id, "name": self.name, "total": self.total, "by_type": self.by_type,
+                "owner": self.owner, "manageable": self.manageable}
 
 
 def list_banks(session: Session) -> list[BankInfo]:
-    banks = {b.id: BankInfo(b.id, b.name) for b in session.scalars(select(Bank).order_by(Bank.name))}
+    rows = session.execute(select(Bank, Unit.name).outerjoin(Unit, Unit.id == Bank.owner_unit_id).order_by(Bank.name))
+    banks = {b.id: BankInfo(b.id, b.name, owner_unit_id=b.owner_unit_id, owner=unit or "") for b, unit in rows}
     counts = session.execute(
         select(QuestionRow.bank_id, QuestionRow.qtype, func.count())
         .where(QuestionRow.is_current, QuestionRow.active)

@@ -202,8 +202,9 @@ class _Importer:
 
     def __init__(self, session: Session, *, bank: str, category: str | None, dry_run: bool, skip_invalid: bool,
                  media_store: Path | None, actor_id: int | None, progress: ProgressSink,
-                 cancel: CancelToken | None, total: int | None = None) -> None:
+                 cancel: CancelToken | None, total: int | None = None, owner_unit_id: int | None = None) -> None:
         self.session, self.bank, self.category = session, bank, category
+        self.owner_unit_id = owner_unit_id
         self.dry_run, self.skip_invalid, self.actor_id = dry_run, skip_invalid, actor_id
         self.progress, self.cancel, self.total = progress, cancel, total
         self.store = media_store
@@ -277,7 +278,7 @@ class _Importer:
     def _bank_id(self) -> int:
         """The target bank's id, creating the bank on first use."""
         if self.bank_row is None:
-            self.bank_row = Bank(name=self.bank, created_at=utcnow())
+            self.bank_row = Bank(name=self.bank, owner_unit_id=self.owner_unit_id, created_at=utcnow())
             self.session.add(self.bank_row)
             self.session.flush()
         return self.bank_row.id
@@ -308,6 +309,7 @@ class _Importer:
             if not dst.exists():
                 shutil.copyfile(src, dst)
         audit.record(self.session, "bank.import", actor_id=self.actor_id, target_type="bank", target_id=self.bank,
+                     name=self.bank, files=sorted({q.source.file for q in self.fresh if q.source and q.source.file}),
                      imported=report.imported, duplicates=report.duplicates, invalid=report.invalid)
         report.stored = True
         if self.total:
@@ -325,13 +327,17 @@ def import_result(
     skip_invalid: bool = False,
     media_store: Path | None = None,
     actor_id: int | None = None,
+    owner_unit_id: int | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
 ) -> ImportReport:
-    """Validate, de-duplicate and store what the readers understood (all-or-nothing by default)."""
+    """Validate, de-duplicate and store what the readers understood (all-or-nothing by default).
+
+    A new ``bank`` is created owned by ``owner_unit_id`` (None: the whole organisation).
+    """
     with _bulk(), db.transaction() as session, _Importer(
         session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid, media_store=media_store,
-        actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions),
+        actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions), owner_unit_id=owner_unit_id,
     ) as importer:
         importer.add(result.questions, result.is_checked)
         return importer.finish(result.problems)
@@ -362,15 +368,17 @@ def import_files(
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
     actor_id: int | None = None,
+    owner_unit_id: int | None = None,
 ) -> ImportReport:
-    """Read ``paths`` and store them in ``bank`` (created when missing).
+    """Read ``paths`` and store them in ``bank`` (created when missing, owned by ``owner_unit_id``).
 
     Pictures embedded in the files are extracted into a temporary folder and copied
     into the media store only when the import is stored.
     """
     with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
             _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
-                      media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel) as importer:
+                      media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel,
+                      owner_unit_id=owner_unit_id) as importer:
         # Questions are stored while the files are still being read (from readers that pass them on),
         # then those the readers returned.
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),

@@ -12,7 +12,7 @@ not deleted.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +85,7 @@ class QuestionDetail:
     question: Question
     history: list[VersionInfo] = field(default_factory=list)
     used: bool = False
+    manageable: bool = True        # may the asking user edit it (its bank is theirs; see core/access/ownership)
 
 
 @dataclass(slots=True)
@@ -98,8 +99,10 @@ class Counts:
 # --- queries ---------------------------------------------------------------------------
 
 
-def _filtered(stmt: Select, flt: QuestionFilter) -> Select:
+def _filtered(stmt: Select, flt: QuestionFilter, within: Collection[int] | None = None) -> Select:
     stmt = stmt.where(QuestionRow.is_current)
+    if within is not None:
+        stmt = stmt.where(QuestionRow.bank_id.in_(list(within)))
     if flt.bank_id is not None:
         stmt = stmt.where(QuestionRow.bank_id == flt.bank_id)
     if flt.qtype:
@@ -121,25 +124,28 @@ def _filtered(stmt: Select, flt: QuestionFilter) -> Select:
     return stmt
 
 
-def count(session: Session, flt: QuestionFilter) -> int:
-    return int(session.scalar(_filtered(select(func.count()).select_from(QuestionRow), flt)) or 0)
+def count(session: Session, flt: QuestionFilter, *, within: Collection[int] | None = None) -> int:
+    return int(session.scalar(_filtered(select(func.count()).select_from(QuestionRow), flt, within)) or 0)
 
 
-def search(session: Session, flt: QuestionFilter, *, offset: int = 0, limit: int = 200) -> list[QuestionSummary]:
-    """One page of current questions matching ``flt``, newest first by id."""
+def search(session: Session, flt: QuestionFilter, *, offset: int = 0, limit: int = 200,
+           within: Collection[int] | None = None) -> list[QuestionSummary]:
+    """One page of current questions matching ``flt``, newest first by id (among banks ``within``)."""
     stmt = _filtered(
         select(QuestionRow.id, QuestionRow.bank_id, Bank.name, QuestionRow.qtype,
                func.substr(QuestionRow.stem, 1, STEM_PREVIEW), QuestionRow.category, QuestionRow.difficulty,
                QuestionRow.active, QuestionRow.version).join(Bank, Bank.id == QuestionRow.bank_id),
-        flt,
+        flt, within,
     ).order_by(QuestionRow.id).offset(max(offset, 0)).limit(max(limit, 0))
     return [QuestionSummary(*row) for row in session.execute(stmt)]
 
 
-def counts(session: Session, bank_id: int | None = None) -> Counts:
+def counts(session: Session, bank_id: int | None = None, *, within: Collection[int] | None = None) -> Counts:
     """Counts of current questions by type and category (active ones), plus how many are disabled."""
     out = Counts()
     base = QuestionRow.is_current if bank_id is None else (QuestionRow.is_current & (QuestionRow.bank_id == bank_id))
+    if within is not None:
+        base = base & QuestionRow.bank_id.in_(list(within))
     for qtype, active, n in session.execute(
         select(QuestionRow.qtype, QuestionRow.active, func.count()).where(base)
         .group_by(QuestionRow.qtype, QuestionRow.active)
@@ -157,10 +163,13 @@ def counts(session: Session, bank_id: int | None = None) -> Counts:
     return out
 
 
-def categories(session: Session, bank_id: int | None = None) -> list[str]:
+def categories(session: Session, bank_id: int | None = None, *, within: Collection[int] | None = None,
+               ) -> list[str]:
     stmt = select(QuestionRow.category).where(QuestionRow.is_current).distinct().order_by(QuestionRow.category)
     if bank_id is not None:
         stmt = stmt.where(QuestionRow.bank_id == bank_id)
+    if within is not None:
+        stmt = stmt.where(QuestionRow.bank_id.in_(list(within)))
     return [c for c in session.scalars(stmt) if c]
 
 
@@ -230,7 +239,8 @@ def edit_question(session: Session, question_id: int, q: Question, *, actor_id: 
         **_values(q), content_hash=digest, material_id=row.material_id, created_at=utcnow(),
     ).returning(QuestionRow.id)).scalar_one()
     audit.record(session, "question.edit", actor_id=actor_id, target_type="question", target_id=new_id,
-                 previous=row.id, version=row.version + 1, lineage=str(row.lineage))
+                 stem=q.stem, changes=audit.diff(_values(to_question(row)), _values(q)), previous=row.id,
+                 version=row.version + 1, lineage=str(row.lineage))
     session.expire_all()
     return get_question(session, new_id)
 
@@ -257,8 +267,8 @@ def set_active(session: Session, question_ids: Sequence[int], active: bool, *, a
     assert isinstance(result, CursorResult)   # an UPDATE's result: it has a rowcount
     changed = result.rowcount
     audit.record(session, "question.enable" if active else "question.disable", actor_id=actor_id,
-                 target_type="question", target_id=",".join(str(i) for i in question_ids[:20]),
-                 count=len(question_ids))
+                 target_type="question", target_id=question_ids[0], count=len(question_ids),
+                 changed=int(changed or 0), ids=[int(i) for i in question_ids[:20]])
     return int(changed or 0)
 
 
@@ -270,7 +280,7 @@ def delete_question(session: Session, question_id: int, *, actor_id: int | None 
     lineage, stem = row.lineage, row.stem
     session.execute(delete(QuestionRow).where(QuestionRow.lineage == lineage))
     audit.record(session, "question.delete", actor_id=actor_id, target_type="question", target_id=question_id,
-                 lineage=str(lineage), stem=stem[:60])
+                 stem=stem, lineage=str(lineage))
 
 
 # --- banks -----------------------------------------------------------------------------
@@ -325,6 +335,6 @@ def export_bank(
     except OSError as exc:
         raise InvalidInput(_("无法写入 {file}：{e}", file=path.name, e=exc.strerror or exc)) from exc
     audit.record(session, "bank.export", actor_id=actor_id, target_type="bank", target_id=bank or "*",
-                 format=spec.name, count=len(questions), file=path.name)
+                 file=path.name, format=spec.name, count=len(questions))
     return len(questions)
 

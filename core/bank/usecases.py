@@ -7,6 +7,10 @@ it checks the actor's right first. Reading files for the import wizard's preview
 nothing, yet it is part of importing and needs the same right; so does writing the import
 template. Imports run the one pipeline of :mod:`core.bank.importing` (all-or-nothing by default)
 in transactions of their own, with progress and cancellation.
+
+Banks belong to a unit (or to the whole organisation); see :mod:`core.access.ownership` for who
+manages and who sees which: a secretary edits, imports into and exports their units' banks,
+browses and draws from those and the banks shared from above, and never sees a neighbour's.
 """
 
 from __future__ import annotations
@@ -17,28 +21,75 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from base.errors import InvalidInput
+from base.errors import InvalidInput, NotFound
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
+from core.access.ownership import check_manage, check_see, own_unit, reach
 from core.access.permissions import Action
-from core.access.usecase import Change, Work, use_case
+from core.access.usecase import Change, Work, denied, use_case
 from core.bank import banks, importing, questions
 from core.bank.banks import BankInfo
 from core.bank.importing import ImportReport
 from core.bank.questions import Counts, QuestionDetail, QuestionFilter, QuestionSummary
 from core.infra.paths import media_dir as media_store_dir
-from core.models import Bank
+from core.models import Bank, QuestionRow
 from quizbank.model import ImportResult, Question
 
 PAGE_SIZE = 200   # rows of the bank browser fetched at a time
 
 
+def _owners(work: Work) -> dict[int, tuple[str, int | None]]:
+    """Every bank: id -> (name, owner unit)."""
+    return {i: (name, owner) for i, name, owner in work.session.execute(select(Bank.id, Bank.name, Bank.owner_unit_id))}
+
+
+def visible_bank_ids(work: Work) -> list[int] | None:
+    """The banks the actor may see (None: every bank)."""
+    r = reach(work, Action.BANK_VIEW)
+    if r.sees is None:
+        return None
+    return [i for i, (_name, owner) in _owners(work).items() if r.can_see(owner)]
+
+
+def _check_bank(work: Work, bank_id: int, *, manage: bool) -> None:
+    found = _owners(work).get(bank_id)
+    if found is None:
+        raise NotFound(_("找不到题库 {id}", id=bank_id))
+    name, owner = found
+    if manage:
+        check_manage(work, owner, name)
+    else:
+        check_see(work, owner, name, Action.BANK_VIEW)
+
+
+def _check_question(work: Work, question_id: int, *, manage: bool) -> None:
+    bank_id = work.session.scalar(select(QuestionRow.bank_id).where(QuestionRow.id == question_id))
+    if bank_id is None:
+        raise NotFound(_("找不到题目 {id}", id=question_id))
+    _check_bank(work, bank_id, manage=manage)
+
+
+def _import_target(work: Work, bank: str) -> int | None:
+    """Check the actor may import into ``bank``; the owner a new bank of that name gets."""
+    name = _bank_name(bank)
+    existing = work.read(lambda s: s.execute(select(Bank.owner_unit_id).where(Bank.name == name)).first())
+    if existing is not None:
+        check_manage(work, existing[0], name)
+    return own_unit(work)
+
+
 # --- browsing ------------------------------------------------------------------------------------
 
-@use_case(Action.BANK_VIEW)
+@use_case(Action.BANK_VIEW, readonly=True)
 def list_banks(work: Work) -> list[BankInfo]:
-    """Every bank with its active questions counted by type."""
-    return banks.list_banks(work.session)
+    """The banks the actor may see, with their active questions counted by type and whether the
+    actor manages each."""
+    r = reach(work)
+    manages = reach(work, Action.BANK_EDIT)
+    out = [b for b in banks.list_banks(work.session) if r.can_see(b.owner_unit_id)]
+    for b in out:
+        b.manageable = manages.can_manage(b.owner_unit_id)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +98,14 @@ class BankOverview:
     categories: list[str]     # every category used, for the browser's filter
 
 
-@use_case(Action.BANK_VIEW)
+@use_case(Action.BANK_VIEW, readonly=True)
 def bank_overview(work: Work, bank_id: int | None = None) -> BankOverview:
-    """Counts and categories of one bank (every bank when ``bank_id`` is None)."""
-    return BankOverview(questions.counts(work.session, bank_id), questions.categories(work.session, bank_id))
+    """Counts and categories of one bank (every bank the actor sees when ``bank_id`` is None)."""
+    if bank_id is not None:
+        _check_bank(work, bank_id, manage=False)
+    within = visible_bank_ids(work)
+    return BankOverview(questions.counts(work.session, bank_id, within=within),
+                        questions.categories(work.session, bank_id, within=within))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +114,22 @@ class QuestionPage:
     total: int | None         # matches of the whole filter, when asked for
 
 
-@use_case(Action.BANK_VIEW)
+@use_case(Action.BANK_VIEW, readonly=True)
 def browse_questions(work: Work, flt: QuestionFilter, *, offset: int = 0, limit: int = PAGE_SIZE,
                      with_total: bool = False) -> QuestionPage:
     """One page of current questions matching ``flt``; ``with_total`` also counts every match."""
-    total = questions.count(work.session, flt) if with_total else None
-    return QuestionPage(questions.search(work.session, flt, offset=offset, limit=limit), total)
+    within = visible_bank_ids(work)
+    total = questions.count(work.session, flt, within=within) if with_total else None
+    return QuestionPage(questions.search(work.session, flt, offset=offset, limit=limit, within=within), total)
 
 
-@use_case(Action.BANK_VIEW)
+@use_case(Action.BANK_VIEW, readonly=True)
 def question_detail(work: Work, question_id: int) -> QuestionDetail:
     """A question (any version) with its answer, its version history and whether it has been used."""
-    return questions.get_question(work.session, question_id)
+    _check_question(work, question_id, manage=False)
+    detail = questions.get_question(work.session, question_id)
+    detail.manageable = reach(work, Action.BANK_EDIT).can_manage(_owners(work)[detail.bank_id][1])
+    return detail
 
 
 # --- editing -------------------------------------------------------------------------------------
@@ -78,18 +137,22 @@ def question_detail(work: Work, question_id: int) -> QuestionDetail:
 @use_case(Action.BANK_EDIT, changes=Change.BANKS)
 def edit_question(work: Work, question_id: int, question: Question) -> QuestionDetail:
     """Save ``question`` as a new version; quizzes and attempts keep the version they used."""
+    _check_question(work, question_id, manage=True)
     return questions.edit_question(work.session, question_id, question, actor_id=work.actor_id)
 
 
 @use_case(Action.BANK_EDIT, changes=Change.BANKS)
 def set_active(work: Work, question_ids: Sequence[int], active: bool) -> int:
     """Enable or disable questions; returns how many changed."""
+    for qid in set(question_ids):
+        _check_question(work, qid, manage=True)
     return questions.set_active(work.session, list(question_ids), active, actor_id=work.actor_id)
 
 
 @use_case(Action.BANK_EDIT, changes=Change.BANKS)
 def delete_question(work: Work, question_id: int) -> None:
     """Delete every version of a question never used (a used one can only be disabled)."""
+    _check_question(work, question_id, manage=True)
     questions.delete_question(work.session, question_id, actor_id=work.actor_id)
 
 
@@ -125,18 +188,21 @@ def sheet_first_rows(work: Work, path: Path, *, progress: ProgressSink = no_prog
 def check_import(work: Work, result: ImportResult, *, bank: str, category: str | None = None,
                  skip_invalid: bool = False) -> ImportReport:
     """Dry run of :func:`store_import` against ``bank``: what would be stored, duplicates, problems."""
+    owner = _import_target(work, bank)
     return importing.import_result(work.db, result, bank=_bank_name(bank), category=category, dry_run=True,
-                                   skip_invalid=skip_invalid)
+                                   skip_invalid=skip_invalid, owner_unit_id=owner)
 
 
 @use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
 def store_import(work: Work, result: ImportResult, *, bank: str, category: str | None = None,
                  skip_invalid: bool = False, progress: ProgressSink = no_progress,
                  cancel: CancelToken | None = None) -> ImportReport:
-    """Store previewed questions in ``bank`` (created when missing), all or nothing unless ``skip_invalid``."""
+    """Store previewed questions in ``bank`` (created when missing, owned by the actor's unit), all
+    or nothing unless ``skip_invalid``."""
+    owner = _import_target(work, bank)
     return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
                                    skip_invalid=skip_invalid, media_store=media_store_dir(),
-                                   actor_id=work.actor_id, progress=progress, cancel=cancel)
+                                   actor_id=work.actor_id, owner_unit_id=owner, progress=progress, cancel=cancel)
 
 
 @use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
@@ -149,9 +215,11 @@ def import_files(work: Work, paths: Sequence[Path], *, bank: str, category: str 
     Pictures go to ``media_store`` (default: the application's media folder).
     """
     store = media_store if media_store is not None or dry_run else media_store_dir()
+    owner = _import_target(work, bank)
     return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
                                   skip_invalid=skip_invalid, format_name=format_name, columns=columns,
-                                  media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id)
+                                  media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id,
+                                  owner_unit_id=owner)
 
 
 @use_case(Action.BANK_IMPORT, transaction=False)
@@ -189,15 +257,22 @@ def export_bank(work: Work, path: Path, *, bank: str | None = None, every_bank: 
                 format_name: str | None = None) -> Exported:
     """Write a bank's current, active questions to ``path`` (format by ``format_name`` or extension).
 
-    Without ``bank``: every bank with ``every_bank``, otherwise the only bank there is (refused
-    when there are several).
+    Without ``bank``: every bank with ``every_bank`` (administrators only), otherwise the only bank
+    the actor manages (refused when there are several). A secretary exports only their units' banks.
     """
     s = work.session
+    r = reach(work)
+    if every_bank and bank is None and r.manages is not None:
+        raise denied(work.actor, work.action, _("只有管理员可以导出全部题库"))
     if bank is None and not every_bank:
-        names = list(s.scalars(select(Bank.name).order_by(Bank.name)))
+        names = sorted(name for name, owner in _owners(work).values() if r.can_manage(owner))
         if len(names) != 1:
             raise InvalidInput(_("有多个题库，请用 --bank 指定：{names}", names="、".join(names) or _("（无）")))
         bank = names[0]
+    if bank is not None:
+        owner = s.execute(select(Bank.owner_unit_id).where(Bank.name == bank)).first()
+        if owner is not None:
+            check_manage(work, owner[0], bank)
     n = questions.export_bank(s, path, bank=bank, format_name=format_name, media_store=media_store_dir(),
                               actor_id=work.actor_id)
     return Exported(bank, n)

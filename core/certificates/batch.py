@@ -31,7 +31,7 @@ from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.issue import CertInfo, list_certificates
 from core.certificates.render import CertPage, render_one, render_pdf
-from core.certificates.signing import payload_for
+from core.certificates.signing import LEGACY_PREFIX, QrPayload, payload_for
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
 from core.models import Certificate
 from core.people.org import subtree_ids
@@ -100,9 +100,20 @@ def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
         if tpl is None:
             raise InvalidInput(_("还没有证书模板，请先在“证书 → 模板”中创建"))
         row = rows[uuid.UUID(info.id)]
-        payload = payload_for(row.serial, row.version, row.fields or {}, row.signature).text()
+        payload = qr_payload(row).text()
         pages.append(CertPage(tpl.spec, tpl.seal_png, row.serial, row.version, dict(row.fields or {}), payload))
     return pages
+
+
+def qr_payload(row: Certificate) -> QrPayload:
+    """What the QR code of a signed certificate says (SHC2; SHC1 for an older one never re-signed).
+    An unsigned certificate has none: printing signs it first (:func:`issue.sign_unsigned`)."""
+    if not row.signature:
+        raise InvalidInput(_("证书 {s} 尚未签名，不能打印", s=row.serial))
+    fields = row.fields or {}
+    if row.key_id is None:
+        return payload_for(row.serial, row.version, fields, row.signature, LEGACY_PREFIX)
+    return payload_for(row.serial, row.version, fields, row.signature)
 
 
 def page_for_serial(session: Session, serial: str) -> CertPage:

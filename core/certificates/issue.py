@@ -3,8 +3,12 @@
 """Issuing certificates: automatically on a passed exam, manually for honours; reissue and revoke.
 
 Every change is recorded in the audit log (``cert.issue``, ``cert.reissue``,
-``cert.revoke``). A certificate row is one version of a serial; reissuing adds
+``cert.revoke``, ``cert.sign``). A certificate row is one version of a serial; reissuing adds
 version n+1 and marks version n ``superseded``.
+
+A certificate is signed when it is issued only if this process holds the unlocked signing key
+(:mod:`core.certificates.keys`); one earned at submit on an officer's PC is recorded unsigned
+and signed before it is first printed (:func:`sign_unsigned`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
 from base.i18n import N_, _
-from core.certificates.signing import new_serial, sign, signing_key
+from core.certificates import keys
+from core.certificates.signing import new_serial
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
 from core.infra import audit
 from core.infra.clock import Clock, local_date
@@ -28,6 +33,7 @@ from core.models import Attempt, Certificate, Officer, Quiz, Unit
 
 STATUS_LABELS = {"valid": N_("有效"), "superseded": N_("已被新版本取代"), "revoked": N_("已撤销")}
 KIND_TITLES = {"completion": N_("结业证书"), "honour": N_("荣誉证书")}
+SIGNING_LABELS = {"ed25519": N_("已签名"), "hmac": N_("旧格式签名"), "": N_("未签名")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +57,7 @@ class CertInfo:
     quiz_id: int | None
     template_id: int | None
     revoked_reason: str
+    signing: str = "ed25519"          # ed25519 / hmac (an older SHC1 certificate) / "" (not signed yet)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -64,8 +71,14 @@ def cert_info(row: Certificate) -> CertInfo:
         str(row.id), row.serial, row.version, row.kind, row.status, row.title, row.officer_id,
         str(f.get("name", "")), str(f.get("badge", "")), str(f.get("unit", "")), f.get("unit_id"),
         str(f.get("exam", "")), str(f.get("score", "")), str(f.get("date", "")), str(f.get("award", "")),
-        row.issued_at, row.quiz_id, row.template_id, row.revoked_reason,
+        row.issued_at, row.quiz_id, row.template_id, row.revoked_reason, signing_state(row),
     )
+
+
+def signing_state(row: Certificate) -> str:
+    if row.key_id is not None:
+        return "ed25519"
+    return "hmac" if row.signature else ""
 
 
 def format_score(value: float | None) -> str:
@@ -87,7 +100,7 @@ def _unit_name(session: Session, unit_id: int | None) -> str:
 def issue(session: Session, *, officer_id: int, template: TemplateInfo, exam: str, score: str, date: dt.date,
           clock: Clock, quiz_id: int | None = None, attempt_id: uuid.UUID | None = None, unit_id: int | None = None,
           award: str = "", actor_id: int | None = None) -> CertInfo:
-    """Issue version 1 of a new serial for ``officer_id`` and sign it with the unit key."""
+    """Issue version 1 of a new serial for ``officer_id``, signed when the key is unlocked here."""
     officer = session.get(Officer, officer_id)
     if officer is None:
         raise NotFound(_("找不到人员 {o}", o=officer_id))
@@ -102,15 +115,38 @@ def issue(session: Session, *, officer_id: int, template: TemplateInfo, exam: st
     serial = new_serial(code, date.year)
     while session.scalar(select(Certificate.id).where(Certificate.serial == serial)) is not None:
         serial = new_serial(code, date.year)
-    key = signing_key(session, now=now)
+    signer = keys.signer(session)
     row = Certificate(serial=serial, version=1, kind=template.spec.kind, status="valid", officer_id=officer.id,
                       quiz_id=quiz_id, attempt_id=attempt_id, template_id=template.id, title=template.spec.title,
-                      fields=fields, signature=sign(key, serial, 1, fields), issued_at=now)
+                      fields=fields, signature=signer.sign(serial, 1, fields) if signer else "",
+                      key_id=signer.key_id if signer else None, issued_at=now)
     session.add(row)
     session.flush()
     audit.record(session, "cert.issue", actor_id=actor_id, target_type="certificate", target_id=serial,
-                 version=1, officer=officer.badge, exam=fields["exam"], score=score, kind=row.kind)
+                 officer=officer.badge, officer_name=officer.name, title=row.title, exam=fields["exam"], score=score,
+                 award=fields["award"], automatic=actor_id is None, version=1,
+                 signed=row.key_id is not None)
     return cert_info(row)
+
+
+def sign_unsigned(session: Session, ids: Collection[uuid.UUID], *, actor_id: int | None = None) -> int:
+    """Sign those of ``ids`` not signed yet with the unlocked key (KeyLocked when it is not);
+    returns how many were signed."""
+    wanted = list(ids)
+    rows = [r for start in range(0, len(wanted), 500) for r in session.scalars(
+        select(Certificate).where(Certificate.id.in_(wanted[start:start + 500]), Certificate.signature == ""))]
+    if not rows:
+        return 0
+    signer = keys.require_signer(session, len(rows))
+    for row in rows:
+        fields = row.fields or {}
+        row.signature = signer.sign(row.serial, row.version, fields)
+        row.key_id = signer.key_id
+        audit.record(session, "cert.sign", actor_id=actor_id, target_type="certificate", target_id=row.serial,
+                     officer=fields.get("badge"), officer_name=fields.get("name"), title=row.title,
+                     exam=fields.get("exam"), version=row.version)
+    session.flush()
+    return len(rows)
 
 
 def holds_certificate(session: Session, officer_id: int, quiz_id: int) -> bool:
@@ -198,14 +234,17 @@ def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
     now = clock.now()
     version = old.version + 1
     old.status = "superseded"
+    signer = keys.signer(session)
     row = Certificate(serial=old.serial, version=version, kind=old.kind, status="valid", officer_id=old.officer_id,
                       quiz_id=old.quiz_id, attempt_id=old.attempt_id, template_id=old.template_id, title=old.title,
-                      fields=fields, signature=sign(signing_key(session, now=now), old.serial, version, fields),
-                      issued_at=now)
+                      fields=fields, signature=signer.sign(old.serial, version, fields) if signer else "",
+                      key_id=signer.key_id if signer else None, issued_at=now)
     session.add(row)
     session.flush()
     audit.record(session, "cert.reissue", actor_id=actor_id, target_type="certificate", target_id=old.serial,
-                 version=version, reason=reason.strip())
+                 officer=fields.get("badge"), officer_name=fields.get("name"), title=row.title,
+                 exam=fields.get("exam"), reason=reason.strip(), version=version,
+                 signed=row.key_id is not None)
     return cert_info(row)
 
 
@@ -219,7 +258,8 @@ def revoke(session: Session, serial: str, *, reason: str, clock: Clock, actor_id
     row.revoked_reason = reason.strip()
     session.flush()
     audit.record(session, "cert.revoke", actor_id=actor_id, target_type="certificate", target_id=row.serial,
-                 version=row.version, reason=row.revoked_reason, at=clock.now().isoformat())
+                 officer=(row.fields or {}).get("badge"), officer_name=(row.fields or {}).get("name"), title=row.title,
+                 exam=(row.fields or {}).get("exam"), reason=row.revoked_reason, version=row.version)
     return cert_info(row)
 
 

@@ -112,6 +112,7 @@ class PageLayout:
     qr: Box | None
     qr_matrix: QrMatrix | None
     payload: str = ""
+    signed_fields: str = ""      # name|exam, invisible, so the signature can be checked offline
     static_key: str = ""
     warnings: list[str] = field(default_factory=list)
 

@@ -7,7 +7,8 @@ every PC and printer shows the same glyphs. The part of a page that depends
 only on the template (border, 红头, title, issuer) and the seal image are PDF
 forms defined once per document; the QR code is one path of merged row runs.
 Each page also carries its signed payload as invisible text (and a one-page
-file in its metadata ``Subject``), so ``verify`` can read a PDF back.
+file in its metadata ``Subject``), so ``verify`` can read a PDF back, and the signed name
+and exam (``SIGNED_MARK``), so a PDF can be checked with the public key alone.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from typing import Any, BinaryIO
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.layout import Item, LineItem, PageLayout, RectItem, TextItem, layout_page
+from core.certificates.signing import clean
 from core.certificates.templates import TemplateSpec, chinese_date, field_values
 from core.infra.fonts import KAI, missing_glyphs, register_fonts
 
 PAYLOAD_MARK = "证书核验数据："
+SIGNED_MARK = "证书签名字段："
 
 
 @dataclass(slots=True)
@@ -51,6 +54,8 @@ class CertPage:
         page = layout_page(self.spec, values, payload=self.payload, date_text=self.date_text(),
                            has_seal=bool(self.seal_png))
         page.warnings = glyph_warnings(values)
+        if self.payload:
+            page.signed_fields = f"{clean(self.fields.get('name', ''))}|{clean(self.fields.get('exam', ''))}"
         return page
 
 
@@ -159,6 +164,8 @@ class PdfCanvas:
             text.setTextRenderMode(3)          # invisible: readable by software, not printed
             text.setFont(KAI, 3)
             text.textLine(PAYLOAD_MARK + page.payload)
+            if page.signed_fields:
+                text.textLine(SIGNED_MARK + page.signed_fields)
             c.drawText(text)
         c.showPage()
 

@@ -212,7 +212,7 @@ def save_template(session: Session, *, name: str, spec: TemplateSpec, seal_png: 
         row.name, row.layout, row.seal_png = name, spec.to_dict(), seal_png
     session.flush()
     audit.record(session, "cert.template", actor_id=actor_id, target_type="cert_template", target_id=row.id,
-                 name=name)
+                 name=name, new=template_id is None, seal=seal_png is not None)
     return _info(row)
 
 

@@ -1,7 +1,12 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
 """What people do with certificates: see and print them, issue, reissue and revoke, keep the
-templates, verify one. Use cases (see :mod:`core.access.usecase`): ``fn(db, actor, ...)``.
+templates, verify one, look after the signing key. Use cases (see :mod:`core.access.usecase`):
+``fn(db, actor, ...)``.
+
+Signing: an administrator sets up the unit's Ed25519 key with a passphrase; an administrator or
+secretary unlocks it for this process to print (printing signs what is not signed yet) or to
+issue signed certificates. Verifying needs the public key only, which anyone may export.
 
 Whose certificates an actor reaches follows the holder's current unit, as for every personal
 record: an officer their own, a secretary those of officers now in their unit subtree (and
@@ -13,12 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput
@@ -26,14 +32,15 @@ from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, denied, use_case
-from core.certificates import batch, issue, templates
+from core.certificates import batch, issue, keys, offline, templates
 from core.certificates import verify as checks
 from core.certificates.batch import BatchResult, Selection
 from core.certificates.issue import CertInfo
+from core.certificates.keys import KeyInfo
 from core.certificates.templates import TemplateInfo, TemplateSpec
 from core.certificates.verify import Verification
 from core.infra.clock import local_date
-from core.models import Certificate, Officer, Quiz
+from core.models import Certificate, Officer, Quiz, Unit
 from core.people import org
 from core.people.org import UnitNode
 
@@ -112,7 +119,7 @@ def print_form(work: Work) -> PrintForm:
     return PrintForm(issue.quiz_choices(work.session), roots)
 
 
-@use_case(Action.CERT_PRINT, transaction=False)
+@use_case(Action.CERT_PRINT, changes=Change.CERTIFICATES, transaction=False)
 def print_certificates(work: Work, sel: Selection, target: Path, *, unit: str | None = None,
                        progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> BatchResult:
     """Print the valid certificates of ``sel`` to ``target`` (one PDF, a folder or a zip).
@@ -120,7 +127,8 @@ def print_certificates(work: Work, sel: Selection, target: Path, *, unit: str | 
     A broad selection (a quiz, dates, everything) is narrowed to the certificates the actor may
     print; naming what lies outside their reach is refused: a unit (``sel.unit_id`` or ``unit``,
     a code or name) outside their subtree, or a serial held by an officer outside it. The
-    certificates are read in one short transaction; rendering runs outside it.
+    certificates are read, and those not signed yet signed (:class:`keys.KeyLocked` when the key
+    is not unlocked here), in one short transaction; rendering runs outside it.
     """
     progress(0, 0, _("正在读取证书…"))
     units = work.units()
@@ -133,7 +141,9 @@ def print_certificates(work: Work, sel: Selection, target: Path, *, unit: str | 
             wanted = [x.strip().upper() for x in sel.serials]
             _check_holders(work, s, set(s.scalars(select(Certificate.officer_id)
                                                   .where(Certificate.serial.in_(wanted)))), units)
-        pages = batch.cert_pages(s, batch.select_certificates(s, sel, **_holders(work, units)))
+        infos = batch.select_certificates(s, sel, **_holders(work, units))
+        issue.sign_unsigned(s, [uuid.UUID(i.id) for i in infos if not i.signing], actor_id=work.actor_id)
+        pages = batch.cert_pages(s, infos)
     return batch.write_batch(pages, target, progress=progress, cancel=cancel)
 
 
@@ -225,3 +235,81 @@ def verify(work: Work, text: str) -> Verification:
             return Verification(checks.check_scan(s, scan))
     with work.transaction() as s:
         return Verification([checks.verify_text(s, text)])
+
+
+@use_case(Action.CERT_VERIFY, transaction=False)
+def verify_with_public_key(work: Work, text: str, public_key_file: Path, *, name: str = "",
+                           exam: str = "") -> Verification:
+    """Check a QR text (with the ``name`` and ``exam`` printed on the certificate) or a PDF file
+    against an exported public key alone: no database record and no secret is consulted."""
+    try:
+        public = keys.load_public_key(public_key_file.read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        raise InvalidInput(_("无法读取公钥文件 {p}：{e}", p=public_key_file, e=exc)) from exc
+    if checks.is_pdf(text):
+        return Verification(offline.check_scan(public, checks.scan_pdf(Path(checks.clean_input(text)))))
+    return Verification([offline.verify_text(public, text, name=name, exam=exam)])
+
+
+# --- the signing key ---------------------------------------------------------------------------
+
+def _key_info(work: Work) -> KeyInfo:
+    s = work.session
+    stmt = select(func.count()).select_from(Certificate).where(Certificate.signature == "",
+                                                               Certificate.status == "valid")
+    units = work.units(Action.CERT_VIEW)
+    if units is not None:
+        stmt = stmt.where(issue.holders_filter(units, work.actor.id))
+    return keys.key_info(s, unsigned=s.scalar(stmt) or 0)
+
+
+@use_case(Action.CERT_VIEW)
+def key_status(work: Work) -> KeyInfo:
+    """The signing key's fingerprint and state, and how many certificates wait to be signed."""
+    return _key_info(work)
+
+
+@use_case(Action.CERT_KEY_MANAGE, changes=Change.CERTIFICATES)
+def set_up_signing_key(work: Work, passphrase: str, *, replace: bool = False) -> KeyInfo:
+    """Create the unit's signing key, encrypted with ``passphrase`` (unlocked here afterwards).
+    ``replace`` retires a key that can still sign (its certificates keep verifying)."""
+    keys.check_passphrase(passphrase)
+    current = keys.active_key(work.session)
+    if current is not None and current.private_key is not None and not replace:
+        raise InvalidInput(_("已经设置了证书签名密钥；如确需更换，请选择“更换密钥”"))
+    keys.create_key(work.session, passphrase, now=work.clock.now(), actor_id=work.actor_id)
+    return _key_info(work)
+
+
+@use_case(Action.CERT_KEY_MANAGE)
+def change_key_passphrase(work: Work, old: str, new: str) -> KeyInfo:
+    keys.check_passphrase(new)
+    keys.change_passphrase(work.session, old, new, actor_id=work.actor_id)
+    return _key_info(work)
+
+
+@use_case(Action.CERT_KEY_UNLOCK, changes=Change.CERTIFICATES)     # screens showing the key's state refresh
+def unlock_signing_key(work: Work, passphrase: str) -> KeyInfo:
+    """Unlock the signing key for this process (until :func:`lock_signing_key` or logout)."""
+    keys.unlock(work.session, passphrase, actor_id=work.actor_id)
+    return _key_info(work)
+
+
+@use_case(Action.CERT_KEY_UNLOCK, changes=Change.CERTIFICATES, transaction=False)
+def lock_signing_key(work: Work) -> None:
+    keys.forget_unlocked()
+
+
+@use_case(Action.CERT_VIEW)
+def export_public_key(work: Work, target: Path) -> KeyInfo:
+    """Write the public key (PEM, with the unit and fingerprint) for a higher unit to verify with."""
+    s = work.session
+    row = keys.active_key(s)
+    if row is None:
+        raise InvalidInput(_("还没有设置证书签名密钥，没有可导出的公钥"))
+    unit = s.scalar(select(Unit.name).where(Unit.parent_id.is_(None)).order_by(Unit.sort_order, Unit.id)) or ""
+    try:
+        target.write_text(keys.public_key_file(row, unit), encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(_("无法写入 {p}：{e}", p=target, e=exc)) from exc
+    return _key_info(work)

@@ -1,15 +1,20 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Offline verification: a serial, the QR text, or a PDF file -> a verdict.
+"""Verification: a serial, the QR text, or a PDF file -> a verdict, from this database.
 
-Verdicts: ``genuine`` (with name, exam, score, date), ``revoked``,
-``superseded``, ``unknown`` or ``forged`` (the signature does not match, or the
-printed text differs from the signed content). Only this database and its unit
-key are consulted; nothing leaves the PC.
+Verdicts: ``genuine`` (with name, exam, score, date), ``revoked``, ``superseded``,
+``unknown``, ``forged`` (the signature does not match, or the printed text differs from the
+signed content), ``unsigned`` (recorded but not signed yet: not a proof of anything) or
+``unverifiable`` (an older certificate whose key is not in this database). Each record is
+checked with the public key that signed it (``signing_keys``); an older SHC1 record with the
+HMAC key while no signing key has been set up, or through the Ed25519 countersignature added
+when one was (:mod:`core.certificates.keys`). Nothing leaves the PC. Checking with a public key
+alone and no database is :mod:`core.certificates.offline`.
 """
 
 from __future__ import annotations
 
+import hmac
 import re
 import shutil
 import subprocess
@@ -18,20 +23,32 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from base.i18n import N_, _
-from core.certificates.render import PAYLOAD_MARK
-from core.certificates.signing import PREFIX, QrPayload, existing_key, parse_payload, payload_for, signature_ok
+from core.certificates import keys
+from core.certificates.render import PAYLOAD_MARK, SIGNED_MARK
+from core.certificates.signing import (
+    SEPARATORS,
+    QrPayload,
+    is_payload,
+    legacy_ok,
+    parse_payload,
+    payload_for,
+    signature_ok,
+)
 from core.certificates.templates import TemplateSpec
-from core.models import Certificate, CertTemplate
+from core.models import Certificate, CertTemplate, SigningKey
 
 VERDICT_LABELS = {
     "genuine": N_("真实有效"), "revoked": N_("已撤销"), "superseded": N_("已作废（已补发新版本）"),
-    "unknown": N_("查无此证"), "forged": N_("伪造或被篡改"),
+    "unknown": N_("查无此证"), "forged": N_("伪造或被篡改"), "unsigned": N_("未签名"), "unverifiable": N_("无法核验"),
 }
-_PAYLOAD_RE = re.compile(re.escape(PAYLOAD_MARK) + r"\s*(" + PREFIX + r"\|[^\n]*)")
+_PAYLOAD_RE = re.compile(re.escape(PAYLOAD_MARK) + r"\s*((?:"
+                         + "|".join(re.escape(p + sep) for p, sep in SEPARATORS.items()) + r")[^\n]*)")
+_SIGNED_RE = re.compile(re.escape(SIGNED_MARK) + r"([^\n]*)")
 MAX_QR_PAGES = 50
 
 
@@ -49,6 +66,8 @@ class Verdict:
     title: str = ""
     revoked_reason: str = ""
     current_version: int = 0
+    legacy: bool = False          # an older (SHC1) certificate or QR code
+    fingerprint: str = ""         # of the key whose signature was checked (grouped)
 
     @property
     def genuine(self) -> bool:
@@ -72,14 +91,17 @@ class Verdict:
                            badge=self.badge, exam=self.exam, score=self.score, date=self.date))
         if self.reason:
             lines.append(self.reason)
+        if self.fingerprint:
+            lines.append(_("签名密钥指纹：{f}", f=self.fingerprint))
         return "\n".join(lines)
 
 
-def _from_row(status: str, row: Certificate, reason: str = "", current_version: int = 0) -> Verdict:
+def _from_row(status: str, row: Certificate, reason: str = "", current_version: int = 0, *,
+              legacy: bool = False, fingerprint: str = "") -> Verdict:
     f = row.fields or {}
     return Verdict(status, reason, row.serial, row.version, str(f.get("name", "")), str(f.get("badge", "")),
                    str(f.get("exam", "")), str(f.get("score", "")), str(f.get("date", "")), row.title,
-                   row.revoked_reason, current_version or row.version)
+                   row.revoked_reason, current_version or row.version, legacy, fingerprint)
 
 
 def _versions(session: Session, serial: str) -> list[Certificate]:
@@ -87,8 +109,55 @@ def _versions(session: Session, serial: str) -> list[Certificate]:
                                 .order_by(Certificate.version.desc())))
 
 
-def _row_signature_ok(key: bytes | None, row: Certificate) -> bool:
-    return key is not None and signature_ok(key, row.serial, row.version, row.fields or {}, row.signature)
+@dataclass(frozen=True, slots=True)
+class _Record:
+    """What a certificate record's own signature says: ``ok`` (Ed25519, ``public`` is the key),
+    ``legacy`` (an HMAC that checks, no signing key set up yet), ``unsigned``, ``forged`` or
+    ``unverifiable`` (with ``reason``)."""
+
+    state: str
+    reason: str = ""
+    public: Ed25519PublicKey | None = None
+    fingerprint: str = ""
+
+
+UNSIGNED_REASON = N_("这份证书已登记但尚未签名（考试合格时自动登记，打印时由书记或管理员签名），不能作为凭证")
+LEGACY_REASON = N_("这是旧格式（SHC1）证书，用本单位数据库中的旧密钥核验；补发后可换成新格式，上级单位可凭公钥离线核验")
+LEGACY_QR_REASON = N_("这是旧格式（SHC1）的二维码，证书记录已由本单位签名密钥确认；重新打印后可凭公钥离线核验")
+ALTERED_RECORD = N_("数据库中的证书记录与签名不符，可能被改动过")
+
+
+def _check_record(session: Session, row: Certificate) -> _Record:
+    fields = row.fields or {}
+    if row.key_id is not None:
+        key = session.get(SigningKey, row.key_id)
+        public = keys.public_key_of(key) if key is not None else None
+        if public is None or not signature_ok(public, row.serial, row.version, fields, row.signature):
+            return _Record("forged", _(ALTERED_RECORD))
+        return _Record("ok", public=public, fingerprint=keys.grouped(keys.fingerprint(public)))
+    if not row.signature:
+        return _Record("unsigned")
+    legacy = keys.legacy_key(session)
+    if legacy is None:
+        return _Record("unverifiable", _("这是旧格式（SHC1）证书，本数据库中没有当年的单位密钥（可能恢复自不含密钥的备份），"
+                                         "无法核验：请向签发单位核验"))
+    if not legacy_ok(legacy, row.serial, row.version, fields, row.signature):
+        return _Record("forged", _(ALTERED_RECORD))
+    if session.scalar(select(SigningKey.id).limit(1)) is not None:
+        # Setting up the signing key countersigned every older certificate that checked.
+        return _Record("forged", _("这条旧格式（SHC1）的证书记录没有经本单位签名密钥确认，是设置签名密钥之后写入的"))
+    return _Record("legacy")
+
+
+def _standing(row: Certificate, rec: _Record, newest: int, reason: str = "", *, legacy: bool = False) -> Verdict:
+    """The verdict for a record whose signature holds (or that is unsigned): its status decides."""
+    if row.status == "revoked":
+        return _from_row("revoked", row, _("撤销原因：{r}", r=row.revoked_reason), newest)
+    if row.status == "superseded":
+        return _from_row("superseded", row, _("已补发第 {v} 版，请以新版本为准", v=newest), newest)
+    if rec.state == "unsigned":
+        return _from_row("unsigned", row, _(UNSIGNED_REASON), newest)
+    return _from_row("genuine", row, reason, newest, legacy=legacy, fingerprint=rec.fingerprint)
 
 
 def verify_serial(session: Session, serial: str) -> Verdict:
@@ -97,13 +166,23 @@ def verify_serial(session: Session, serial: str) -> Verdict:
     if not rows:
         return Verdict("unknown", _("本单位没有签发过编号为 {s} 的证书", s=serial), serial)
     newest = rows[0]
-    if not _row_signature_ok(existing_key(session), newest):
-        return _from_row("forged", newest, _("数据库中的证书记录与签名不符，可能被改动过"))
-    if newest.status == "revoked":
-        return _from_row("revoked", newest, _("撤销原因：{r}", r=newest.revoked_reason))
+    rec = _check_record(session, newest)
+    if rec.state in ("forged", "unverifiable"):
+        return _from_row(rec.state, newest, rec.reason)
     if newest.status == "superseded":
         return _from_row("superseded", newest, _("此版本已被取代"))
-    return _from_row("genuine", newest)
+    legacy = rec.state == "legacy"
+    return _standing(newest, rec, newest.version, _(LEGACY_REASON) if legacy else "", legacy=legacy)
+
+
+def _qr_signature(row: Certificate, rec: _Record, payload: QrPayload) -> str | None:
+    """The signature the record expects in this QR code, or None when the QR's does not hold."""
+    fields = row.fields or {}
+    if not payload.legacy:
+        ok = rec.public is not None and signature_ok(rec.public, row.serial, row.version, fields, payload.signature)
+        return payload.signature if ok else None
+    expected = row.legacy_signature if rec.state == "ok" else row.signature if rec.state == "legacy" else ""
+    return expected if expected and hmac.compare_digest(expected, payload.signature) else None
 
 
 def verify_payload(session: Session, payload: QrPayload) -> Verdict:
@@ -115,19 +194,18 @@ def verify_payload(session: Session, payload: QrPayload) -> Verdict:
                   if rows else _("本单位没有签发过编号为 {s} 的证书", s=payload.serial))
         return Verdict("forged" if rows else "unknown", reason, payload.serial, payload.version,
                        badge=payload.badge, score=payload.score, date=payload.date)
-    key = existing_key(session)
-    if key is None or not signature_ok(key, row.serial, row.version, row.fields or {}, payload.signature):
+    rec = _check_record(session, row)
+    if rec.state in ("forged", "unverifiable"):
+        return _from_row(rec.state, row, rec.reason)
+    if rec.state == "unsigned":
+        return _from_row("forged", row, _("本单位的这份证书还没有签名，二维码中的签名不是本单位的"))
+    signature = _qr_signature(row, rec, payload)
+    if signature is None:
         return _from_row("forged", row, _("签名与签发记录不符：二维码被改动过，或不是本单位签发的证书"))
-    if not _row_signature_ok(key, row):
-        return _from_row("forged", row, _("数据库中的证书记录与签名不符，可能被改动过"))
-    if payload_for(row.serial, row.version, row.fields or {}, row.signature) != payload:
+    if payload_for(row.serial, row.version, row.fields or {}, signature, payload.prefix) != payload:
         return _from_row("forged", row, _("二维码中的警号、成绩或日期与签发记录不一致"))
-    newest = rows[0].version
-    if row.status == "revoked":
-        return _from_row("revoked", row, _("撤销原因：{r}", r=row.revoked_reason), newest)
-    if row.status == "superseded":
-        return _from_row("superseded", row, _("已补发第 {v} 版，请以新版本为准", v=newest), newest)
-    return _from_row("genuine", row, "", newest)
+    reason = _(LEGACY_QR_REASON) if payload.legacy and rec.state == "ok" else _(LEGACY_REASON) if payload.legacy else ""
+    return _standing(row, rec, rows[0].version, reason, legacy=payload.legacy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +236,7 @@ def is_pdf(text: str) -> bool:
 def verify_text(session: Session, text: str) -> Verdict:
     """A serial or the QR text."""
     text = clean_input(text)
-    if text.startswith(PREFIX + "|"):
+    if is_payload(text):
         payload = parse_payload(text)
         if payload is None:
             return Verdict("forged", _("二维码内容格式不对，可能被改动过"))
@@ -206,10 +284,21 @@ def _template_body(session: Session, row: Certificate | None) -> str:
     return TemplateSpec.from_dict(tpl.layout or {}).body if tpl is not None else ""
 
 
-def _check_page(session: Session, text: str, meta_payload: str, qr_texts: list[str] | None) -> Verdict:
+@dataclass(frozen=True, slots=True)
+class PageData:
+    """One PDF page as verification reads it: the payload, the signed name|exam line (offline
+    checks need it) and the visible text (the invisible lines taken out)."""
+
+    payload: QrPayload
+    signed_fields: str | None
+    visible: str
+
+
+def read_page(text: str, meta_payload: str, qr_texts: list[str] | None) -> PageData | Verdict:
+    """The page's verification data, or the verdict when it has none or it disagrees with the QR."""
     match = _PAYLOAD_RE.search(text)
     raw = match.group(1).strip() if match else meta_payload
-    codes = [t for t in (qr_texts or []) if t.startswith(PREFIX + "|")]
+    codes = [t for t in (qr_texts or []) if is_payload(t)]
     if not raw and codes:
         raw = codes[0]
     if not raw:
@@ -219,10 +308,19 @@ def _check_page(session: Session, text: str, meta_payload: str, qr_texts: list[s
         return Verdict("forged", _("PDF 中的核验数据格式不对，可能被改动过"))
     if codes and codes[0] != raw:
         return Verdict("forged", _("二维码与证书上的文字不一致"), payload.serial, payload.version)
+    signed = _SIGNED_RE.search(text)
+    visible = _PAYLOAD_RE.sub("", _SIGNED_RE.sub("", text))
+    return PageData(payload, signed.group(1).strip() if signed else None, _compact(visible))
+
+
+def _check_page(session: Session, text: str, meta_payload: str, qr_texts: list[str] | None) -> Verdict:
+    page = read_page(text, meta_payload, qr_texts)
+    if isinstance(page, Verdict):
+        return page
+    payload, visible = page.payload, page.visible
     verdict = verify_payload(session, payload)
-    if verdict.status in ("forged", "unknown"):
+    if verdict.status in ("forged", "unknown", "unverifiable"):
         return verdict
-    visible = _compact(text[:match.start()] + text[match.end():] if match else text)
     row = next(r for r in _versions(session, payload.serial) if r.version == payload.version)
     fields = row.fields or {}
     needed = {_("姓名"): str(fields.get("name", "")), _("证书编号"): row.serial}
@@ -268,7 +366,7 @@ def scan_pdf(path: Path) -> PdfScan:
         qr_pages = decode_qr_pages(path, len(texts))
     except (subprocess.SubprocessError, OSError):
         qr_pages = None
-    meta = subject if len(texts) == 1 and subject.startswith(PREFIX + "|") else ""
+    meta = subject if len(texts) == 1 and is_payload(subject) else ""
     return PdfScan(texts, meta, qr_pages)
 
 

@@ -5,17 +5,24 @@
 Each step is a module in this package defining ``STEP = DemoStep(...)``; steps run
 in ``order`` and each records that it ran, so ``demo`` is idempotent and an older
 demo database gains the steps added since (a new capability adds one module).
+
+The audit log tells the demo's story: what a step does as a person (a secretary importing a
+bank four months ago) is recorded as that demo account's work, on that day, on their PC
+(:func:`acting_as`; a step's ``actor`` for the whole step). Work done by nobody logged in
+(creating the first administrator) has no actor, as in real life.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from base.i18n import _
 from base.plugins import discover
 from base.progress import ProgressSink, no_progress
-from core.infra import settings
+from core.infra import audit, settings
 from core.infra.clock import Clock, SystemClock
 from core.infra.db import Database
 
@@ -37,6 +44,7 @@ class DemoStep:
     order: int
     label: str
     run: Callable[[DemoContext], str]   # returns a one-line summary
+    actor: str | None = None            # the demo account whose work the step's audit rows are (a badge)
 
 
 def steps() -> list[DemoStep]:
@@ -59,7 +67,8 @@ def seed(db: Database, *, clock: Clock | None = None, progress: ProgressSink = n
         with db.transaction() as s:
             if settings.get(s, key):
                 continue
-        summary = step.run(ctx)
+        with acting_as(ctx, step.actor):
+            summary = step.run(ctx)
         with db.transaction() as s:
             settings.put(s, key, True)
             settings.put(s, DEMO_FLAG, True)
@@ -79,3 +88,51 @@ def reset(db: Database) -> None:
     meta.drop_all(db.engine)
     db.engine.dispose()
     upgrade(db.engine)
+
+
+DEMO_ADMIN = "000001"       # 周文涛 of the bureau's 政治处, who sets up banks, quizzes and certificates
+
+
+def days_ago(ctx: DemoContext, days: int, hour: int = 9, minute: int = 0) -> dt.datetime:
+    """A time in the demo's past: ``days`` China days before today, at ``hour``:``minute`` China time
+    (never later than now)."""
+    from core.infra.clock import LOCAL_TZ, local_date
+
+    now = ctx.clock.now()
+    day = local_date(now) - dt.timedelta(days=days)
+    return min(dt.datetime.combine(day, dt.time(hour, minute), LOCAL_TZ).astimezone(dt.UTC), now)
+
+
+def pc_name(unit_code: str, number: int = 1) -> str:
+    """The host name of a PC in the demo's story: PCs are named after the unit that has them."""
+    return f"{unit_code}-PC{number:02d}"
+
+
+@contextlib.contextmanager
+def acting_as(ctx: DemoContext, badge: str | None, *, at: dt.datetime | None = None, pc: int = 1,
+              ) -> Iterator[None]:
+    """Audit rows recorded inside are the work of demo account ``badge`` (None: nobody logged in)
+    at ``at`` (default: the demo clock's now), on PC number ``pc`` of their unit."""
+    from sqlalchemy import select
+
+    from core.models import Officer, Unit
+
+    who: int | None = None
+    where: str | None = None
+    if badge is not None:
+        with ctx.db.transaction(write=False) as s:
+            found = s.execute(select(Officer.id, Unit.code).join(Unit, Unit.id == Officer.unit_id)
+                              .where(Officer.badge == badge)).first()
+        if found is not None:
+            who, where = found[0], pc_name(found[1], pc)
+    with audit.acting(who, clock=ctx.clock, at=at, pc=where):
+        yield
+
+
+@contextlib.contextmanager
+def dated(when: dt.datetime) -> Iterator[None]:
+    """Inside :func:`acting_as`: the same person and PC, at another time (one row of a batch)."""
+    now = audit.current()
+    with audit.acting(now.actor_id if now else None, clock=now.clock if now else None, at=when,
+                      pc=now.pc if now else None):
+        yield

@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from base.i18n import N_, _
-from core.demo import DemoContext, DemoStep
+from core.demo import DEMO_ADMIN, DemoContext, DemoStep, acting_as, dated, days_ago
+from core.infra import audit
 from core.models import Attempt, AttemptItem, Bank, Officer, QuestionRow, Quiz, QuizSection, WrongBookEntry
 from core.models.quiz import PracticeAnswer
 from core.quiz.grading import grade
@@ -60,7 +61,7 @@ def _simulate(rng: random.Random, q: QuestionRow, ability: float) -> Any:
 
 def _add_essay_quiz(ctx: DemoContext) -> None:
     now = ctx.clock.now()
-    with ctx.db.transaction() as s:
+    with acting_as(ctx, DEMO_ADMIN), ctx.db.transaction() as s:
         bank = s.scalar(select(Bank.id).where(Bank.name == "警务纪律与职业道德"))
         quiz = Quiz(title=ESSAY_QUIZ, mode="exam", time_limit_s=45 * 60, pass_percent=60.0,
                     multi_scoring="half_for_subset", shuffle_questions=False, shuffle_options=True,
@@ -72,6 +73,13 @@ def _add_essay_quiz(ctx: DemoContext) -> None:
             quiz.sections.append(QuizSection(position=pos, qtype=qtype, count=count, points_each=points,
                                              filters={"bank_ids": [bank]}))
         s.add(quiz)
+        s.flush()
+        with dated(days_ago(ctx, 41, 15, 20)):
+            audit.record(s, "quiz.save", target_type="quiz", target_id=quiz.id, title=quiz.title, new=True,
+                         mode=quiz.mode, questions=sum(sec.count for sec in quiz.sections),
+                         points=sum(sec.count * sec.points_each for sec in quiz.sections))
+        with dated(days_ago(ctx, 41, 17, 40)):
+            audit.record(s, "quiz.publish", target_type="quiz", target_id=quiz.id, title=quiz.title)
 
 
 class _History:

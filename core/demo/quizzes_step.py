@@ -9,7 +9,8 @@ import datetime as dt
 from sqlalchemy import select
 
 from base.i18n import N_, _
-from core.demo import DemoContext, DemoStep
+from core.demo import DEMO_ADMIN, DemoContext, DemoStep, acting_as, dated, days_ago
+from core.infra import audit
 from core.models import Bank, Quiz, QuizSection
 
 # (title, mode, bank name, minutes, pass %, multi scoring, [(type, count, points)])
@@ -25,9 +26,9 @@ QUIZZES = [
 
 def run(ctx: DemoContext) -> str:
     now = ctx.clock.now()
-    with ctx.db.transaction() as s:
+    with acting_as(ctx, DEMO_ADMIN), ctx.db.transaction() as s:
         banks = {b.name: b.id for b in s.scalars(select(Bank))}
-        for title, mode, bank, minutes, pass_pct, scoring, sections in QUIZZES:
+        for n, (title, mode, bank, minutes, pass_pct, scoring, sections) in enumerate(QUIZZES):
             quiz = Quiz(
                 title=title, mode=mode, time_limit_s=minutes * 60 if minutes else None, pass_percent=pass_pct,
                 multi_scoring=scoring, shuffle_questions=True, shuffle_options=mode != "practice",
@@ -39,6 +40,13 @@ def run(ctx: DemoContext) -> str:
                 quiz.sections.append(QuizSection(position=pos, qtype=qtype, count=count, points_each=points,
                                                  filters={"bank_ids": [banks[bank]]}))
             s.add(quiz)
+            s.flush()
+            # Composed and published by the administrator the day before they opened.
+            with dated(days_ago(ctx, 121, 14, 10 + 15 * n)):
+                audit.record(s, "quiz.save", target_type="quiz", target_id=quiz.id, title=title, new=True, mode=mode,
+                             questions=sum(c for _t, c, _p in sections), points=sum(c * p for _t, c, p in sections))
+            with dated(days_ago(ctx, 121, 16, 30 + 5 * n)):
+                audit.record(s, "quiz.publish", target_type="quiz", target_id=quiz.id, title=title)
     return _("已创建 {n} 套试卷", n=len(QUIZZES))
 
 

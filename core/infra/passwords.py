@@ -1,9 +1,11 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Password hashing with Argon2id (argon2-cffi defaults: ~0.2 s per hash on station PCs)."""
+"""Password hashing with Argon2id (argon2-cffi defaults: ~0.2 s per hash on station PCs), random
+initial passwords, and a dummy hash so an unknown badge costs the same verification as a known one."""
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,9 @@ if TYPE_CHECKING:
     from argon2 import PasswordHasher  # imported when first needed: argon2 loads a C library
 
 MIN_PASSWORD_LENGTH = 6
+# Initial passwords are read off a paper slip: no 0/O, 1/l/I look-alikes.
+PASSWORD_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz23456789"
+INITIAL_PASSWORD_LENGTH = 8
 
 
 @cache
@@ -28,6 +33,11 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+def rehash(password: str) -> str:
+    """A fresh hash of a password that just verified (new parameters; no policy check: it is in use)."""
+    return _hasher().hash(password)
+
+
 def verify_password(stored_hash: str, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -35,6 +45,28 @@ def verify_password(stored_hash: str, password: str) -> bool:
         return bool(_hasher().verify(stored_hash, password))
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random secret, made once per process with the same parameters as real ones."""
+    return _hasher().hash(secrets.token_urlsafe(24))
+
+
+def prepare_dummy() -> None:
+    """Make the dummy hash now (the first login of a process pays for it, whatever the badge)."""
+    _dummy_hash()
+
+
+def verify_dummy(password: str) -> bool:
+    """The work of verifying a password for an unknown, locked or refused account; always False."""
+    verify_password(_dummy_hash(), password)
+    return False
+
+
+def random_password(length: int = INITIAL_PASSWORD_LENGTH) -> str:
+    """A random password that reads unambiguously on paper (``secrets``: a CSPRNG)."""
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _i in range(length))
 
 
 def needs_rehash(stored_hash: str) -> bool:

@@ -23,6 +23,9 @@ class Bank(Base):
     id: Mapped[intpk]
     name: Mapped[str200] = mapped_column(unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    # The unit whose secretaries manage the bank (its subtree's secretaries edit and export it; units
+    # below it draw from it). None: the whole organisation's, managed by administrators.
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[utc]
 
     questions: Mapped[list[QuestionRow]] = relationship(back_populates="bank")

@@ -10,7 +10,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.models.base import Base, intpk, str20, str64, utc
+from core.models.base import Base, UTCDateTime, intpk, str20, str64, utc
 
 
 class UnitKind(StrEnum):
@@ -77,3 +77,15 @@ class UnitMembership(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row for a badge as typed, known or not (so lockouts reveal nothing), shared
+    by every PC on the database; a successful login deletes the row (see core/people/login.py)."""
+
+    __tablename__ = "login_throttle"
+
+    badge: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)             # since the last lockout or success
+    last_failure_at: Mapped[utc] = mapped_column(index=True)     # rows a day old are pruned
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, intpk, str20, str200, utc, uuidpk
@@ -33,11 +33,13 @@ class Quiz(Base):
     multi_scoring: Mapped[str20] = mapped_column(default="all_or_nothing")  # / half_for_subset / per_option
     fill_ordered: Mapped[bool] = mapped_column(Boolean, default=True)
     review: Mapped[str20] = mapped_column(default="explanations")    # score / answers / explanations
-    review_after_close: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_after_close: Mapped[bool] = mapped_column(Boolean, default=True)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # units, categories, party_only
     certificate_template_id: Mapped[int | None] = mapped_column(ForeignKey("cert_templates.id"))
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    # The unit whose secretaries manage the quiz (as for banks); None: administrators'.
+    owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     created_at: Mapped[utc]
 
     sections: Mapped[list[QuizSection]] = relationship(
@@ -86,6 +88,11 @@ class Attempt(Base):
         # Branch reports: by unit and period, covering score/pass columns.
         Index("ix_attempts_report", "unit_id", "submitted_at", "officer_id", "percent", "passed", "quiz_id"),
         Index("ix_attempts_officer_status", "officer_id", "status"),
+        # Races closed in the schema: two PCs starting the same quiz at once cannot both get
+        # attempt 1, and an officer never has two open attempts at one quiz.
+        UniqueConstraint("quiz_id", "officer_id", "number", name="uq_attempts_quiz_officer_number"),
+        Index("uq_attempts_one_open", "quiz_id", "officer_id", unique=True,
+              sqlite_where=text("status = 'in_progress'"), postgresql_where=text("status = 'in_progress'")),
     )
 
     id: Mapped[uuidpk]

@@ -52,6 +52,17 @@ def subtree_ids(session: Session, unit_id: int) -> list[int]:
     raise NotFound(_("找不到单位 {u}", u=unit_id))
 
 
+def unit_chain(session: Session, unit_id: int) -> set[int]:
+    """A unit and every unit above it (audiences and shared banks are matched against it)."""
+    parents: dict[int, int | None] = {uid: parent for uid, parent in session.execute(select(Unit.id, Unit.parent_id))}
+    out: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current not in out:
+        out.add(current)
+        current = parents.get(current)
+    return out
+
+
 def unit_by_code_or_name(session: Session, key: str) -> Unit:
     unit = session.scalar(select(Unit).where((Unit.code == key) | (Unit.name == key)))
     if unit is None:

@@ -73,8 +73,8 @@ def move_officer(session: Session, badge: str, unit: str, *, on: dt.date | None 
     officer.unit_id = target.id
     if officer.active:
         session.add(UnitMembership(officer_id=officer.id, unit_id=target.id, valid_from=day))
-    audit.record(session, "user.move", actor_id=actor_id, target_type="officer", target_id=badge,
-                 from_unit=old, to_unit=target.id, on=day.isoformat())
+    audit.record(session, "user.move", actor_id=actor_id, target_type="officer", target_id=badge, name=officer.name,
+                 changes={"unit": [session.get_one(Unit, old).name, target.name]}, on=day.isoformat())
 
 
 def update_officer(session: Session, badge: str, *, name: str | None = None, category: str | None = None,
@@ -99,11 +99,12 @@ def update_officer(session: Session, badge: str, *, name: str | None = None, cat
         if value is not None:
             changes[key] = value.strip() if isinstance(value, str) else value
     changed = [k for k, v in changes.items() if getattr(officer, k) != v]
+    before = {k: getattr(officer, k) for k in changed}
     for k in changed:
         setattr(officer, k, changes[k])
     if changed:
         audit.record(session, "user.edit", actor_id=actor_id, target_type="officer", target_id=badge,
-                     fields=changed)
+                     name=officer.name, changes=audit.diff(before, {k: changes[k] for k in changed}))
     return changed
 
 
@@ -120,7 +121,7 @@ def set_active(session: Session, badge: str, active: bool, *, on: dt.date | None
         _close_membership(session, officer.id, day)
     officer.active = active
     audit.record(session, "user.activate" if active else "user.deactivate", actor_id=actor_id,
-                 target_type="officer", target_id=badge)
+                 target_type="officer", target_id=badge, name=officer.name, on=day.isoformat())
 
 
 # --- the unit tree ----------------------------------------------------------------------
@@ -135,6 +136,7 @@ def _unit(session: Session, unit_id: int) -> Unit:
 def rename_unit(session: Session, unit_id: int, name: str, *, code: str | None = None,
                 actor_id: int | None = None) -> None:
     unit = _unit(session, unit_id)
+    before = {"name": unit.name, "code": unit.code}
     if not name.strip():
         raise InvalidInput(_("单位名称不能为空"))
     if code is not None and code.strip() != unit.code:
@@ -145,7 +147,8 @@ def rename_unit(session: Session, unit_id: int, name: str, *, code: str | None =
             raise InvalidInput(_("单位代码“{c}”已存在", c=code))
         unit.code = code
     unit.name = name.strip()
-    audit.record(session, "unit.rename", actor_id=actor_id, target_type="unit", target_id=unit_id, name=name)
+    audit.record(session, "unit.rename", actor_id=actor_id, target_type="unit", target_id=unit_id, name=unit.name,
+                 changes=audit.diff(before, {"name": unit.name, "code": unit.code}))
 
 
 def move_unit(session: Session, unit_id: int, parent_id: int | None, *, actor_id: int | None = None) -> None:
@@ -156,10 +159,13 @@ def move_unit(session: Session, unit_id: int, parent_id: int | None, *, actor_id
         if probe == unit_id:
             raise InvalidInput(_("不能把单位移到它自己或它的下级单位下面"))
         probe = _unit(session, probe).parent_id
+    old_parent = session.get(Unit, unit.parent_id) if unit.parent_id is not None else None
     unit.parent_id = parent_id
     siblings = session.scalars(select(Unit).where(Unit.parent_id == parent_id, Unit.id != unit_id)).all()
     unit.sort_order = len(siblings)
-    audit.record(session, "unit.move", actor_id=actor_id, target_type="unit", target_id=unit_id, parent=parent_id)
+    audit.record(session, "unit.move", actor_id=actor_id, target_type="unit", target_id=unit_id, name=unit.name,
+                 changes={"parent": [old_parent.name if old_parent else None,
+                                     _unit(session, parent_id).name if parent_id is not None else None]})
 
 
 def deactivate_unit(session: Session, unit_id: int, *, actor_id: int | None = None) -> None:
@@ -170,7 +176,7 @@ def deactivate_unit(session: Session, unit_id: int, *, actor_id: int | None = No
     if session.scalar(select(Unit.id).where(Unit.parent_id == unit_id, Unit.active).limit(1)):
         raise InvalidInput(_("“{u}”还有下级单位，请先停用或移走", u=unit.name))
     unit.active = False
-    audit.record(session, "unit.deactivate", actor_id=actor_id, target_type="unit", target_id=unit_id)
+    audit.record(session, "unit.deactivate", actor_id=actor_id, target_type="unit", target_id=unit_id, name=unit.name)
 
 
 def new_unit(session: Session, name: str, parent_id: int | None, *, code: str = "", kind: str | None = None,
@@ -191,5 +197,6 @@ def new_unit(session: Session, name: str, parent_id: int | None, *, code: str = 
     if not name.strip():
         raise InvalidInput(_("单位名称不能为空"))
     unit = add_unit(session, code.strip(), name.strip(), kind, parent.code if parent else None)
-    audit.record(session, "unit.add", actor_id=actor_id, target_type="unit", target_id=unit.id, name=name)
+    audit.record(session, "unit.add", actor_id=actor_id, target_type="unit", target_id=unit.id, name=unit.name,
+                 code=unit.code, parent=parent.name if parent else None)
     return unit.id

@@ -5,31 +5,59 @@ and the unit tree. Use cases (see :mod:`core.access.usecase`): ``fn(db, actor, .
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from base.errors import AuthenticationFailed, InvalidInput
+from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action, Scope
 from core.access.usecase import Change, Work, denied, use_case
 from core.demo import DEMO_FLAG
-from core.infra import settings
+from core.infra import audit, settings
+from core.infra.clock import local_date
+from core.infra.passwords import check_password_policy, random_password
 from core.models import Officer, Role, Unit
-from core.people import org, roster_edit, roster_import, users
+from core.people import login, org, roster_edit, roster_import, users
+from core.people.login import SecuritySettings
 from core.people.org import UnitNode
 from core.people.roster_edit import MembershipInfo
 from core.people.roster_import import RosterReport
+from core.people.slips import PasswordSlip, write_slips_pdf, write_slips_xlsx
 from core.people.users import UserInfo
 
 # --- logging in and one's own account ----------------------------------------------------------
 
-@use_case(Action.LOG_IN)
+@use_case(Action.LOG_IN, transaction=False)
 def log_in(work: Work, badge: str, password: str) -> UserInfo:
-    """The account for ``badge`` if ``password`` is right (wrong or unknown: one same message)."""
-    return users.authenticate(work.session, badge, password)
+    """The account for ``badge`` if ``password`` is right (wrong or unknown: one same message).
+    Failures are counted per badge in transactions of their own; too many lock the badge."""
+    return login.log_in(work.db, badge, password)
+
+
+@use_case(Action.LOG_IN, transaction=False)
+def unlock_session(work: Work, password: str) -> UserInfo:
+    """The logged-in person takes their locked screen back (counts as a login attempt)."""
+    if work.actor.anonymous:
+        raise denied(work.actor, Action.LOG_IN)
+    return login.log_in(work.db, work.actor.badge, password, purpose="unlock")
+
+
+@use_case(Action.LOG_IN, readonly=True)
+def security_settings(work: Work) -> SecuritySettings:
+    """Login throttling and the idle lock (every PC reads them when someone logs in)."""
+    return SecuritySettings.load(work.session)
+
+
+@use_case(Action.SETTINGS_EDIT, changes=Change.SETTINGS)
+def save_security_settings(work: Work, values: SecuritySettings) -> None:
+    values.save(work.session)
+    audit.record(work.session, "settings.security", actor_id=work.actor_id, target_type="settings",
+                 target_id="security", **dataclasses.asdict(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +66,25 @@ class DatabaseState:
     demo: bool
 
 
-@use_case(Action.LOG_IN)
+@use_case(Action.LOG_IN, readonly=True)
 def database_state(work: Work) -> DatabaseState:
     """What the login screen needs to know: are there accounts yet, is this the demo."""
     return DatabaseState(users.count_users(work.session), bool(settings.get(work.session, DEMO_FLAG, False)))
 
 
-@use_case(Action.ACCOUNT_PASSWORD)
+@use_case(Action.ACCOUNT_PASSWORD, changes=Change.PEOPLE, transaction=False)
 def change_own_password(work: Work, old_password: str, new_password: str) -> None:
+    """A new password of one's own choosing (this clears "must change at first login"). The old
+    one is checked like a login: a wrong one counts towards the lockout."""
+    if new_password == old_password:
+        raise InvalidInput(_("新密码不能与原密码相同"))
+    check_password_policy(new_password)
     try:
-        users.authenticate(work.session, work.actor.badge, old_password)
-    except AuthenticationFailed as exc:
-        raise InvalidInput(_("原密码不正确")) from exc
-    users.set_password(work.session, work.actor.badge, new_password, actor_id=work.actor_id)
+        login.log_in(work.db, work.actor.badge, old_password, purpose="password")
+    except login.WrongPassword as exc:
+        raise InvalidInput(str(exc)) from exc
+    with work.transaction() as session:
+        users.set_password(session, work.actor.badge, new_password, actor_id=work.actor_id)
 
 
 @use_case(Action.SETUP, changes=Change.PEOPLE)
@@ -69,7 +103,7 @@ def create_first_admin(work: Work, *, badge: str, name: str, unit: str, password
 
 # --- the unit tree -----------------------------------------------------------------------------
 
-@use_case(Action.UNITS_VIEW)
+@use_case(Action.UNITS_VIEW, readonly=True)
 def unit_tree(work: Work) -> list[UnitNode]:
     return org.unit_tree(work.session)
 
@@ -110,7 +144,7 @@ def deactivate_unit(work: Work, unit_id: int) -> None:
 
 # --- the roster --------------------------------------------------------------------------------
 
-@use_case(Action.PEOPLE_VIEW)
+@use_case(Action.PEOPLE_VIEW, readonly=True)
 def list_people(work: Work, *, unit_id: int | None = None, unit: str | None = None,
                 include_inactive: bool = False) -> list[UserInfo]:
     """Officers of a unit (``unit_id``, or ``unit`` by code or name) and its sub-units
@@ -142,13 +176,13 @@ def _not_above_me(work: Work, officer: Officer) -> None:
         raise denied(work.actor, work.action, _("只有管理员可以修改支部书记或管理员的账号"))
 
 
-@use_case(Action.PEOPLE_VIEW)
+@use_case(Action.PEOPLE_VIEW, readonly=True)
 def get_person(work: Work, badge: str) -> UserInfo:
     _person(work, badge)
     return users.get_user(work.session, badge.strip())
 
 
-@use_case(Action.PEOPLE_VIEW)
+@use_case(Action.PEOPLE_VIEW, readonly=True)
 def membership_history(work: Work, badge: str) -> list[MembershipInfo]:
     return roster_edit.membership_history(work.session, _person(work, badge).id)
 
@@ -165,11 +199,38 @@ def add_user(work: Work, *, badge: str, name: str, unit: str, password: str, rol
 
 
 @use_case(Action.USER_PASSWORD, changes=Change.PEOPLE)
-def reset_password(work: Work, badge: str, password: str) -> None:
-    """Set another person's password (an officer who forgot theirs)."""
+def reset_password(work: Work, badge: str, password: str | None = None) -> PasswordSlip:
+    """Give another person a new password (an officer who forgot theirs): a random one unless
+    ``password`` is given. They must change it at their next login; their failed logins are
+    forgotten (the password they were guessing at is gone). Returns the slip to hand out."""
     officer = _person(work, badge)
     _not_above_me(work, officer)
-    users.set_password(work.session, officer.badge, password, actor_id=work.actor_id)
+    if officer.id == work.actor.id:
+        raise InvalidInput(_("请在“我的”页面修改自己的密码"))
+    password = password if password is not None else random_password()
+    users.set_password(work.session, officer.badge, password, actor_id=work.actor_id, must_change=True)
+    login.unlock(work.session, officer.badge, work.clock.now())
+    return PasswordSlip(officer.badge, officer.name, officer.unit.name, password, local_date(work.clock.now()))
+
+
+@use_case(Action.USER_UNLOCK, changes=Change.PEOPLE)
+def unlock_account(work: Work, badge: str) -> bool:
+    """Lift the lockout of a badge (and forget its failed logins) before it runs out; True when it
+    was locked. A badge that is no account can be unlocked too (someone mistyped theirs)."""
+    key = login.badge_key(badge)
+    officer = work.session.scalar(select(Officer).where(Officer.badge == key))
+    if officer is not None:
+        work.check_officer(officer.id)
+    was_locked = login.unlock(work.session, key, work.clock.now())
+    audit.record(work.session, "login.unlocked", actor_id=work.actor_id, target_type="officer", target_id=key,
+                 badge=key, name=officer.name if officer is not None else "", was_locked=was_locked)
+    return was_locked
+
+
+@use_case(Action.USER_UNLOCK, readonly=True)
+def locked_accounts(work: Work) -> dict[str, dt.datetime]:
+    """Badges locked after failed logins right now, with when each lockout ends."""
+    return login.locked_badges(work.session, work.clock.now())
 
 
 @use_case(Action.PEOPLE_EDIT, changes=Change.PEOPLE)
@@ -213,9 +274,14 @@ def import_roster(work: Work, path: Path, *, dry_run: bool = False, skip_invalid
                                        progress=progress, cancel=cancel)
 
 
-@use_case(Action.ROSTER_IMPORT, transaction=False)
-def save_password_sheet(work: Work, report: RosterReport, target: Path) -> None:
-    """The initial passwords of a stored import's new officers, as an .xlsx to print and hand out."""
-    if not report.stored:
-        raise InvalidInput(_("这次导入没有保存，没有初始密码"))
-    roster_import.write_password_sheet(report, target)
+@use_case(Action.USER_PASSWORD, transaction=False)
+def save_password_slips(work: Work, slips: list[PasswordSlip], target: Path) -> Path:
+    """Initial passwords (of a roster import's new officers, or of a reset) to print and hand out:
+    a PDF of cut-out slips, or an .xlsx list when ``target`` ends in .xlsx."""
+    if not slips:
+        raise InvalidInput(_("没有需要发放的初始密码"))
+    if target.suffix.lower() == ".xlsx":
+        write_slips_xlsx(slips, target)
+    else:
+        write_slips_pdf(slips, target)
+    return target

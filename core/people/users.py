@@ -15,7 +15,7 @@ from base.i18n import N_, _
 from core.access.actor import Actor
 from core.infra import audit
 from core.infra.clock import local_date, utcnow
-from core.infra.passwords import hash_password, needs_rehash, verify_password
+from core.infra.passwords import hash_password, needs_rehash, rehash, verify_dummy, verify_password
 from core.models import Category, Officer, Role, Unit, UnitMembership
 from core.people.org import unit_by_code_or_name
 
@@ -39,6 +39,7 @@ class UserInfo:
     unit_name: str
     title: str
     active: bool
+    must_change_password: bool = False    # an initial or reset password: set a new one before anything else
 
     @property
     def is_secretary(self) -> bool:
@@ -62,28 +63,34 @@ class UserInfo:
         return {
             "id": self.id, "badge": self.badge, "name": self.name, "role": self.role,
             "category": self.category, "party_member": self.party_member, "unit": self.unit_name,
-            "title": self.title, "active": self.active,
+            "title": self.title, "active": self.active, "must_change_password": self.must_change_password,
         }
 
 
-def _info(o: Officer) -> UserInfo:
+def user_info(o: Officer) -> UserInfo:
     return UserInfo(o.id, o.badge, o.name, o.role, o.category, o.party_member, o.unit_id, o.unit.name,
-                    o.title, o.active)
+                    o.title, o.active, o.must_change_password)
+
 
 
 def authenticate(session: Session, badge: str, password: str) -> UserInfo:
+    """Check a password without throttling (scripts, tests); people log in through
+    :func:`core.people.login.log_in`, which counts failures and locks badges."""
     officer = session.scalar(select(Officer).where(Officer.badge == badge.strip()))
-    if officer is None or not verify_password(officer.password_hash, password):
+    if officer is None:
+        verify_dummy(password)            # the same work as for a known badge
+        raise AuthenticationFailed(_("警号或密码不正确"))
+    if not verify_password(officer.password_hash, password):
         raise AuthenticationFailed(_("警号或密码不正确"))
     if not officer.active:
         raise AuthenticationFailed(_("该账号已停用，请联系管理员"))
     if needs_rehash(officer.password_hash):
-        officer.password_hash = hash_password(password)
-    return _info(officer)
+        officer.password_hash = rehash(password)
+    return user_info(officer)
 
 
 def get_user(session: Session, badge: str) -> UserInfo:
-    return _info(_officer(session, badge))
+    return user_info(_officer(session, badge))
 
 
 def _officer(session: Session, badge: str) -> Officer:
@@ -136,14 +143,20 @@ def add_user(
     session.flush()
     session.add(UnitMembership(officer_id=officer.id, unit_id=unit_row.id,
                                valid_from=joined or local_date(utcnow())))
-    audit.record(session, "user.add", actor_id=actor_id, target_type="officer", target_id=badge, role=role)
-    return _info(officer)
+    audit.record(session, "user.add", actor_id=actor_id, target_type="officer", target_id=badge, name=officer.name,
+                 unit=unit_row.name, role=role, category=category)
+    return user_info(officer)
 
 
-def set_password(session: Session, badge: str, password: str, *, actor_id: int | None = None) -> None:
+def set_password(session: Session, badge: str, password: str, *, actor_id: int | None = None,
+                 must_change: bool = False) -> None:
+    """Store a new password; ``must_change`` for one someone else chose (a reset), which its owner
+    must replace at the next login."""
     officer = _officer(session, badge)
     officer.password_hash = hash_password(password)
-    audit.record(session, "user.passwd", actor_id=actor_id, target_type="officer", target_id=badge)
+    officer.must_change_password = must_change
+    audit.record(session, "user.passwd", actor_id=actor_id, target_type="officer", target_id=badge, name=officer.name,
+                 reset=must_change)
 
 
 def list_users(session: Session, *, unit_ids: list[int] | None = None, include_inactive: bool = False,
@@ -153,7 +166,7 @@ def list_users(session: Session, *, unit_ids: list[int] | None = None, include_i
         stmt = stmt.where(Officer.unit_id.in_(unit_ids))
     if not include_inactive:
         stmt = stmt.where(Officer.active)
-    return [_info(o) for o in session.scalars(stmt)]
+    return [user_info(o) for o in session.scalars(stmt)]
 
 
 def count_users(session: Session) -> int:

@@ -128,7 +128,9 @@ def set_rule(session: Session, code: str, *, amount: float, daily_cap: float | N
     row.params = params if params is not None else dict(base.params)
     session.flush()
     audit.record(session, "points.rule", actor_id=actor_id, target_type="point_rule", target_id=code,
-                 amount=amount, daily_cap=daily_cap, active=active, valid_from=valid_from.isoformat())
+                 name=row.name, valid_from=valid_from.isoformat(),
+                 changes=audit.diff({"amount": base.amount, "daily_cap": base.daily_cap, "active": base.active},
+                                    {"amount": float(amount), "daily_cap": daily_cap, "active": active}))
     return _view(row)
 
 

@@ -28,7 +28,8 @@ from base.errors import InvalidInput, NotFound, PermissionDenied
 from base.i18n import _
 from core.infra import hooks
 from core.infra.clock import Clock
-from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz, Unit
+from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz
+from core.people.org import unit_chain
 from core.quiz.compose import draw_paper, get_quiz
 from core.quiz.grading import grade, is_answered
 from core.quiz.question_view import QuestionView, to_original, to_shown, view_of
@@ -39,19 +40,10 @@ SAVE_GRACE_S = 15      # an answer clicked just before time-up may arrive a mome
 
 # --- who may take what ------------------------------------------------------------------------
 
-def _ancestors(session: Session, unit_id: int) -> set[int]:
-    out: set[int] = set()
-    current: int | None = unit_id
-    while current is not None and current not in out:
-        out.add(current)
-        current = session.scalar(select(Unit.parent_id).where(Unit.id == current))
-    return out
-
-
 def eligible(session: Session, quiz: Quiz, officer: Officer) -> bool:
     """The quiz's audience: units (with their sub-units), 民警/辅警, 党员 only."""
     aud = quiz.audience or {}
-    if aud.get("unit_ids") and not _ancestors(session, officer.unit_id) & {int(u) for u in aud["unit_ids"]}:
+    if aud.get("unit_ids") and not unit_chain(session, officer.unit_id) & {int(u) for u in aud["unit_ids"]}:
         return False
     if aud.get("categories") and officer.category not in aud["categories"]:
         return False

@@ -29,12 +29,14 @@ class QuizInfo:
     opens_at: dt.datetime | None
     closes_at: dt.datetime | None
     published: bool
+    owner_unit_id: int | None = None      # None: the whole organisation's (see core/access/ownership.py)
+    manageable: bool = True               # may the asking user edit and publish it
 
     def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id, "title": self.title, "mode": self.mode, "questions": self.questions,
             "total_points": self.total_points, "time_limit_min": self.time_limit_min,
-            "pass_percent": self.pass_percent, "published": self.published,
+            "pass_percent": self.pass_percent, "published": self.published, "manageable": self.manageable,
             "opens_at": self.opens_at.isoformat() if self.opens_at else None,
             "closes_at": self.closes_at.isoformat() if self.closes_at else None,
         }
@@ -44,7 +46,7 @@ def _info(q: Quiz) -> QuizInfo:
     n = sum(s.count for s in q.sections) + len(q.fixed)
     points = sum(s.count * s.points_each for s in q.sections) + sum(f.points for f in q.fixed)
     return QuizInfo(q.id, q.title, q.mode, n, points, q.time_limit_s // 60 if q.time_limit_s else None,
-                    q.pass_percent, q.opens_at, q.closes_at, q.published)
+                    q.pass_percent, q.opens_at, q.closes_at, q.published, q.owner_unit_id)
 
 
 def list_quizzes(session: Session, modes: Sequence[str] | None = None, *, published_only: bool = False,

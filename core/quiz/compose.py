@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,14 +197,17 @@ def _apply(quiz: Quiz, spec: QuizSpec) -> None:
 
 
 def save_quiz(session: Session, spec: QuizSpec, *, now: dt.datetime, quiz_id: int | None = None,
-              actor_id: int | None = None) -> int:
-    """Create (``quiz_id`` None) or update a quiz from ``spec``; returns its id. Stays unpublished when new."""
+              actor_id: int | None = None, owner_unit_id: int | None = None) -> int:
+    """Create (``quiz_id`` None, owned by ``owner_unit_id``) or update a quiz from ``spec``; returns its
+    id. Stays unpublished when new."""
     spec.validate()
     for qid, _p in spec.fixed:
         if session.get(QuestionRow, qid) is None:
             raise InvalidInput(_("固定题目 {id} 不存在", id=qid))
+    before = {} if quiz_id is None else _audited(quiz_spec(session, quiz_id))
     if quiz_id is None:
-        quiz = Quiz(title=spec.title, created_at=now, created_by=actor_id, published=False)
+        quiz = Quiz(title=spec.title, created_at=now, created_by=actor_id, published=False,
+                    owner_unit_id=owner_unit_id)
         session.add(quiz)
     else:
         quiz = get_quiz(session, quiz_id)
@@ -211,8 +215,20 @@ def save_quiz(session: Session, spec: QuizSpec, *, now: dt.datetime, quiz_id: in
     session.flush()
     if quiz.published:
         check_drawable(session, quiz)
-    audit.record(session, "quiz.save", actor_id=actor_id, target_type="quiz", target_id=quiz.id, title=quiz.title)
+    after = _audited(spec)
+    audit.record(session, "quiz.save", actor_id=actor_id, target_type="quiz", target_id=quiz.id, title=quiz.title,
+                 new=quiz_id is None, **({"mode": spec.mode, "questions": after["questions"], "points": after["points"]}
+                                         if quiz_id is None else {"changes": audit.diff(before, after)}))
     return quiz.id
+
+
+def _audited(spec: QuizSpec) -> dict[str, object]:
+    """What the audit log compares between two versions of a quiz (the settings people recognise)."""
+    return {"title": spec.title, "mode": spec.mode, "time_limit_min": spec.time_limit_min,
+            "pass_percent": spec.pass_percent, "attempts_allowed": spec.attempts_allowed,
+            "opens_at": spec.opens_at, "closes_at": spec.closes_at, "review": spec.review,
+            "questions": sum(s.count for s in spec.sections) + len(spec.fixed),
+            "points": sum(s.count * s.points_each for s in spec.sections) + sum(p for _q, p in spec.fixed)}
 
 
 def get_quiz(session: Session, quiz_id: int) -> Quiz:
@@ -250,7 +266,7 @@ def set_published(session: Session, quiz_id: int, published: bool, *, actor_id: 
         check_drawable(session, quiz)
     quiz.published = published
     audit.record(session, "quiz.publish" if published else "quiz.withdraw", actor_id=actor_id,
-                 target_type="quiz", target_id=quiz_id)
+                 target_type="quiz", target_id=quiz_id, title=quiz.title)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,8 +278,9 @@ class QuestionHit:
     stem: str
 
 
-def search_questions(session: Session, text: str, *, bank_id: int | None = None, limit: int = 50) -> list[QuestionHit]:
-    """Current questions whose stem contains ``text`` (for picking fixed questions)."""
+def search_questions(session: Session, text: str, *, bank_id: int | None = None, limit: int = 50,
+                     within: Collection[int] | None = None) -> list[QuestionHit]:
+    """Current questions whose stem contains ``text`` (for picking fixed questions), among banks ``within``."""
     from core.models import Bank
 
     stmt = (select(QuestionRow.id, QuestionRow.qtype, Bank.name, QuestionRow.category, QuestionRow.stem)
@@ -273,4 +290,6 @@ def search_questions(session: Session, text: str, *, bank_id: int | None = None,
         stmt = stmt.where(QuestionRow.stem.contains(text.strip(), autoescape=True))
     if bank_id is not None:
         stmt = stmt.where(QuestionRow.bank_id == bank_id)
+    if within is not None:
+        stmt = stmt.where(QuestionRow.bank_id.in_(list(within)))
     return [QuestionHit(*row) for row in session.execute(stmt)]

@@ -67,6 +67,7 @@ def grade_item(session: Session, item_id: uuid.UUID, score: float, comment: str,
     assert attempt is not None
     if attempt.status == "in_progress":
         raise InvalidInput(_("尚未交卷，不能阅卷"))
+    before = item.score
     item.score = float(score)
     item.correct = score >= item.points
     item.comment = comment.strip()
@@ -79,7 +80,10 @@ def grade_item(session: Session, item_id: uuid.UUID, score: float, comment: str,
                func.count().filter(AttemptItem.score.is_(None)))
         .where(AttemptItem.attempt_id == attempt.id)).one()
     set_totals(attempt, quiz, float(total or 0.0), int(waiting) > 0)
+    officer = session.get(Officer, attempt.officer_id)
     audit.record(session, "attempt.grade", actor_id=grader_id, target_type="attempt", target_id=attempt.id,
-                 position=item.position, score=score)
+                 title=quiz.title, officer=officer.badge if officer else None,
+                 officer_name=officer.name if officer else None, changes={"score": [before, float(score)]},
+                 points=item.points, position=item.position + 1, comment=item.comment)
     session.flush()
     hooks.fire("attempt_did_grade", session, attempt_id=attempt.id, clock=clock)

@@ -4,8 +4,11 @@
 
 Review policy: ``score`` shows the score and the per-type breakdown only;
 ``answers`` adds each question with the officer's and the correct answer;
-``explanations`` adds the explanations. With ``review_after_close`` the answers
-stay inside core until the quiz has closed. Secretaries always see everything.
+``explanations`` adds the explanations. With ``review_after_close`` (the default for new
+quizzes) the answers stay inside core until the quiz has closed; a quiz with no closing time
+shows them once the officer has used every attempt allowed, and never while attempts remain
+unlimited. Practice quizzes are for learning: their review is never held back. Secretaries
+always see everything.
 """
 
 from __future__ import annotations
@@ -15,12 +18,12 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from base.errors import NotFound, PermissionDenied
 from base.i18n import _
-from core.infra.clock import Clock
+from core.infra.clock import LOCAL_TZ, Clock
 from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz, Unit
 from core.quiz.attempts import eligible, window_open
 from core.quiz.question_view import answer_text, response_text
@@ -71,15 +74,24 @@ class AttemptResult:
     items: list[ReviewItem] = field(default_factory=list)
 
 
-def review_level(quiz: Quiz, now: dt.datetime, *, privileged: bool = False) -> tuple[str, str]:
+def review_level(quiz: Quiz, now: dt.datetime, *, privileged: bool = False,
+                 attempts_used: int = 0) -> tuple[str, str]:
     """What may be shown now, and a note for the officer when more comes later."""
     if privileged:
         return "explanations", ""
     if quiz.review == "score":
         return "score", ""
-    if quiz.review_after_close and quiz.closes_at is not None and now < quiz.closes_at:
-        when = quiz.closes_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        return "score", _("试卷于 {t} 截止后可查看答案", t=when)
+    if not quiz.review_after_close or quiz.mode == "practice":
+        return quiz.review, ""
+    if quiz.closes_at is not None:
+        if now < quiz.closes_at:
+            when = quiz.closes_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+            return "score", _("试卷于 {t} 截止后可查看答案", t=when)
+        return quiz.review, ""
+    if quiz.attempts_allowed is None:
+        return "score", _("这份试卷不限作答次数，答案不公布")
+    if attempts_used < quiz.attempts_allowed:
+        return "score", _("用完全部 {n} 次作答机会后可查看答案", n=quiz.attempts_allowed)
     return quiz.review, ""
 
 
@@ -94,7 +106,9 @@ def attempt_result(session: Session, attempt_id: uuid.UUID, viewer_id: int, cloc
         raise PermissionDenied(_("尚未交卷，不能查看成绩"))
     quiz = session.get(Quiz, attempt.quiz_id)
     assert quiz is not None
-    level, note = review_level(quiz, clock.now(), privileged=privileged)
+    used = int(session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.quiz_id == quiz.id, Attempt.officer_id == attempt.officer_id)) or 0)
+    level, note = review_level(quiz, clock.now(), privileged=privileged, attempts_used=used)
     res = AttemptResult(attempt.id, quiz.id, quiz.title, attempt.number, attempt.status, attempt.started_at,
                         attempt.submitted_at, attempt.auto_submitted, attempt.score, attempt.max_score,
                         attempt.percent, attempt.passed, quiz.pass_percent, level, note)

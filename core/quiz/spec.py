@@ -72,7 +72,7 @@ class QuizSpec:
     multi_scoring: str = "all_or_nothing"
     fill_ordered: bool = True
     review: str = "explanations"
-    review_after_close: bool = False
+    review_after_close: bool = True        # answers only once the quiz closed (core/quiz/results.py)
     audience: dict[str, Any] = field(default_factory=dict)     # unit_ids, categories, party_only
     sections: list[SectionSpec] = field(default_factory=list)
     fixed: list[tuple[int, float]] = field(default_factory=list)   # (question id, points)

@@ -93,7 +93,7 @@ def parse_spec(session: Session, data: dict[str, Any]) -> tuple[QuizSpec, bool]:
         shuffle_questions=bool(data.get("shuffle_questions", True)),
         shuffle_options=bool(data.get("shuffle_options", True)),
         multi_scoring=str(scoring.get("multiple", "all_or_nothing")), fill_ordered=bool(scoring.get("fill_ordered", True)),
-        review=str(review.get("show", "explanations")), review_after_close=bool(review.get("after_close", False)),
+        review=str(review.get("show", "explanations")), review_after_close=bool(review.get("after_close", True)),
         audience=aud, sections=sections,
         fixed=[(int(f["question"]), float(f.get("points", 1))) for f in data.get("fixed", [])],
     )
@@ -101,16 +101,22 @@ def parse_spec(session: Session, data: dict[str, Any]) -> tuple[QuizSpec, bool]:
     return spec, bool(data.get("publish", False))
 
 
-def create_from_file(session: Session, path: Path, *, now: dt.datetime, actor_id: int | None = None) -> int:
-    """Read, check and store the quiz in ``path``; publishes it when the file says ``publish = true``."""
+def load_spec(session: Session, path: Path) -> tuple[QuizSpec, bool]:
+    """The quiz in ``path`` and whether the file asks to publish it (``publish = true``)."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise InvalidInput(_("无法读取 {f}：{e}", f=path, e=exc)) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(_("{f} 不是有效的 TOML：{e}", f=path.name, e=exc)) from exc
-    spec, publish = parse_spec(session, data)
-    quiz_id = save_quiz(session, spec, now=now, actor_id=actor_id)
+    return parse_spec(session, data)
+
+
+def create_from_file(session: Session, path: Path, *, now: dt.datetime, actor_id: int | None = None,
+                     owner_unit_id: int | None = None) -> int:
+    """Read, check and store the quiz in ``path``; publishes it when the file says ``publish = true``."""
+    spec, publish = load_spec(session, path)
+    quiz_id = save_quiz(session, spec, now=now, actor_id=actor_id, owner_unit_id=owner_unit_id)
     if publish:
         set_published(session, quiz_id, True, actor_id=actor_id)
     return quiz_id

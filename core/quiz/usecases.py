@@ -8,17 +8,22 @@ it checks the actor's right, runs in one transaction and returns plain data.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from base.errors import NotFound
+from sqlalchemy import select
+
+from base.errors import InvalidInput, NotFound
 from base.i18n import _
+from core.access.ownership import check_manage, check_see, own_unit, reach
 from core.access.permissions import Action
-from core.access.usecase import Change, Work, use_case
+from core.access.usecase import Change, Work, denied, use_case
 from core.bank.banks import BankInfo, list_banks
-from core.models import Attempt, AttemptItem
+from core.bank.usecases import visible_bank_ids
+from core.models import Attempt, AttemptItem, QuestionRow, Quiz
 from core.people.org import UnitNode, unit_tree
 from core.quiz import attempts, catalog, compose, marking, practice, results, spec_file, wrongbook
 from core.quiz.attempts import Paper, ResumeOffer
@@ -42,14 +47,14 @@ class MyExams:
     history: list[AttemptRow]        # their own attempts (practice quizzes left out)
 
 
-@use_case(Action.QUIZ_TAKE)
+@use_case(Action.QUIZ_TAKE, readonly=True)
 def my_exams(work: Work) -> MyExams:
     s, me = work.session, work.actor.id
     return MyExams(results.quizzes_for(s, me, work.clock),
                    [a for a in results.history(s, me) if a.mode != "practice"])
 
 
-@use_case(Action.QUIZ_TAKE, changes=Change.ATTEMPTS)
+@use_case(Action.QUIZ_TAKE, changes=Change.ATTEMPTS, retry_on_conflict=True)
 def start_attempt(work: Work, quiz_id: int) -> Paper:
     """Start (or continue) the actor's attempt at ``quiz_id``: the frozen paper, never the answers."""
     attempt_id = attempts.start_attempt(work.session, quiz_id, work.actor.id, work.clock)
@@ -88,7 +93,7 @@ def resume_state(work: Work) -> ResumeState:
     return ResumeState(expired, attempts.unfinished_attempt(work.session, work.actor.id, work.clock))
 
 
-@use_case(Action.RESULT_VIEW)
+@use_case(Action.RESULT_VIEW, readonly=True)
 def attempt_result(work: Work, attempt_id: uuid.UUID) -> AttemptResult:
     """Score and review of an attempt: the actor's own (within the quiz's review policy), or, for a
     secretary or administrator, an attempt of an officer in their scope (everything shown)."""
@@ -110,30 +115,30 @@ class PracticeOverview:
     wrong_categories: dict[str, int]  # the 错题本 by category
 
 
-@use_case(Action.PRACTICE)
+@use_case(Action.PRACTICE, readonly=True)
 def practice_overview(work: Work) -> PracticeOverview:
     s, me = work.session, work.actor.id
     return PracticeOverview(practice.sources(s), practice.daily_done(s, me, work.clock), wrongbook.categories(s, me))
 
 
-@use_case(Action.PRACTICE)
+@use_case(Action.PRACTICE, readonly=True)
 def practice_set(work: Work, *, bank_id: int | None = None, category: str | None = None, order: str = "sequential",
                  count: int = 20) -> list[QuestionView]:
     return practice.practice_set(work.session, work.actor.id, bank_id=bank_id, category=category, order=order,
                                  count=count)
 
 
-@use_case(Action.PRACTICE)
+@use_case(Action.PRACTICE, readonly=True)
 def daily_set(work: Work) -> list[QuestionView]:
     return practice.daily_set(work.session, work.actor.id, work.clock)
 
 
-@use_case(Action.PRACTICE)
+@use_case(Action.PRACTICE, readonly=True)
 def wrongbook_set(work: Work, *, category: str | None = None) -> list[QuestionView]:
     return practice.wrongbook_set(work.session, work.actor.id, category=category)
 
 
-@use_case(Action.PRACTICE)
+@use_case(Action.PRACTICE, readonly=True)
 def wrongbook_entries(work: Work, *, category: str | None = None) -> list[WrongEntry]:
     return wrongbook.entries(work.session, work.actor.id, category=category)
 
@@ -145,10 +150,49 @@ def check_answer(work: Work, question_id: int, response: list[str], *, source: s
 
 
 # --- composing and publishing ------------------------------------------------------------------
+# Quizzes belong to a unit like banks do (core/access/ownership.py): a secretary edits and publishes
+# their units' quizzes, sees those shared from above (and their officers' results in them), and
+# composes only from the banks they may see.
 
-@use_case(Action.QUIZ_MANAGE)
+def _visible_quizzes(work: Work, modes: list[str] | None = None) -> list[QuizInfo]:
+    sees, manages = reach(work), reach(work, Action.QUIZ_MANAGE)
+    return [dataclasses.replace(q, manageable=manages.can_manage(q.owner_unit_id))
+            for q in catalog.list_quizzes(work.session, modes) if sees.can_see(q.owner_unit_id)]
+
+
+def _quiz(work: Work, quiz_id: int, *, manage: bool) -> None:
+    quiz = work.session.get(Quiz, quiz_id)
+    if quiz is None:
+        raise NotFound(_("试卷 {id} 不存在", id=quiz_id))
+    if manage:
+        check_manage(work, quiz.owner_unit_id, quiz.title, Action.QUIZ_MANAGE)
+    else:
+        check_see(work, quiz.owner_unit_id, quiz.title)
+
+
+def _check_sources(work: Work, spec: QuizSpec) -> None:
+    """Every bank a quiz draws from, and every fixed question's bank, is one the actor may see; a
+    secretary's section names its banks (an empty list would mean every bank, a neighbour's too)."""
+    visible = visible_bank_ids(work)
+    if visible is None:
+        return
+    for i, section in enumerate(spec.sections, start=1):
+        if not section.bank_ids:
+            raise InvalidInput(_("第{n}个抽题规则：请选择题库", n=i))
+        hidden = set(section.bank_ids) - set(visible)
+        if hidden:
+            raise denied(work.actor, Action.BANK_VIEW, _("第{n}个抽题规则用到了其他单位的题库", n=i))
+    fixed = [qid for qid, _p in spec.fixed]
+    if fixed:
+        banks_used = set(work.session.scalars(select(QuestionRow.bank_id).where(QuestionRow.id.in_(fixed))))
+        if banks_used - set(visible):
+            raise denied(work.actor, Action.BANK_VIEW, _("固定题目中有其他单位题库的题目"))
+
+
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def list_quizzes(work: Work, *, modes: list[str] | None = None) -> list[QuizInfo]:
-    return catalog.list_quizzes(work.session, modes)
+    """The quizzes the actor sees, each marked whether they may edit it."""
+    return _visible_quizzes(work, modes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +201,15 @@ class QuizzesOverview:
     waiting_to_grade: int            # 简答 answers in the actor's scope waiting for a score
 
 
-@use_case(Action.QUIZ_MANAGE)
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def quizzes_overview(work: Work) -> QuizzesOverview:
     waiting = len(marking.pending(work.session, unit_ids=work.units(Action.QUIZ_GRADE)))
-    return QuizzesOverview(catalog.list_quizzes(work.session), waiting)
+    return QuizzesOverview(_visible_quizzes(work), waiting)
 
 
-@use_case(Action.QUIZ_MANAGE)
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def quiz_detail(work: Work, quiz_id: int) -> dict[str, object]:
+    _quiz(work, quiz_id, manage=False)
     return catalog.quiz_detail(work.session, quiz_id)
 
 
@@ -178,26 +223,37 @@ class QuizForm:
     quiz_id: int | None
 
 
-@use_case(Action.QUIZ_MANAGE)
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def quiz_form(work: Work, quiz_id: int | None = None) -> QuizForm:
+    """What composing needs: the banks the actor may draw from, the unit tree, the quiz so far."""
+    if quiz_id is not None:
+        _quiz(work, quiz_id, manage=True)
     spec = compose.quiz_spec(work.session, quiz_id) if quiz_id is not None else None
-    return QuizForm(list_banks(work.session), unit_tree(work.session), spec, quiz_id)
+    sees = reach(work, Action.BANK_VIEW)
+    banks = [b for b in list_banks(work.session) if sees.can_see(b.owner_unit_id)]
+    return QuizForm(banks, unit_tree(work.session), spec, quiz_id)
 
 
-@use_case(Action.QUIZ_MANAGE)
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def preview_sections(work: Work, sections: list[SectionSpec]) -> list[SectionPreview]:
+    _check_sources(work, QuizSpec(title="-", sections=sections))
     return compose.preview_sections(work.session, sections)
 
 
-@use_case(Action.QUIZ_MANAGE)
+@use_case(Action.QUIZ_MANAGE, readonly=True)
 def search_questions(work: Work, text: str, *, bank_id: int | None = None) -> list[QuestionHit]:
-    return compose.search_questions(work.session, text, bank_id=bank_id)
+    return compose.search_questions(work.session, text, bank_id=bank_id, within=visible_bank_ids(work))
 
 
 @use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
 def save_quiz(work: Work, spec: QuizSpec, *, quiz_id: int | None = None, publish: bool = False) -> int:
-    """Create or update a quiz; with ``publish`` also publish it (refused if a section cannot be drawn)."""
-    qid = compose.save_quiz(work.session, spec, now=work.clock.now(), quiz_id=quiz_id, actor_id=work.actor_id)
+    """Create (owned by the actor's unit) or update a quiz; with ``publish`` also publish it (refused
+    if a section cannot be drawn)."""
+    if quiz_id is not None:
+        _quiz(work, quiz_id, manage=True)
+    _check_sources(work, spec)
+    qid = compose.save_quiz(work.session, spec, now=work.clock.now(), quiz_id=quiz_id, actor_id=work.actor_id,
+                            owner_unit_id=own_unit(work))
     if publish:
         compose.set_published(work.session, qid, True, actor_id=work.actor_id)
     return qid
@@ -205,25 +261,32 @@ def save_quiz(work: Work, spec: QuizSpec, *, quiz_id: int | None = None, publish
 
 @use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
 def set_published(work: Work, quiz_id: int, published: bool) -> None:
+    _quiz(work, quiz_id, manage=True)
     compose.set_published(work.session, quiz_id, published, actor_id=work.actor_id)
 
 
 @use_case(Action.QUIZ_MANAGE, changes=Change.QUIZZES)
 def create_quiz_from_file(work: Work, path: Path) -> dict[str, object]:
-    """A quiz from a TOML spec file (docs/QUIZ_SPEC.md); returns its detail."""
-    quiz_id = spec_file.create_from_file(work.session, path, now=work.clock.now(), actor_id=work.actor_id)
+    """A quiz from a TOML spec file (docs/QUIZ_SPEC.md), owned by the actor's unit; returns its detail."""
+    spec, publish = spec_file.load_spec(work.session, path)
+    _check_sources(work, spec)
+    quiz_id = compose.save_quiz(work.session, spec, now=work.clock.now(), actor_id=work.actor_id,
+                                owner_unit_id=own_unit(work))
+    if publish:
+        compose.set_published(work.session, quiz_id, True, actor_id=work.actor_id)
     return catalog.quiz_detail(work.session, quiz_id)
 
 
 # --- results and grading -----------------------------------------------------------------------
 
-@use_case(Action.QUIZ_RESULTS)
+@use_case(Action.QUIZ_RESULTS, readonly=True)
 def quiz_results(work: Work, quiz_id: int) -> QuizResults:
     """Each taker's counted attempt, over the officers of the actor's units."""
+    _quiz(work, quiz_id, manage=False)
     return results.quiz_results(work.session, quiz_id, unit_ids=work.units())
 
 
-@use_case(Action.QUIZ_GRADE)
+@use_case(Action.QUIZ_GRADE, readonly=True)
 def grading_queue(work: Work, *, quiz_id: int | None = None) -> list[PendingItem]:
     return marking.pending(work.session, quiz_id=quiz_id, unit_ids=work.units())
 

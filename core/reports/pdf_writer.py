@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
 from base.i18n import _
 from base.progress import ProgressSink, no_progress
@@ -176,15 +177,17 @@ def write_pdf(doc: Document, target: Path, *, progress: ProgressSink = no_progre
                         spaceAfter=4)
     body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=14, textColor=HexColor(TEXT),
                           wordWrap="CJK")
-    story: list[Any] = [Paragraph(doc.title, h1),
-                        Paragraph(_("单位：{u}　　时间段：{p}", u=doc.unit_name, p=doc.period_label), body)]
+    # Every text of a Document is plain: ReportLab's Paragraph reads markup (<img src=…> would load a
+    # local file, a stray '<' would fail the export), so it is escaped on the way in.
+    story: list[Any] = [Paragraph(escape(doc.title), h1),
+                        Paragraph(escape(_("单位：{u}　　时间段：{p}", u=doc.unit_name, p=doc.period_label)), body)]
     if doc.subtitle:
-        story.append(Paragraph(doc.subtitle, body))
+        story.append(Paragraph(escape(doc.subtitle), body))
     story.append(Spacer(1, 6 * mm))
     for i, block in enumerate(doc.blocks):
         progress(i, len(doc.blocks), _("正在生成 PDF"))
         if isinstance(block, Table):
-            head = Paragraph(block.title, h2)
+            head = Paragraph(escape(block.title), h2)
             if block.rows:
                 story.extend([head, *_table(block, font, width)])
             else:
@@ -193,7 +196,7 @@ def write_pdf(doc: Document, target: Path, *, progress: ProgressSink = no_progre
         elif isinstance(block, Chart):
             story.append(KeepTogether([_chart(block, font, width), Spacer(1, 4 * mm)]))
         elif isinstance(block, Note):
-            story.append(Paragraph(block.text, body))
+            story.append(Paragraph(escape(block.text), body))
     target.parent.mkdir(parents=True, exist_ok=True)
     template.build(story, canvasmaker=_numbered_canvas(doc, font))
     progress(len(doc.blocks), len(doc.blocks), "")

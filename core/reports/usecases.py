@@ -87,7 +87,7 @@ class ReportLists:
     quizzes: list[QuizInfo]
 
 
-@use_case(Action.REPORT_ITEMS)
+@use_case(Action.REPORT_ITEMS, readonly=True)
 def report_lists(work: Work) -> ReportLists:
     work.require(Action.UNITS_VIEW)
     return ReportLists(unit_tree(work.session), list_quizzes(work.session))
@@ -105,7 +105,7 @@ class BranchReport:
     document: Document           # all of the above, for PDF or Excel
 
 
-@use_case(Action.REPORT_BRANCHES)
+@use_case(Action.REPORT_BRANCHES, readonly=True)
 def compare_branches(work: Work, period: Period, *, metric: str = "participation", unit: UnitKey = None,
                      category: str | None = None, party_only: bool = False, active_days: int | None = None,
                      trend: int = 0) -> BranchReport:
@@ -134,7 +134,7 @@ class OfficersReport:
     document: Document
 
 
-@use_case(Action.REPORT_PEOPLE)
+@use_case(Action.REPORT_PEOPLE, readonly=True)
 def branch_officers(work: Work, period: Period, unit_id: int, *, category: str | None = None,
                     party_only: bool = False) -> OfficersReport:
     """Drill-down: the members of one branch in ``period`` with what each did there."""
@@ -152,7 +152,7 @@ class TranscriptReport:
     document: Document
 
 
-@use_case(Action.REPORT_PEOPLE)
+@use_case(Action.REPORT_PEOPLE, readonly=True)
 def transcript(work: Work, badge: str, *, period: Period | None = None) -> TranscriptReport:
     """One officer's 学习档案 (all time by default): the actor's own, or an officer of their units."""
     badge = badge.strip()
@@ -169,7 +169,7 @@ class RemindersReport:
     document: Document
 
 
-@use_case(Action.REPORT_PEOPLE)
+@use_case(Action.REPORT_PEOPLE, readonly=True)
 def reminders(work: Work, *, kind: str = "week", minutes_target: float | None = None,
               points_target: float | None = None, day: dt.date | None = None, unit: UnitKey = None,
               category: str | None = None, party_only: bool = False) -> RemindersReport:
@@ -188,7 +188,7 @@ class CoverageReport:
     document: Document
 
 
-@use_case(Action.REPORT_PEOPLE)
+@use_case(Action.REPORT_PEOPLE, readonly=True)
 def coverage(work: Work, *, quiz_id: int | None = None, material_id: int | None = None, unit: UnitKey = None,
              category: str | None = None, party_only: bool = False) -> CoverageReport:
     """Who of a quiz's or a material's audience passed / finished, started, or is missing, today."""
@@ -213,7 +213,7 @@ class ItemsReport:
     document: Document
 
 
-@use_case(Action.REPORT_ITEMS)
+@use_case(Action.REPORT_ITEMS, readonly=True)
 def item_analysis(work: Work, quiz_id: int, *, unit: UnitKey = None) -> ItemsReport:
     """Facility and discrimination of each question over every attempt of the quiz; ``unit`` only
     names the unit in the report's heading."""

@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from base.errors import InvalidInput, NotFound
-from base.i18n import _
+from base.i18n import N_, _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.infra import audit
 from core.infra.clock import utcnow
 from core.models import Category, Material, MaterialProgress, Officer, QuestionRow, Unit
+from core.people import org
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,7 @@ def import_files(db: Any, paths: Sequence[Path], *, topic: str = "", required: b
                 for path, p, fmt in parsed]
         for row in rows:
             audit.record(s, "material.import", actor_id=actor_id, target_type="material", target_id=row.id,
-                         title=row.title, format=row.source_format)
+                         title=row.title, file=row.source_name, topic=row.topic, required=row.required)
         return [_info(r) for r in rows]
 
 
@@ -167,6 +168,9 @@ def update_material(session: Session, material_id: int, *, title: str = _UNSET, 
                     actor_id: int | None = None) -> MaterialInfo:
     """Change how a material is organised and assigned; only the given fields change."""
     row = _material(session, material_id)
+    before: dict[str, Any] = {"title": row.title, "topic": row.topic, "required": row.required,
+                              "due_date": row.due_date, "min_seconds": row.min_seconds,
+                              "audience": row.audience or {}, "active": row.active}
     changes: dict[str, Any] = {}
     if title is not _UNSET:
         if not title.strip():
@@ -187,8 +191,25 @@ def update_material(session: Session, material_id: int, *, title: str = _UNSET, 
         row.audience = changes["audience"] = _check_audience(session, audience)
     if active is not _UNSET:
         row.active = changes["active"] = bool(active)
-    audit.record(session, "material.update", actor_id=actor_id, target_type="material", target_id=row.id, **changes)
+    if "due_date" in changes:
+        changes["due_date"] = due_date
+    for side in (before, changes):
+        if "audience" in side:
+            side["audience"] = _audience_text(session, side["audience"])
+    audit.record(session, "material.update", actor_id=actor_id, target_type="material", target_id=row.id,
+                 title=row.title, changes=audit.diff(before, changes))
     return _info(row)
+
+
+def _audience_text(session: Session, audience: dict[str, Any]) -> list[str]:
+    """Who a material is assigned to, as the audit log keeps it: unit names (not ids) and the
+    untranslated labels of the categories (the audit page translates them when it shows them)."""
+    from core.people.users import CATEGORY_LABELS
+
+    units = [int(u) for u in audience.get("units") or []]
+    names = session.scalars(select(Unit.name).where(Unit.id.in_(units)).order_by(Unit.id)).all() if units else []
+    return [*(names or [N_("全体人员")]), *(CATEGORY_LABELS.get(c, c) for c in audience.get("categories") or []),
+            *([N_("仅党员")] if audience.get("party_only") else [])]
 
 
 def _check_audience(session: Session, audience: dict[str, Any]) -> dict[str, Any]:
@@ -208,17 +229,6 @@ def _check_audience(session: Session, audience: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def unit_chain(session: Session, unit_id: int) -> set[int]:
-    """A unit and every unit above it (what a material's unit audience is matched against)."""
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
-    out: set[int] = set()
-    current: int | None = unit_id
-    while current is not None and current not in out:
-        out.add(current)
-        current = parents.get(current)
-    return out
-
-
 def is_assigned(audience: dict[str, Any], chain: set[int], category: str) -> bool:
     """Does a material with ``audience`` reach an officer in ``chain`` (their unit and its parents)?"""
     units = audience.get("units") or []
@@ -230,7 +240,7 @@ def assigned_materials(session: Session, officer_id: int) -> list[Material]:
     officer = session.get(Officer, officer_id)
     if officer is None:
         raise NotFound(_("找不到人员 {id}", id=officer_id))
-    chain = unit_chain(session, officer.unit_id)
+    chain = org.unit_chain(session, officer.unit_id)
     rows = session.scalars(select(Material).where(Material.active).order_by(Material.topic, Material.id))
     return [m for m in rows if is_assigned(m.audience or {}, chain, officer.category)]
 
@@ -264,12 +274,12 @@ def set_question_material(session: Session, question_id: int, material_id: int |
     q = session.get(QuestionRow, question_id)
     if q is None:
         raise NotFound(_("找不到题目 {id}", id=question_id))
-    if material_id is not None:
-        _material(session, material_id)
+    new = _material(session, material_id) if material_id is not None else None
+    old = session.get(Material, q.material_id) if q.material_id is not None else None
     for row in session.scalars(select(QuestionRow).where(QuestionRow.lineage == q.lineage)):
         row.material_id = material_id
     audit.record(session, "question.material", actor_id=actor_id, target_type="question", target_id=question_id,
-                 material_id=material_id)
+                 stem=q.stem, changes={"material": [old.title if old else None, new.title if new else None]})
 
 
 def material_for_question(session: Session, question_id: int) -> MaterialInfo | None:

@@ -239,7 +239,7 @@ class ImportWizard(QWizard):
         ctx.call(bank_uc.list_banks).success(self._show_banks).run(self)
 
     def _show_banks(self, banks: list[BankInfo]) -> None:
-        self.bank_names = [b.name for b in banks]
+        self.bank_names = [b.name for b in banks if b.manageable]   # one may import only into these
 
     def set_files(self, files: list[Path]) -> None:
         self.files = list(files)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 
 from base.i18n import _
 from base.problems import Problem, Severity
-from gui.widgets import TableModel
+from gui.widgets import TableModel, plain_tooltip
 from quizbank.columns import answer_text
 from quizbank.model import LETTERS, ImportResult
 
@@ -127,7 +127,7 @@ class PreviewModel(TableModel["PreviewRow"]):
         r = self.rows[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             value = (r.where, r.qtype, r.stem, r.options, r.answer, r.category, r.messages)[index.column()]
-            return value.replace("\n", " ") if role == Qt.ItemDataRole.DisplayRole else (value or None)
+            return value.replace("\n", " ") if role == Qt.ItemDataRole.DisplayRole else (plain_tooltip(value) or None)
         if role == Qt.ItemDataRole.BackgroundRole and r.severity is not None:
             return ERROR_BG if r.severity is Severity.ERROR else WARNING_BG
         return None

@@ -28,6 +28,7 @@ from core.bank import usecases as bank_uc
 from core.bank.questions import QuestionDetail
 from gui import theme
 from gui.context import AppContext
+from gui.widgets import plain_tooltip
 from quizbank.columns import answer_text, split_tags
 from quizbank.model import DIFFICULTY_LABELS, LETTERS, QType, Question
 from quizbank.normalize import interpret
@@ -129,9 +130,12 @@ class QuestionDialog(QDialog):
         self.status.setText(_("{bank} · 编号 {id} · 第{v}版 · {state}{used}", bank=d.bank, id=d.id, v=d.version,
                               state=state, used=used))
         self.toggle.setText(_("停用") if d.active else _("启用"))
-        self.delete.setEnabled(not d.used)
+        self.toggle.setEnabled(d.manageable)
+        self.delete.setEnabled(d.manageable and not d.used)
         self.delete.setToolTip(_("已被使用的题目不能删除，可以停用") if d.used else "")
-        editable = d.is_current
+        if not d.manageable:
+            self.status.setText(self.status.text() + _("（只读：题库由其他单位管理）"))
+        editable = d.is_current and d.manageable
         for text in (self.stem, self.options, self.explanation):
             text.setReadOnly(not editable)
         for line in (self.answer, self.category, self.tags):
@@ -145,7 +149,7 @@ class QuestionDialog(QDialog):
             mark = _("（当前）") if v.is_current else ""
             item = QListWidgetItem(_("第{v}版 {when}{mark}", v=v.version, when=when, mark=mark))
             item.setData(Qt.ItemDataRole.UserRole, v.id)
-            item.setToolTip(v.stem)
+            item.setToolTip(plain_tooltip(v.stem))
             if v.id == d.id:
                 item.setForeground(QColor(theme.ACCENT))
             self.history.addItem(item)

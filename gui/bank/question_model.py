@@ -20,7 +20,7 @@ from core.bank import usecases as bank_uc
 from core.bank.questions import QuestionFilter, QuestionSummary
 from gui import theme
 from gui.context import AppContext
-from gui.widgets import TableModel
+from gui.widgets import TableModel, plain_tooltip
 from quizbank.model import DIFFICULTY_LABELS
 
 PAGE_SIZE = bank_uc.PAGE_SIZE
@@ -96,7 +96,7 @@ class QuestionTableModel(TableModel["QuestionSummary"]):
                 f"v{r.version}", r.bank,
             ][col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
-            return r.stem
+            return plain_tooltip(r.stem)
         if role == Qt.ItemDataRole.ForegroundRole and not r.active:
             return QColor(theme.MUTED)
         return None

@@ -1,6 +1,10 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Batch printing of certificates: choose what and where, then a cancellable progress dialog."""
+"""Batch printing of certificates: choose what and where, then a cancellable progress dialog.
+
+Printing signs the certificates not signed yet; when the key is locked the passphrase is asked
+for (administrators and secretaries) and the printing runs again once it is unlocked.
+"""
 
 from __future__ import annotations
 
@@ -23,10 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from base.i18n import N_, _
+from core.access.permissions import Action
 from core.certificates import usecases as cert
 from core.certificates.batch import BatchResult, Selection
+from core.certificates.keys import KeyLocked
 from core.people.org import UnitNode
+from gui.certs.keys import ask_unlock, may
 from gui.context import AppContext
+from gui.errors import show_exception
 
 FORMATS = [("pdf", N_("一个 PDF 文件（每人一页）")), ("dir", N_("文件夹（每人一个 PDF）")),
            ("zip", N_("ZIP 压缩包（每人一个 PDF）"))]
@@ -102,4 +110,11 @@ def run_print(ctx: AppContext, parent: QWidget, sel: Selection, target: Path) ->
         QMessageBox.information(parent, _("批量打印证书"), text)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
 
-    ctx.call(cert.print_certificates, sel, target).with_progress(_("正在生成证书…")).success(done).run(parent)
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, KeyLocked) and not exc.needs_setup and may(ctx, Action.CERT_KEY_UNLOCK):
+            ask_unlock(ctx, parent, lambda: run_print(ctx, parent, sel, target), message=str(exc))
+        else:
+            show_exception(parent=parent, exception=exc)
+
+    (ctx.call(cert.print_certificates, sel, target).with_progress(_("正在生成证书…")).success(done)
+     .failure(failed).run(parent))

@@ -52,7 +52,7 @@ from gui.errors import show_exception
 
 SAMPLE_FIELDS = {"name": "张晓燕", "badge": "031245", "unit": "交警大队第一党支部",
                  "exam": "道路交通安全法规季度考试", "score": "92", "date": "2026-11-24", "award": "一等奖"}
-SAMPLE_PAYLOAD = "SHC1|LJ-2026-7K3M9QXH|1|031245|92|2026-11-24|PREVIEWxxxxxxxxxxxxxxx"
+SAMPLE_PAYLOAD = "SHC2:LJ-2026-7K3M9QXH:1:031245:92:2026-11-24:" + "PREVIEW" * 14 + "XXXXX"   # as long as a real one
 
 
 @cache

@@ -20,8 +20,11 @@ COLOURS = {
     "revoked": (theme.ACCENT, "#FFEBEE"),
     "superseded": (theme.WARNING, "#FFF3E0"),
     "unknown": (theme.WARNING, "#FFF3E0"),
+    "unsigned": (theme.WARNING, "#FFF3E0"),
+    "unverifiable": (theme.WARNING, "#FFF3E0"),
 }
-ICONS = {"genuine": "✔", "forged": "✘", "revoked": "✘", "superseded": "!", "unknown": "?"}
+ICONS = {"genuine": "✔", "forged": "✘", "revoked": "✘", "superseded": "!", "unknown": "?", "unsigned": "!",
+         "unverifiable": "?"}
 
 
 class VerifyTab(QWidget):
@@ -106,5 +109,7 @@ class VerifyTab(QWidget):
             lines.append(_("成绩：{s}　　日期：{d}", s=v.score, d=v.date))
         if v.reason:
             lines.append(v.reason)
+        if v.fingerprint:
+            lines.append(_("签名密钥指纹：{f}", f=v.fingerprint))
         self.details.setText("\n".join(lines))
         self.focus_field()                 # ready for the next scan

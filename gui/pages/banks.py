@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -31,7 +32,7 @@ from core.models import Role
 from gui.bank.question_model import QuestionTableModel
 from gui.context import AppContext
 from gui.pages import PageSpec
-from gui.widgets import Page, make_table
+from gui.widgets import Page, make_table, plain_tooltip
 from quizbank import formats
 from quizbank.model import DIFFICULTY_LABELS, QType
 
@@ -151,7 +152,7 @@ class BanksPage(Page):
         current = self.selected_bank_id()
         self.banks = banks
         self.stack.setCurrentIndex(0 if banks else 1)
-        self.export_button.setEnabled(bool(banks))
+        self.export_button.setEnabled(any(b.manageable for b in banks))
         self.bank_list.blockSignals(True)
         self.bank_list.clear()
         total = sum(b.total for b in banks)
@@ -161,8 +162,9 @@ class BanksPage(Page):
         row = 0
         for i, b in enumerate(banks, start=1):
             types = "  ".join(f"{QType(t).label} {n}" for t, n in b.by_type.items())
-            item = QListWidgetItem(f"{b.name}（{b.total}）")
-            item.setToolTip(types)
+            shared = "" if b.manageable else " · " + (_("{u}共享", u=b.owner) if b.owner else _("全局共享"))
+            item = QListWidgetItem(f"{b.name}（{b.total}）{shared}")
+            item.setToolTip(plain_tooltip(types + ("" if b.manageable else "\n" + _("只读：由上级单位管理，可以查看和组卷"))))
             item.setData(Qt.ItemDataRole.UserRole, b.id)
             self.bank_list.addItem(item)
             if b.id == current:
@@ -240,8 +242,12 @@ class BanksPage(Page):
     def export(self) -> None:
         bank_id = self.selected_bank_id()
         bank = next((b for b in self.banks if b.id == bank_id), None)
-        if bank is None and len(self.banks) == 1:
-            bank = self.banks[0]
+        mine = [b for b in self.banks if b.manageable]
+        if bank is None and (len(self.banks) == 1 or (len(mine) == 1 and not self.ctx.user.is_admin)):
+            bank = mine[0] if mine else self.banks[0]
+        if (bank is not None and not bank.manageable) or (bank is None and not self.ctx.user.is_admin):
+            QMessageBox.information(self, _("导出题库"), _("只能导出本单位管理的题库，请在左侧选择一个。"))
+            return
         writable = [s for s in formats.formats().values() if s.write]
         filters = [f"{_(s.label)} ({' '.join('*' + e for e in s.extensions[:1])})" for s in writable]
         name = (bank.name if bank else _("全部题库")) + writable[-1].extensions[0]

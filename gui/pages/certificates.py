@@ -1,6 +1,7 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""证书: issued certificates with their status, templates with a live preview, printing and verification."""
+"""证书: issued certificates with their status, templates with a live preview, printing and verification,
+and the signing key (its state also in the page's title row)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -23,9 +25,11 @@ from base.i18n import N_, _
 from core.access.usecase import Change
 from core.certificates import usecases as cert
 from core.certificates.batch import Selection
-from core.certificates.issue import STATUS_LABELS, CertInfo
+from core.certificates.issue import SIGNING_LABELS, STATUS_LABELS, CertInfo
+from core.certificates.keys import KeyInfo
 from core.models import Role
 from gui import theme
+from gui.certs.keys import KeyTab
 from gui.certs.printing import PrintDialog, run_print
 from gui.certs.templates import TemplateEditor
 from gui.certs.verify import VerifyTab
@@ -73,6 +77,7 @@ class CertificateList(QWidget):
             Column(_("考试/竞赛"), lambda c: c.exam),
             Column(_("成绩"), lambda c: c.score, align_right=True),
             Column(_("日期"), lambda c: c.date),
+            Column(_("签名"), lambda c: _(SIGNING_LABELS.get(c.signing, c.signing))),
         ])
         self.table = make_table(self.model, stretch_column=7)
         self.table.selectionModel().selectionChanged.connect(lambda *_a: self._update_buttons())
@@ -120,8 +125,10 @@ class CertificateList(QWidget):
             return
 
         def done(info: CertInfo) -> None:
-            QMessageBox.information(self, _("补发证书"),
-                                    _("已补发 {s} 第 {v} 版，旧版本已作废", s=info.serial, v=info.version))
+            text = _("已补发 {s} 第 {v} 版，旧版本已作废", s=info.serial, v=info.version)
+            if not info.signing:
+                text += "\n" + _("新版本尚未签名，打印时需要输入签名密钥的口令。")
+            QMessageBox.information(self, _("补发证书"), text)
 
         self.ctx.call(cert.reissue, c.serial, reason=reason).success(done).run(self)
 
@@ -168,22 +175,42 @@ class CertificatesPage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(_("证书"), _("结业、合格与荣誉证书：模板、批量打印和真伪核验"))
         self.ctx = ctx
+        self.key_state = QLabel("")
+        self.key_state.setObjectName("Muted")
+        self.action_bar.addWidget(self.key_state)
         self.add_action(_("批量打印…"), self.batch_print, primary=True)
         self.tabs = QTabWidget()
         self.list = CertificateList(ctx)
         self.editor = TemplateEditor(ctx)
         self.verify = VerifyTab(ctx)
+        self.keys = KeyTab(ctx)
         self.tabs.addTab(self.list, _("证书列表"))
         self.tabs.addTab(self.editor, _("模板"))
         self.tabs.addTab(self.verify, _("验证"))
+        self.tabs.addTab(self.keys, _("签名密钥"))
         self.tabs.currentChanged.connect(self._tab_changed)
         self.add(self.tabs, 1)
-        ctx.on(Change.CERTIFICATES, self.list.refresh)
+        ctx.on(Change.CERTIFICATES, self.refresh)
         self.editor.refresh()
         self.refresh()
 
     def refresh(self) -> None:
         self.list.refresh()
+        self.ctx.call(cert.key_status).success(self._show_key).run(self)
+
+    def _show_key(self, info: KeyInfo) -> None:
+        self.keys.show_info(info)
+        if not info.present:
+            text = _("签名密钥：未设置")
+        elif info.unlocked:
+            text = _("签名密钥：已解锁")
+        elif info.can_sign:
+            text = _("签名密钥：已锁定")
+        else:
+            text = _("签名密钥：只有公钥")
+        if info.unsigned:
+            text += _("　·　{n} 份待签名", n=info.unsigned)
+        self.key_state.setText(text)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.verify:

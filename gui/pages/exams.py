@@ -18,7 +18,8 @@ from gui.pages import PageSpec
 from gui.quiz import open_attempt, start_quiz
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
 
-STATUS_LABELS = {"in_progress": N_("作答中"), "submitted": N_("已交卷"), "pending_manual": N_("待阅卷")}
+STATUS_LABELS = {"in_progress": N_("作答中"), "submitted": N_("已交卷"), "pending_manual": N_("待阅卷"),
+                 "void": N_("作废（重复开始）")}
 
 
 def _when(d: dt.datetime | None) -> str:

@@ -1,14 +1,18 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
 """人员: the roster of the unit tree, filterable by unit; roster import, officer editing, moves,
-deactivation and the unit-tree editor (新建/重命名/停用 a unit)."""
+deactivation, password resets (with a slip to print), lifting login lockouts (administrators) and the
+unit-tree editor (新建/重命名/停用 a unit)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTreeWidget,
@@ -20,11 +24,13 @@ from base.i18n import N_, _
 from core.access.usecase import Change
 from core.models import Role
 from core.people import usecases as people
+from core.people.login import until_text
 from core.people.org import UnitNode
 from core.people.users import CATEGORY_LABELS, ROLE_LABELS, UserInfo
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.people.dialogs import OfficerDialog, RosterImportDialog
+from gui.people.password import offer_slip
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
 
 
@@ -44,7 +50,9 @@ class PeoplePage(Page):
             Column(_("职务"), lambda u: u.title),
             Column(_("角色"), lambda u: _(ROLE_LABELS[u.role])),
             Column(_("单位"), lambda u: u.unit_name),
+            Column(_("登录"), self._login_state),
         ])
+        self.locks: dict[str, dt.datetime] = {}    # badges locked after failed logins (administrators see them)
         self.view = make_table(self.model)
         self.view.doubleClicked.connect(lambda _i: self.edit_officer())
         self.table = EmptyOr(self.view, _("这个单位还没有人员 — 点“导入花名册”添加"))
@@ -52,6 +60,12 @@ class PeoplePage(Page):
         self.add_action(_("编辑"), self.edit_officer)
         self.add_action(_("调动单位"), self.move_officer)
         self.add_action(_("停用"), self.deactivate)
+        account = self.add_action(_("账号"), lambda: None)       # password reset and login unlock, in a menu
+        menu = QMenu(account)
+        menu.addAction(_("重置密码"), self.reset_password)
+        if ctx.user.is_admin:
+            menu.addAction(_("解锁登录"), self.unlock_login)
+        account.setMenu(menu)
         self.add_action(_("新建下级单位"), self.add_unit)
         self.add_action(_("重命名单位"), self.rename_unit)
         self.add_action(_("停用单位"), self.remove_unit)
@@ -102,6 +116,20 @@ class PeoplePage(Page):
     def _show_people(self, users: list[UserInfo]) -> None:
         self.model.set_rows(users)
         self.table.show_content(bool(users))
+        if self.ctx.user.is_admin:
+            self.ctx.call(people.locked_accounts).success(self._show_locks).run(self)
+
+    def _show_locks(self, locks: dict[str, dt.datetime]) -> None:
+        self.locks = locks
+        if self.model.rows:          # repaint the 登录 column only (keeps the selection)
+            last = self.model.columnCount() - 1
+            self.model.dataChanged.emit(self.model.index(0, last), self.model.index(len(self.model.rows) - 1, last))
+
+    def _login_state(self, user: UserInfo) -> str:
+        until = self.locks.get(user.badge)
+        if until is not None:
+            return _("已锁定至 {t}", t=until_text(until, self.ctx.clock.now()))
+        return _("须改初始密码") if user.must_change_password else ""
 
 
     # --- actions ------------------------------------------------------------------------
@@ -161,6 +189,28 @@ class PeoplePage(Page):
         if QMessageBox.question(self, _("停用"), _("停用 {n} 的账号？其学习和考试记录都会保留。", n=user.name)) \
                 == QMessageBox.StandardButton.Yes:
             self.ctx.call(people.set_person_active, user.badge, False).run(self)
+
+    def reset_password(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+        sure = QMessageBox.question(self, _("重置密码"), _("为 {n}（警号 {b}）生成新的随机初始密码？原密码随即失效，"
+                                                       "本人首次登录后须修改。", n=user.name, b=user.badge))
+        if sure == QMessageBox.StandardButton.Yes:
+            self.ctx.call(people.reset_password, user.badge).success(
+                lambda slip: offer_slip(self.ctx, self, slip)).run(self)
+
+    def unlock_login(self) -> None:
+        user = self._selected()
+        if user is None:
+            return
+
+        def done(was_locked: bool) -> None:
+            text = (_("已解锁 {n}（警号 {b}），现在可以登录", n=user.name, b=user.badge) if was_locked
+                    else _("{n}（警号 {b}）没有被锁定；已清除其登录失败记录", n=user.name, b=user.badge))
+            QMessageBox.information(self, _("解锁登录"), text)
+
+        self.ctx.call(people.unlock_account, user.badge).success(done).run(self)
 
     def add_unit(self) -> None:
         name, ok = QInputDialog.getText(self, _("新建下级单位"), _("单位名称："))

@@ -22,7 +22,7 @@ class QuizzesPage(Page):
         super().__init__(_("试卷"), _("组卷、发布、查看成绩和阅卷。抽题规则在发布前会检查题库是否够抽。"))
         self.ctx = ctx
         self.add_action(_("新建试卷"), self.new_quiz, primary=True)
-        self.add_action(_("编辑"), self.edit_quiz)
+        self.edit_btn = self.add_action(_("编辑"), self.edit_quiz)
         self.publish_btn = self.add_action(_("发布"), self.toggle_publish)
         self.add_action(_("成绩"), self.show_results)
         self.grade_btn = self.add_action(_("阅卷"), self.open_grading)
@@ -34,10 +34,11 @@ class QuizzesPage(Page):
             Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
             Column(_("及格线"), lambda q: f"{q.pass_percent:g}%" if q.pass_percent is not None else "—"),
             Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
-            Column(_("状态"), lambda q: _("已发布") if q.published else _("未发布")),
+            Column(_("状态"), lambda q: (_("已发布") if q.published else _("未发布"))
+                   + ("" if q.manageable else _("（上级下发）"))),
         ])
         self.view = make_table(self.model, stretch_column=0)
-        self.view.doubleClicked.connect(lambda _i: self.edit_quiz())
+        self.view.doubleClicked.connect(lambda _i: self.edit_quiz() if self.edit_btn.isEnabled() else None)
         self.view.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         self.box = EmptyOr(self.view, _("还没有试卷。点击“新建试卷”开始组卷。"))
         self.add(self.box, 1)
@@ -60,6 +61,9 @@ class QuizzesPage(Page):
     def _update(self) -> None:
         q = self.selected()
         self.publish_btn.setText(_("撤回发布") if q and q.published else _("发布"))
+        editable = q is None or q.manageable      # a quiz shared from above: results only
+        self.publish_btn.setEnabled(editable)
+        self.edit_btn.setEnabled(editable)
 
     def _compose(self, quiz_id: int | None) -> None:
         def show(form: quiz.QuizForm) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
@@ -57,9 +58,16 @@ class SettingsPage(Page):
             self.restore_button = QPushButton(_("从备份恢复…"))
             self.restore_button.clicked.connect(self._restore)
             buttons.addWidget(self.restore_button)
+            # Off by default: a backup then holds the public key only (core.admin.backup).
+            self.with_secrets = QCheckBox(_("备份中包含证书签名私钥（仍由口令加密）"))
+            buttons.addWidget(self.with_secrets)
         buttons.addStretch(1)
         dform.addRow(buttons)
         self.add(dbox)
+        if ctx.user.is_admin:
+            from gui.people.security import SecuritySettingsBox
+
+            self.add(SecuritySettingsBox(ctx))     # the idle lock and login lockout (issue 13)
         self.layout_.addStretch(1)
 
     def _save_language(self) -> None:
@@ -70,7 +78,7 @@ class SettingsPage(Page):
         path, _f = QFileDialog.getSaveFileName(self, _("备份数据库"), str(Path.home() / name), _("备份文件 (*.zip)"))
         if not path:
             return
-        (self.ctx.call(admin.backup_database, Path(path))
+        (self.ctx.call(admin.backup_database, Path(path), with_secrets=self.with_secrets.isChecked())
          .with_progress(_("正在备份…"))
          .success(lambda counts: QMessageBox.information(
              self, _("备份完成"), _("已备份 {n} 行数据到\n{p}", n=sum(counts.values()), p=path)))

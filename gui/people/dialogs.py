@@ -32,6 +32,7 @@ from core.people import usecases as people
 from core.people.roster_import import RosterReport
 from core.people.users import UserInfo
 from gui.context import AppContext
+from gui.people.password import print_slips
 
 ACTION_LABELS = {"new": "新增", "update": "更新", "unchanged": "无变化", "invalid": "有错误"}
 
@@ -106,17 +107,22 @@ class RosterImportDialog(QDialog):
             self.show_preview(report)
             QMessageBox.warning(self, _("未导入"), report.summary())
             return
+        self.slips = report.slips()
         text = report.summary()
-        if report.created:
-            text += "\n" + _("新人员的初始密码：{p}（首次登录后须修改）", p=report.initial_password)
+        if self.slips:
+            text += "\n" + _("每位新人员都有自己的初始密码（首次登录后须修改）。请打印初始密码单，裁开后交给本人。")
         box = QMessageBox(QMessageBox.Icon.Information, _("导入完成"), text, parent=self)
-        save = box.addButton(_("保存初始密码单…"), QMessageBox.ButtonRole.ActionRole) if report.created else None
+        pdf = box.addButton(_("打印初始密码单…"), QMessageBox.ButtonRole.ActionRole) if self.slips else None
+        xlsx = box.addButton(_("导出 Excel…"), QMessageBox.ButtonRole.ActionRole) if self.slips else None
         box.addButton(QMessageBox.StandardButton.Ok)
         box.exec()
-        if save is not None and box.clickedButton() is save:
-            target, _f = QFileDialog.getSaveFileName(self, _("保存初始密码单"), "初始密码单.xlsx", "Excel (*.xlsx)")
+        parent = self.parentWidget() or self
+        if pdf is not None and box.clickedButton() is pdf:
+            print_slips(self.ctx, parent, self.slips)
+        elif xlsx is not None and box.clickedButton() is xlsx:
+            target, _f = QFileDialog.getSaveFileName(self, _("导出初始密码"), _("初始密码单.xlsx"), "Excel (*.xlsx)")
             if target:
-                self.ctx.call(people.save_password_sheet, report, Path(target)).run(self)
+                self.ctx.call(people.save_password_slips, self.slips, Path(target)).run(parent)
         self.accept()
 
 

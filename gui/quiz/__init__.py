@@ -36,6 +36,7 @@ class ExamWindow(QWidget):
         lay.addWidget(self.stack)
         lay.setContentsMargins(0, 0, 0, 0)
         self.screen_: ExamScreen | None = None
+        self._leaving = False         # closing without asking (see leave())
         if paper.finished:
             self.show_result(paper.attempt_id)
         else:
@@ -53,18 +54,35 @@ class ExamWindow(QWidget):
 
         self.ctx.call(quiz.attempt_result, attempt_id).success(done).run(self)
 
+    def leave(self) -> None:
+        """Close without asking (the officer signs out or someone else takes the PC): every answer is
+        already stored, the last typed one is sent now, and the deadline keeps running."""
+        self._leaving = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = self.screen_
         if s is not None and not s.finishing and self.stack.currentWidget() is s:
-            answer = QMessageBox.question(self, _("离开考试"), _("答案都已保存，计时不会暂停。确定先离开吗？稍后可在“考试”中继续作答。"))
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
+            if not self._leaving:
+                answer = QMessageBox.question(self, _("离开考试"),
+                                              _("答案都已保存，计时不会暂停。确定先离开吗？稍后可在“考试”中继续作答。"))
+                if answer != QMessageBox.StandardButton.Yes:
+                    event.ignore()
+                    return
             s.question.flush()
             s.timer.stop()
         if self in _open_windows:
             _open_windows.remove(self)
         super().closeEvent(event)
+
+
+def leave_exam_windows() -> None:
+    """Close every exam window without asking (signing out); answers stay stored."""
+    for win in list(_open_windows):
+        if isinstance(win, ExamWindow):
+            win.leave()
+        else:
+            win.close()
 
 
 def show_paper(ctx: AppContext, paper: Paper, on_done: Callable[[], None] | None = None) -> ExamWindow:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from base.i18n import _
 from core.quiz.question_view import QuestionView
 from gui import theme
+from gui.widgets import text_label
 from quizbank.model import LETTERS, QType
 
 STEM_PX = 19
@@ -46,9 +47,7 @@ class OptionRow(QFrame):
         lay.setContentsMargins(theme.SP3, 10, theme.SP3, 10)
         self.letter = QLabel(letter)
         self.letter.setObjectName("OptionLetter")
-        self.text = QLabel(text)
-        self.text.setObjectName("OptionText")
-        self.text.setWordWrap(True)
+        self.text = text_label(text, name="OptionText", wrap=True)
         lay.addWidget(self.letter, 0, Qt.AlignmentFlag.AlignTop)
         lay.addWidget(self.text, 1)
         self.checked = False
@@ -107,9 +106,7 @@ class QuestionWidget(QWidget):
         holder = QWidget()
         holder.setLayout(head)
         self._lay.addWidget(holder)
-        stem = QLabel(view.stem)
-        stem.setObjectName("Stem")
-        stem.setWordWrap(True)
+        stem = text_label(view.stem, name="Stem", wrap=True)
         stem.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._lay.addWidget(stem)
         texts = list(view.options) if view.qtype != "judge" else [_("正确"), _("错误")]

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QTextBro
 from base.i18n import _
 from core.quiz.results import AttemptResult, ReviewItem
 from gui import theme
-from gui.widgets import StatCard
+from gui.widgets import StatCard, text_label
 from quizbank.model import LETTERS, QType
 
 RESULT_STYLE = f"""
@@ -35,7 +35,7 @@ class ResultView(QWidget):
         lay.setContentsMargins(theme.SP4, theme.SP3, theme.SP4, theme.SP3)
         lay.setSpacing(theme.SP3)
         head = QHBoxLayout()
-        title = QLabel(_("{t} · 第 {n} 次作答", t=result.quiz_title, n=result.number))
+        title = text_label(_("{t} · 第 {n} 次作答", t=result.quiz_title, n=result.number))
         title.setObjectName("PageTitle")
         head.addWidget(title, 1)
         self.verdict = QLabel(self._verdict())

@@ -34,6 +34,7 @@ from core.quiz.grading import is_answered
 from gui import theme
 from gui.context import AppContext
 from gui.quiz.question import QuestionWidget
+from gui.widgets import text_label
 
 GRID_STYLE = f"""
 #Cell {{ min-width: 38px; max-width: 38px; min-height: 34px; padding: 0; border-radius: 4px;
@@ -89,8 +90,7 @@ class ExamScreen(QWidget):
         outer.setSpacing(theme.SP3)
         left = QVBoxLayout()
         top = QHBoxLayout()
-        title = QLabel(self.paper.quiz_title)
-        title.setObjectName("ExamTitle")
+        title = text_label(self.paper.quiz_title, name="ExamTitle")
         top.addWidget(title, 1)
         self.clock_label = QLabel("")
         self.clock_label.setObjectName("Countdown")

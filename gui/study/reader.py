@@ -40,6 +40,7 @@ from core.study.materials import MaterialContent
 from core.study.tracker import HEARTBEAT_SECONDS, Beat, BeatResult, ReadingTracker
 from gui import theme
 from gui.context import AppContext
+from gui.widgets import text_label
 
 try:  # QtPdf ships with PySide6-Addons on most platforms; fall back to extracted text without it.
     from PySide6.QtPdf import QPdfDocument
@@ -117,8 +118,7 @@ class ReaderWindow(QWidget):
         bar.setObjectName("ReaderBar")
         row = QHBoxLayout(bar)
         row.setContentsMargins(theme.SP3, theme.SP2, theme.SP3, theme.SP2)
-        title = QLabel(self.content.title)
-        title.setObjectName("PageTitle")
+        title = text_label(self.content.title, name="PageTitle")
         row.addWidget(title, 1)
         smaller = QPushButton(_("字号 −"))
         smaller.clicked.connect(lambda: self.zoom(-2))

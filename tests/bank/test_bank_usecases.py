@@ -21,20 +21,24 @@ from core.bank import usecases as bank
 from core.bank.questions import QuestionFilter
 from core.infra.audit import entries
 from core.infra.db import Database
-from core.models import AttemptItem, QuestionRow, QuizQuestion, WrongBookEntry
+from core.models import AttemptItem, Bank, QuestionRow, QuizQuestion, WrongBookEntry
 from core.models.quiz import PracticeAnswer
 from quizbank.model import ImportResult, QType, Question
 from tests.bank.conftest import GOOD_ROWS, bank_count, write_xlsx
 from tests.conftest import DEMO_ADMIN, DEMO_OFFICER, DEMO_SECRETARY, actor_of
 
+OWN_BANK = "道路交通安全法规"     # the demo bank the demo secretary's branch keeps (core/demo/banks_step.py)
+
 
 def _unused_question(db: Database) -> int:
-    """A current question no quiz, attempt, practice or wrong-answer book uses (so it may be deleted)."""
+    """A current question of the secretary's own bank that no quiz, attempt, practice or wrong-answer
+    book uses (so it may be deleted)."""
     used = [select(AttemptItem.question_id), select(QuizQuestion.question_id), select(WrongBookEntry.question_id),
             select(PracticeAnswer.question_id)]
+    own = select(Bank.id).where(Bank.name == OWN_BANK).scalar_subquery()
     with db.transaction() as s:
-        return int(s.scalar(select(QuestionRow.id).where(QuestionRow.is_current, *(QuestionRow.id.not_in(u)
-                                                                                   for u in used))
+        return int(s.scalar(select(QuestionRow.id).where(QuestionRow.is_current, QuestionRow.bank_id == own,
+                                                         *(QuestionRow.id.not_in(u) for u in used))
                             .order_by(QuestionRow.id)) or 0)
 
 
@@ -60,7 +64,7 @@ CASES: list[tuple[str, Call, Check | None]] = [
      lambda db, tmp, q: bank_count(db, "拒绝") is None),
     ("write_template", lambda db, a, tmp, q: bank.write_template(db, a, tmp / "模板.xlsx"),
      lambda db, tmp, q: not (tmp / "模板.xlsx").exists()),
-    ("export_bank", lambda db, a, tmp, q: bank.export_bank(db, a, tmp / "out.json", every_bank=True),
+    ("export_bank", lambda db, a, tmp, q: bank.export_bank(db, a, tmp / "out.json", bank=OWN_BANK),
      lambda db, tmp, q: not (tmp / "out.json").exists()),
 ]
 
@@ -118,7 +122,8 @@ def test_browse_detail_edit_disable_delete(demo_db: Database, tmp_path: Path) ->
     overview = bank.bank_overview(demo_db, secretary, first.rows[0].bank_id)
     assert overview.counts.total > 0 and overview.categories
 
-    qid = first.rows[0].id
+    own = next(b.id for b in bank.list_banks(demo_db, secretary) if b.manageable)
+    qid = bank.browse_questions(demo_db, secretary, QuestionFilter(bank_id=own), limit=1).rows[0].id
     detail = bank.question_detail(demo_db, secretary, qid)
     assert detail.question.answer   # the browser shows answers
     edited = dataclasses.replace(detail.question, explanation=detail.question.explanation + "（修订）")
@@ -131,7 +136,7 @@ def test_browse_detail_edit_disable_delete(demo_db: Database, tmp_path: Path) ->
     assert audited == {"question.edit": secretary.user_id, "question.disable": secretary.user_id}
 
     # A question nothing used can be deleted (all its versions); the deletion is the secretary's.
-    unused = next(r.id for r in bank.browse_questions(demo_db, secretary, QuestionFilter(text="")).rows
+    unused = next(r.id for r in bank.browse_questions(demo_db, secretary, QuestionFilter(bank_id=own)).rows
                   if not bank.question_detail(demo_db, secretary, r.id).used)
     bank.delete_question(demo_db, secretary, unused)
     with demo_db.transaction() as s:

@@ -77,13 +77,19 @@ def test_export_template_and_list(demo_db, demo_login: Callable[[str], list[str]
     code, out, _err = run(capsys, "bank", "list", "--db", demo_db.url, *login, "--json")
     banks = json.loads(out)
     assert code == 0 and len(banks) == 3 and sum(b["total"] for b in banks) == 254
-    name = banks[0]["name"]
+    own = [b for b in banks if b["manageable"]]      # the branch's own bank; the others are shared from above
+    assert len(own) == 1 and own[0]["owner"] == "交警大队第一党支部"
+    name = own[0]["name"]
+    shared = next(b["name"] for b in banks if not b["manageable"])
+    code, out, err = run(capsys, "bank", "export", str(tmp_path / "s.json"), "--bank", shared, "--db", demo_db.url,
+                         *login)
+    assert code == 1 and "没有权限" in err and not (tmp_path / "s.json").exists()
 
     code, out, err = run(capsys, "bank", "export", str(tmp_path / "all.json"), "--db", demo_db.url, *login)
-    assert code == 1 and "--bank" in err
+    assert code == 0 and (tmp_path / "all.json").exists()          # the only bank they manage
     target = tmp_path / "out.gift"
     code, out, _err = run(capsys, "bank", "export", str(target), "--bank", name, "--db", demo_db.url, *login, "--json")
-    assert code == 0 and json.loads(out)["exported"] == banks[0]["total"] and target.stat().st_size > 0
+    assert code == 0 and json.loads(out)["exported"] == own[0]["total"] and target.stat().st_size > 0
     code, out, _err = run(capsys, "bank", "export", str(tmp_path / "x.txt"), "--bank", name, "--format", "json",
                           "--db", demo_db.url, *login, "--json")
     assert code == 0 and json.loads((tmp_path / "x.txt").read_text(encoding="utf-8"))
@@ -91,7 +97,7 @@ def test_export_template_and_list(demo_db, demo_login: Callable[[str], list[str]
     assert code == 1 and ".pdf" in err
 
     code, out, _err = run(capsys, "bank", "import", str(target), "--bank", "副本", "--db", demo_db.url, *login, "--json")
-    assert code == 0 and json.loads(out)["imported"] == banks[0]["total"]
+    assert code == 0 and json.loads(out)["imported"] == own[0]["total"]
 
     template = tmp_path / "模板.xlsx"
     code, out, _err = run(capsys, "bank", "template", str(template), "--db", demo_db.url, *login, "--json")

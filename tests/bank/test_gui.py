@@ -96,14 +96,18 @@ def test_bank_page_export_template_and_disable(qtbot, gui_ctx, tmp_path: Path) -
     qtbot.addWidget(page)
     page.show()
     qtbot.waitUntil(lambda: page.model.total == 254 and not page.model.busy, timeout=10_000)
-    target = tmp_path / "全部.json"
-    page.export_to(target, None, None)
-    qtbot.waitUntil(lambda: page.total_label.text() == f"已导出 254 题到 {target.name}", timeout=10_000)
+    own = next(b for b in page.banks if b.manageable)       # the secretary's branch keeps one demo bank
+    target = tmp_path / "本支部.json"
+    page.export_to(target, own.name, None)
+    qtbot.waitUntil(lambda: page.total_label.text() == f"已导出 {own.total} 题到 {target.name}", timeout=10_000)
     assert target.stat().st_size > 0
     page.save_template_to(tmp_path / "模板.xlsx")
     qtbot.waitUntil(lambda: page.total_label.text() == "已保存模板：模板.xlsx", timeout=10_000)
     assert (tmp_path / "模板.xlsx").exists()
 
+    page.bank_list.setCurrentRow(next(i for i in range(page.bank_list.count())
+                                      if page.bank_list.item(i).data(Qt.ItemDataRole.UserRole) == own.id))
+    qtbot.waitUntil(lambda: page.model.total == own.total and not page.model.busy, timeout=10_000)
     question_id = page.model.summary(0).id
     dialog = QuestionDialog(gui_ctx, question_id, page)
     qtbot.addWidget(dialog)

@@ -1,26 +1,34 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
 """Fixtures for certificate tests: officers, a quiz with a template and attempts, created as rows;
-an administrator and a secretary of branch a who can log in (``PASSWORD``)."""
+an administrator and a secretary of branch a who can log in (``PASSWORD``); the unit's signing
+key (passphrase ``KEY_PASSPHRASE``), unlocked in this process unless a test locks it."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.access.actor import Actor
+from core.certificates import keys
 from core.certificates.templates import ensure_defaults
 from core.infra.clock import FakeClock
 from core.infra.db import Database
-from core.models import Attempt, Officer, Quiz, Role, Unit
+from core.models import Attempt, Officer, Quiz, Role, SigningKey, Unit
 
 PASSWORD = "cert-pass-7"
 ADMIN, SECRETARY_A = "000001", "100009"     # accounts besides the five officers
+KEY_PASSPHRASE = "seal-of-the-unit-42"
 
 
 @cache
@@ -28,6 +36,38 @@ def _password_hash() -> str:
     from core.infra.passwords import hash_password
 
     return hash_password(PASSWORD)
+
+
+@cache
+def _test_key() -> tuple[Ed25519PrivateKey, str, str]:
+    """One key (and its sealed form) for the session: sealing costs an Argon2id derivation. Derived
+    from a fixed seed: pytest loads this module twice (as ``conftest`` and as ``tests.certs.conftest``)."""
+    key = Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"StudyHall test signing key").digest())
+    fp = keys.fingerprint(key.public_key())
+    raw = key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                            serialization.NoEncryption())
+    return key, fp, keys.seal(raw, KEY_PASSPHRASE, keys._context(fp))
+
+
+def install_key(s: Session, now: dt.datetime) -> SigningKey:
+    """The session's test key as the database's active signing key (as ``keys.create_key`` makes it)."""
+    key, fp, sealed = _test_key()
+    row = SigningKey(fingerprint=fp, public_key=base64.b64encode(keys.raw_public(key.public_key())).decode(),
+                     private_key=sealed, status="active", created_at=now)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def unlock_test_key() -> None:
+    """Unlocked as ``unlock_signing_key`` would, without paying the key derivation in every test."""
+    keys._hold(_test_key()[0])
+
+
+@pytest.fixture(autouse=True)
+def _keys_locked_after() -> Iterator[None]:
+    yield
+    keys.forget_unlocked()
 
 
 @dataclass
@@ -40,6 +80,11 @@ class World:
     completion_id: int
     honour_id: int
     actors: dict[str, Actor]          # badge -> acting user, for every account and officer
+    key_id: int | None                # None: built without a signing key (an older database)
+
+    @property
+    def private_key(self) -> Ed25519PrivateKey:
+        return _test_key()[0]
 
     def actor(self, badge: str) -> Actor:
         return self.actors[badge]
@@ -50,7 +95,10 @@ class World:
             officer = s.get(Officer, self.officers[badge])
             assert officer is not None
             when = self.clock.now() - dt.timedelta(days=days_ago)
-            row = Attempt(quiz_id=quiz_id or self.quiz_id, officer_id=officer.id, unit_id=officer.unit_id,
+            quiz = quiz_id or self.quiz_id
+            number = 1 + (s.scalar(select(func.count()).select_from(Attempt).where(
+                Attempt.quiz_id == quiz, Attempt.officer_id == officer.id)) or 0)   # (quiz, officer, number) is unique
+            row = Attempt(quiz_id=quiz, officer_id=officer.id, unit_id=officer.unit_id, number=number,
                           started_at=when - dt.timedelta(minutes=25), submitted_at=when, status=status,
                           score=score, max_score=100.0, percent=score, passed=passed)
             s.add(row)
@@ -75,8 +123,9 @@ def _unit(s: Session, code: str, name: str, kind: str, parent: int | None) -> in
     return u.id
 
 
-def build_world(db: Database, clock: FakeClock) -> World:
-    """Two branches under one bureau, five officers, an exam with the default completion template."""
+def build_world(db: Database, clock: FakeClock, *, with_key: bool = True) -> World:
+    """Two branches under one bureau, five officers, an exam with the default completion template;
+    ``with_key``: the session's signing key, unlocked."""
     with db.transaction() as s:
         root = _unit(s, "LJ", "江城市公安局临江分局", "bureau", None)
         a = _unit(s, "LJA", "交警大队第一党支部", "branch", root)
@@ -102,13 +151,23 @@ def build_world(db: Database, clock: FakeClock) -> World:
                     certificate_template_id=templates["completion"])
         s.add(quiz)
         s.flush()
+        key_id = None
+        if with_key:
+            key_id = install_key(s, clock.now()).id
+            unlock_test_key()
         return World(db, clock, {"root": root, "a": a, "b": b}, officers, quiz.id, templates["completion"],
-                     templates["honour"], actors)
+                     templates["honour"], actors, key_id)
 
 
 @pytest.fixture
 def world(db: Database, clock: FakeClock) -> World:
     return build_world(db, clock)
+
+
+@pytest.fixture
+def keyless_world(db: Database, clock: FakeClock) -> World:
+    """A database with no signing key yet (as every database was before issue 13)."""
+    return build_world(db, clock, with_key=False)
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from base.errors import InvalidInput, NotFound
 from core.certificates.issue import issue_honours, list_certificates, reissue, revoke
-from core.certificates.signing import KEY_NAME, new_serial, signature_ok, signing_key
+from core.certificates.signing import new_serial, signature_ok
 from core.infra.audit import entries
-from core.models import Certificate, Quiz, Secret
+from core.models import Certificate, Quiz
 
 
 def test_pass_issues_once_fail_and_unconfigured_do_not(world, submit) -> None:
@@ -35,17 +35,9 @@ def test_pass_issues_once_fail_and_unconfigured_do_not(world, submit) -> None:
         assert c.date == "2026-11-02" and c.title == "结业证书" and c.kind == "completion"
         assert re.fullmatch(r"LJ-2026-[0-9A-HJKMNP-TV-Z]{8}", c.serial)
         row = s.get(Certificate, uuid.UUID(c.id))
-        assert signature_ok(signing_key(s, now=world.clock.now()), row.serial, 1, row.fields, row.signature)
+        assert row.key_id == world.key_id and c.signing == "ed25519"        # the test key is unlocked
+        assert signature_ok(world.private_key.public_key(), row.serial, 1, row.fields, row.signature)
         assert [e.action for e in entries(s, action_prefix="cert.")] == ["cert.issue"]
-
-
-def test_key_created_once_and_kept_in_secrets(world) -> None:
-    with world.db.transaction() as s:
-        assert s.get(Secret, KEY_NAME) is None
-        first = signing_key(s, now=world.clock.now())
-    with world.db.transaction() as s:
-        assert signing_key(s, now=world.clock.now()) == first and len(first) == 32
-        assert s.scalar(select(func.count()).select_from(Secret)) == 1
 
 
 def test_serials_are_unique_and_well_formed() -> None:

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from core.certificates.layout import NO_LINE_START, wrap
 from core.certificates.qr import _segno_matrix, _zxing_matrix
@@ -18,7 +19,7 @@ from core.certificates.render import CertPage, render_one, render_pdf
 from core.certificates.signing import payload_for, sign
 from core.certificates.templates import DEFAULTS, TemplateSpec, chinese_date, fill, sample_seal
 
-KEY = b"k" * 32
+KEY = Ed25519PrivateKey.from_private_bytes(b"k" * 32)
 FIELDS = {"name": "张晓燕", "badge": "031245", "unit": "交警大队第一党支部", "exam": "道路交通安全法规季度考试",
           "score": "92", "date": "2026-11-24", "award": "一等奖"}
 
@@ -82,7 +83,7 @@ def test_pdf_text_and_embedded_subset_fonts(name: str, spec: TemplateSpec) -> No
     landscape = spec.orientation == "landscape"
     w, h = (float(x) for x in reader.pages[0].mediabox.upper_right)
     assert (w > h) == landscape
-    assert reader.metadata["/Subject"].startswith("SHC1|LJ-2026-7K3M9QXH|1|031245|92|2026-11-24|")
+    assert reader.metadata["/Subject"].startswith("SHC2:LJ-2026-7K3M9QXH:1:031245:92:2026-11-24:")
     assert reader.metadata["/Subject"].isascii()
 
 
@@ -111,7 +112,7 @@ def test_qr_decodes_to_payload(tmp_path: Path) -> None:
 
 
 def test_qr_encoders_agree_on_size_and_fallback_encodes() -> None:
-    text = "SHC1|LJ-2026-7K3M9QXH|1|031245|92|2026-11-24|sig|张晓燕|考试"
+    text = "SHC2:LJ-2026-7K3M9QXH:1:031245:92:2026-11-24:" + "S" * 103
     z, s = _zxing_matrix(text), _segno_matrix(text)
     assert z.size >= 21 and s.size >= 21
     for m in (z, s):

@@ -57,14 +57,14 @@ def test_tampered_qr_payload_is_rejected(world, submit, field: str, status: str)
 
 def test_qr_text_is_ascii_for_usb_scanners(world, submit) -> None:
     _, qr = _issued(world, submit)
-    assert qr.isascii() and qr.startswith("SHC1|")
+    assert qr.isascii() and qr.startswith("SHC2:") and len(qr.split(":")[-1]) == 103
 
 
 def test_signed_elsewhere_or_malformed(world, submit) -> None:
     _, qr = _issued(world, submit)
     with world.db.transaction() as s:
-        assert verify(s, qr.replace("|", "|x", 1)).status in {"forged", "unknown"}
-        assert verify(s, "SHC1|garbage").status == "forged"
+        assert verify(s, qr.replace(":", ":X", 1)).status in {"forged", "unknown"}
+        assert verify(s, "SHC2:garbage").status == "forged"
         assert verify(s, "LJ-2026-ZZZZZZZZ").status == "unknown"
         assert verify(s, "hello world").status == "unknown"
 

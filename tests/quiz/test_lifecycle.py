@@ -43,7 +43,7 @@ def quiz_id(db: Database, title: str = EXAM) -> int:
         if found is not None:
             return found
         bank = s.scalar(select(Bank.id).where(Bank.name == "道路交通安全法规"))
-        spec = QuizSpec(title=title, time_limit_min=30, pass_percent=60, attempts_allowed=2,
+        spec = QuizSpec(title=title, time_limit_min=30, pass_percent=60, attempts_allowed=2, review_after_close=False,
                         multi_scoring="half_for_subset", closes_at=NOW + dt.timedelta(days=30),
                         sections=[SectionSpec("single", 20, 2, bank_ids=[bank]), SectionSpec("multiple", 5, 4, bank_ids=[bank]),
                                   SectionSpec("judge", 10, 2, bank_ids=[bank]), SectionSpec("fill", 5, 4, bank_ids=[bank])])
@@ -170,6 +170,34 @@ def test_taking_screen_data_has_no_answers(demo_db: Database, clock: FakeClock) 
     assert not fields & {"answer", "blanks", "explanation"}
     with pytest.raises(PermissionDenied), demo_db.transaction() as s:
         results.attempt_result(s, aid, oid, clock)     # before submitting: nothing
+
+
+@pytest.mark.parametrize(("mode", "allowed", "attempts_made", "level"), [
+    ("exam", 2, 1, "score"),            # no closing time: held back while an attempt remains
+    ("exam", 2, 2, "explanations"),     # … shown once every attempt is used
+    ("exam", None, 1, "score"),         # unlimited attempts and no closing time: never shown
+    ("practice", None, 1, "explanations"),   # practice is for learning: never held back
+])
+def test_answers_held_back_without_a_closing_time(demo_db: Database, clock: FakeClock, mode: str,
+                                                  allowed: int | None, attempts_made: int, level: str) -> None:
+    qid = quiz_id(demo_db)
+    with demo_db.transaction() as s:
+        q = s.get(Quiz, qid)
+        q.closes_at, q.attempts_allowed, q.mode, q.review_after_close = None, allowed, mode, True
+    for _i in range(attempts_made):
+        aid, oid = start(demo_db, "200010", clock)
+        with demo_db.transaction() as s:
+            attempts.submit_attempt(s, aid, clock, officer_id=oid)
+    with demo_db.transaction() as s:
+        res = results.attempt_result(s, aid, oid, clock)
+    assert res.review == level
+    assert bool(res.items) is (level != "score")
+    assert (res.review_note != "") is (level == "score")
+
+
+def test_new_quizzes_hold_answers_back_by_default() -> None:
+    assert QuizSpec(title="x").review_after_close
+    assert Quiz().review_after_close in (None, True)   # column default applies on insert
 
 
 @pytest.mark.parametrize(("review", "after_close", "closed", "level", "shows_items", "shows_expl"), [

@@ -97,6 +97,9 @@ def fill_history(db: Database, ids: dict[str, int]) -> None:
                  "finished_at": cst(2026, 10, 5)},
                 {"officer_id": o2, "material_id": 2, "position": 1.0, "seconds": 600,
                  "finished_at": cst(2026, 8, 1)}]
+    seen: dict[tuple[int, int], int] = {}
+    for a in attempts:          # 1st, 2nd… attempt of an officer at a quiz (unique in the schema)
+        a["number"] = seen[(a["quiz_id"], a["officer_id"])] = seen.get((a["quiz_id"], a["officer_id"]), 0) + 1
     with db.transaction() as s:
         s.execute(insert(Attempt), attempts)
         s.execute(insert(StudySession), sessions)

@@ -132,7 +132,7 @@ def test_item_analysis_flags(sqlite_org) -> None:  # type: ignore[no-untyped-def
         for k in range(20):
             aid = uuid.uuid4()
             pct = 5.0 * k
-            attempts.append({"id": aid, "quiz_id": 1, "officer_id": ids["o1"], "unit_id": ids["A"],
+            attempts.append({"id": aid, "quiz_id": 1, "officer_id": ids["o1"], "unit_id": ids["A"], "number": 100 + k,
                              "started_at": cst(2026, 11, 1), "submitted_at": cst(2026, 11, 1), "status": "submitted",
                              "percent": pct, "max_score": 3.0})
             strong = k >= 10
@@ -191,3 +191,20 @@ def test_report_cli_as_the_user(sqlite_demo_db: Database, tmp_path: Path, demo_l
     done = cli("branches", "--period", "2026Q4", "--out", str(out), user=DEMO_SECRETARY)
     assert done.returncode == 0 and out.stat().st_size > 1000
     assert load_workbook(str(out)).sheetnames == ["支部对比", "趋势"]
+
+
+def test_pdf_export_shows_markup_in_names_as_text(tmp_path: Path) -> None:
+    """Titles and notes are plain text: ReportLab markup in a quiz or unit name is printed, not obeyed
+    (an <img src> would embed a local file; a stray '<' would fail the export)."""
+    from core.reports.document import Document, Note, Table
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    doc = Document(f"试卷 <img src='{secret}'/> 分析", "一支部 <b>A&B</b>", "2026Q3",
+                   [Table("成绩 a < b", ["姓名"], ["text"], [["张<i>三</i>"]]), Note("说明 <font color='red'>x</font>")],
+                   subtitle="<para>副标题")
+    out = export(doc, tmp_path / "r.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(out).pages)
+    for literal in (f"<img src='{secret}'/>", "<b>A&B</b>", "a < b", "张<i>三</i>", "<font color='red'>x</font>",
+                    "<para>副标题"):
+        assert literal in text, literal

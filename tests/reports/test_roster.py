@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from base.errors import InvalidInput
-from core.infra.passwords import verify_password
+from core.infra.passwords import PASSWORD_ALPHABET, verify_password
 from core.models import Officer, UnitMembership
 from core.people.org import add_unit
 from core.people.roster_edit import deactivate_unit, membership_history, move_unit, new_unit, set_active
@@ -50,12 +50,19 @@ def test_dry_run_then_import(units, tmp_path: Path) -> None:  # type: ignore[no-
     preview = import_roster(units, path, dry_run=True)
     assert preview.created == 2 and not preview.stored and not preview.problems
     assert [r.badge for r in preview.rows] == ["200001", "200002"]   # a number cell reads as Excel shows it
+    assert all(not r.initial_password for r in preview.rows) and preview.slips() == []
     report = import_roster(units, path)
-    assert report.stored and report.created == 2 and len(report.initial_password) == 8
+    assert report.stored and report.created == 2
+    passwords = {r.badge: r.initial_password for r in report.rows}
+    assert all(len(p) == 8 and set(p) <= set(PASSWORD_ALPHABET) for p in passwords.values())
+    assert passwords["200001"] != passwords["200002"]                     # one password per officer
     with units.transaction() as s:
         o = s.scalar(select(Officer).where(Officer.badge == "200002"))
         assert o.category == "auxiliary" and not o.party_member and o.must_change_password
-        assert verify_password(o.password_hash, report.initial_password)
+        assert verify_password(o.password_hash, passwords["200002"])
+        assert not verify_password(o.password_hash, passwords["200001"])
+    assert [(sl.badge, sl.password) for sl in report.slips()] == list(passwords.items())
+    assert {r["badge"]: r["initial_password"] for r in report.to_json()["rows"]} == passwords
     again = import_roster(units, path, dry_run=True)
     assert (again.created, again.unchanged) == (0, 2)
 
@@ -119,3 +126,29 @@ def test_deactivate_and_unit_editor(units) -> None:  # type: ignore[no-untyped-d
         set_active(s, "100001", True, on=dt.date(2026, 6, 1))
         with pytest.raises(InvalidInput):
             deactivate_unit(s, o.unit_id)  # still has an active officer
+
+
+def test_password_slips_pdf_reads_back_with_embedded_fonts(units, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    from core.people.slips import COLUMNS, ROWS, write_slips_pdf
+
+    rows = [["警号", "姓名", "单位"]] + [[f"4000{i:02d}", f"民警{i}号", "A"] for i in range(COLUMNS * ROWS + 1)]
+    report = import_roster(units, xlsx(tmp_path / "r.xlsx", rows))
+    slips = report.slips()
+    assert len(slips) == COLUMNS * ROWS + 1 and len({s.password for s in slips}) == len(slips)
+    pdf = write_slips_pdf(slips, tmp_path / "slips.pdf")
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 2                       # a full page of slips, then one more
+    first = reader.pages[0].extract_text()
+    for slip in slips[:COLUMNS * ROWS]:
+        assert slip.name in first and slip.badge in first and slip.password in first
+    assert first.count("首次登录后须修改密码") == COLUMNS * ROWS and "一支部" in first
+    assert slips[0].issued.isoformat() in first
+    assert slips[-1].password in reader.pages[1].extract_text()
+    assert b"/Helvetica" not in pdf.read_bytes()        # no font the PDF does not carry
+    for page in reader.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            desc = font["/FontDescriptor"].get_object()
+            assert "/FontFile2" in desc and "+" in str(font["/BaseFont"])   # an embedded TrueType subset

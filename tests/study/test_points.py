@@ -37,7 +37,9 @@ def _attempt(db: Database, officer: int, unit: int, mode: str, percent: float, p
             s.add(quiz)
             s.flush()
             quiz_id = quiz.id
-        a = Attempt(quiz_id=quiz_id, officer_id=officer, unit_id=unit, started_at=NOW, submitted_at=NOW,
+        number = 1 + (s.scalar(select(func.count()).select_from(Attempt).where(
+            Attempt.quiz_id == quiz_id, Attempt.officer_id == officer)) or 0)
+        a = Attempt(quiz_id=quiz_id, officer_id=officer, unit_id=unit, number=number, started_at=NOW, submitted_at=NOW,
                     status="submitted", score=percent, max_score=100, percent=percent, passed=passed)
         s.add(a)
         s.flush()
