@@ -78,8 +78,10 @@ def connect(args: argparse.Namespace) -> tuple[Database, Actor]:
     """The database and who is acting: the ``--user`` account once its password checks, else nobody."""
     from core.access.actor import ANONYMOUS
     from core.people import usecases as people
+    from core.quiz.upkeep import settle_expired
 
     db = open_db(args)
+    settle_expired(db)       # exams that ran out while their PCs were off are submitted now
     badge = getattr(args, "user", None)
     if not badge:
         return db, ANONYMOUS

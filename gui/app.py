@@ -60,6 +60,9 @@ class Controller(QObject):
                 from core.infra.passwords import prepare_dummy
 
                 prepare_dummy()   # the dummy hash unknown badges are checked against, so no login pays for it
+                from core.quiz.upkeep import settle_expired
+
+                settle_expired(db)   # exams that ran out while their PCs were off are submitted now
                 self.backend_ready.emit(db, None)
             except Exception as exc:  # noqa: BLE001 - shown to the user below
                 self.backend_ready.emit(None, exc)

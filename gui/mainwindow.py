@@ -75,6 +75,9 @@ class MainWindow(QMainWindow):
 
         self.session_lock = SessionLock(self, ctx)          # the idle lock of a shared PC (issue 13)
         self.session_lock.switch_user.connect(self.logout_requested.emit)
+        from gui.pages.backups import AutoBackupTimer
+
+        self.auto_backups = AutoBackupTimer(ctx, self)        # on start and every 30 minutes (issue 14)
         from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)

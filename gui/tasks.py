@@ -144,6 +144,11 @@ class TaskManager:
         self._long_worker.shutdown(wait=True, cancel_futures=True)
         TaskManager._live.discard(self)
 
+    @property
+    def running(self) -> bool:
+        """False once shut down (a timer that fires later must not start work)."""
+        return self in TaskManager._live
+
 
 class CoreOp(Generic[T]):
     """A unit of core work run off the GUI thread, with callbacks run on the GUI thread.

@@ -67,6 +67,7 @@ class Page(QWidget):
         titles.addWidget(self.title)
         self.subtitle = QLabel(subtitle)
         self.subtitle.setObjectName("Muted")
+        self.subtitle.setWordWrap(True)          # English subtitles are longer than the room beside the actions
         self.subtitle.setVisible(bool(subtitle))
         titles.addWidget(self.subtitle)
         head.addLayout(titles, 1)

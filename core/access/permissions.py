@@ -48,6 +48,8 @@ class Action(StrEnum):
     CERT_VIEW = "cert.view"
     CERT_PRINT = "cert.print"
     UNITS_VIEW = "org.units.view"
+    AUTO_BACKUP = "admin.backup.auto"     # the automatic backup on start and every 30 minutes, as whoever
+                                          # is logged in (core.admin.autobackup); not in the audit log
     # Secretaries and administrators
     BANK_VIEW = "bank.view"
     BANK_IMPORT = "bank.import"
@@ -95,6 +97,7 @@ LABELS: dict[Action, str] = {
     Action.CERT_VIEW: N_("查看证书"),
     Action.CERT_PRINT: N_("打印证书"),
     Action.UNITS_VIEW: N_("查看单位"),
+    Action.AUTO_BACKUP: N_("自动备份"),
     Action.BANK_VIEW: N_("查看题库"),
     Action.BANK_IMPORT: N_("导入题库"),
     Action.BANK_EDIT: N_("编辑题库"),
@@ -146,6 +149,7 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.CERT_VIEW: {OFFICER: OWN, SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_PRINT: {OFFICER: OWN, SECRETARY: UNIT, ADMIN: ALL},
     Action.UNITS_VIEW: {OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},
+    Action.AUTO_BACKUP: {OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},
     Action.BANK_VIEW: {SECRETARY: UNIT, ADMIN: ALL},
     Action.BANK_IMPORT: {SECRETARY: UNIT, ADMIN: ALL},
     Action.BANK_EDIT: {SECRETARY: UNIT, ADMIN: ALL},

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import random
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Flag, auto
@@ -181,14 +183,16 @@ class UseCase(Generic[P, T]):
                 return self.fn(Work(db, actor, self.action, scope), *args, **kwargs)
             try:
                 with db.transaction(write=not self.readonly) as session:
-                    return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+                    result = self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+                    if not self.readonly:
+                        db.remember_time(session)
+                    return result
             except IntegrityError:
                 if not self.retry_on_conflict:
                     raise
                 # Another PC did the same at the same moment and a unique constraint kept one of us
-                # out (two attempts numbered 1, two first signing keys): try again, seeing its work.
-                with db.transaction(write=True) as session:
-                    return self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+                # out (two attempts numbered 1): try again, seeing its work, a few times at most.
+                return self._retry_conflicts(db, actor, scope, *args, **kwargs)
             except DatabaseBusy:
                 if not self.readonly:
                     raise
@@ -200,11 +204,28 @@ class UseCase(Generic[P, T]):
             _audit_denial(db, actor, getattr(exc, "action", self.action), self.name, str(exc))
             raise
 
+    def _retry_conflicts(self, db: Database, actor: Actor, scope: Scope, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        for attempt in range(1, CONFLICT_RETRIES + 1):
+            time.sleep(random.uniform(0, 0.02 * attempt))       # the other PCs commit meanwhile
+            try:
+                return self._write_once(db, actor, scope, *args, **kwargs)
+            except IntegrityError:
+                if attempt == CONFLICT_RETRIES:
+                    raise
+        return self._write_once(db, actor, scope, *args, **kwargs)      # not reached
+
+    def _write_once(self, db: Database, actor: Actor, scope: Scope, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with db.transaction(write=True) as session:
+            result = self.fn(Work(db, actor, self.action, scope, session), *args, **kwargs)
+            db.remember_time(session)
+            return result
+
     def __repr__(self) -> str:
         return f"<use case {self.name} ({self.action})>"
 
 
 REGISTRY: list[UseCase[Any, Any]] = []
+CONFLICT_RETRIES = 5
 
 
 def use_case(action: Action, *, changes: Change = Change.NONE, transaction: bool = True, readonly: bool = False,

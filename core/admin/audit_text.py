@@ -100,7 +100,7 @@ FIELD_LABELS: dict[str, str] = {
     "min_seconds": N_("最少阅读时间（秒）"), "audience": N_("学习对象"), "active": N_("启用"),
     "material": N_("学习资料"), "amount": N_("分值"), "daily_cap": N_("每日上限"), "valid_from": N_("生效日期"),
     "on": N_("生效日期"), "message": N_("说明"), "kind": N_("类型"), "source": N_("来源"), "by": N_("操作人"),
-    "filter": N_("筛选条件"),
+    "filter": N_("筛选条件"), "safety_backup": N_("恢复前的备份"),
     # failed logins and the login settings (core.people.login)
     "known": N_("警号存在"), "purpose": N_("用途"), "failures": N_("连续失败次数"),
     "until": N_("锁定至"), "was_locked": N_("原先已锁定"), "max_failures": N_("连续失败几次锁定"),
@@ -132,7 +132,7 @@ VALUES: dict[str, dict[str, str]] = {
     "kind": {"completion": N_("结业证书"), "honour": N_("荣誉证书")},
     "difficulty": {"1": N_("简单"), "2": N_("中等"), "3": N_("困难")},
     "reason": {"password": N_("密码错误"), "disabled": N_("账号已停用"), "locked": N_("警号已锁定"),
-               "too_soon": N_("尝试过于频繁")},
+               "too_soon": N_("尝试过于频繁"), "manual": N_("立即备份")},
     "purpose": {"login": N_("登录"), "unlock": N_("解锁屏幕"), "password": N_("修改密码")},
 }
 

@@ -11,12 +11,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, denied, use_case
 from core.admin import audit as audit_log
-from core.admin import backup
+from core.admin import autobackup, backup
 from core.admin.audit import PAGE_SIZE, AuditFilter, AuditRow
 from core.admin.audit_text import action_label, action_order
 from core.infra import audit, settings
@@ -36,17 +37,41 @@ def backup_database(work: Work, target: Path, *, with_secrets: bool = False, pro
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What a restore did: rows per table, and where the data it replaced was saved first."""
+
+    counts: dict[str, int]
+    safety: Path | None          # None: nothing to copy (an in-memory database)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+
 @use_case(Action.RESTORE, changes=Change.EVERYTHING, transaction=False)
 def restore_database(work: Work, source: Path, *, progress: ProgressSink = no_progress,
-                     cancel: CancelToken | None = None) -> dict[str, int]:
-    """Replace every row with a backup's (all or nothing); returns rows per table."""
-    counts = backup.restore(work.db, source, progress=progress)
+                     cancel: CancelToken | None = None) -> Restored:
+    """Replace every row with a portable backup's: the whole zip is checked first (a located
+    InvalidInput, nothing changed, if it cannot be restored whole), the current data is saved among
+    the automatic backups, then everything is loaded in one transaction."""
+    checked = backup.check(work.db, source, progress=progress, cancel=cancel)
+    safety = autobackup.safety_backup(work.db, work.clock, cancel=cancel)
+    counts = backup.load(work.db, source, checked, progress=progress, cancel=cancel)
+    _record_restore(work, source.name, sum(counts.values()), safety)
+    return Restored(counts, safety.path if safety is not None else None)
+
+
+def _record_restore(work: Work, name: str, rows: int | None, safety: autobackup.AutoBackup | None) -> None:
     # Recorded in the restored log, which otherwise would not say why its history stops.
+    detail: dict[str, object] = {"file": name, "by": str(work.actor)}
+    if rows is not None:
+        detail["rows"] = rows
+    if safety is not None:
+        detail["safety_backup"] = safety.name
     with work.transaction() as s:
         audit.record(s, "admin.restore", actor_id=_restored_actor(s, work), target_type="database",
-                     target_id=source.name, file=source.name, rows=sum(counts.values()),
-                     by=str(work.actor))
-    return counts
+                     target_id=name, **detail)
 
 
 def _restored_actor(session: Session, work: Work) -> int | None:
@@ -75,8 +100,78 @@ def load_demo(work: Work, *, reset: bool = False, progress: ProgressSink = no_pr
     if reset:
         if work.actor.anonymous:
             raise denied(work.actor, Action.RESTORE)
+        autobackup.before_risky(work.db, autobackup.Reason.DELETE, work.clock)    # everything goes
         demo.reset(work.db)
     return demo.seed(work.db, clock=work.clock, progress=progress)
+
+
+# --- automatic backups ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AutoBackups:
+    """The 备份 page: this database's automatic backups, newest first, and where they are."""
+
+    folder: Path
+    backups: list[autobackup.AutoBackup]
+    automatic: bool              # False for PostgreSQL: its administrator backs it up
+
+
+@use_case(Action.AUTO_BACKUP, transaction=False)
+def auto_backup(work: Work, reason: str) -> autobackup.AutoBackup | None:
+    """The backup on start (after a login) or every 30 minutes of use, when it is due and the data
+    changed (core.admin.autobackup); None when none was needed. Not a person's action: it runs as
+    whoever is logged in, and is not in the audit log."""
+    if reason not in (autobackup.Reason.START, autobackup.Reason.PERIODIC):
+        raise InvalidInput(_("自动备份的原因只能是 start 或 periodic：{r}", r=reason))
+    return autobackup.maybe_backup(work.db, reason, work.clock)
+
+
+@use_case(Action.BACKUP, transaction=False)
+def list_auto_backups(work: Work) -> AutoBackups:
+    folder = autobackup.folder_for(work.db)
+    return AutoBackups(folder, autobackup.list_backups(folder), autobackup.enabled(work.db))
+
+
+@use_case(Action.BACKUP, transaction=False)
+def backup_now(work: Work, *, progress: ProgressSink = no_progress,
+               cancel: CancelToken | None = None) -> autobackup.AutoBackup:
+    """An automatic backup made now, whatever the schedule (立即备份); SQLite only."""
+    if not autobackup.enabled(work.db):
+        raise InvalidInput(_("PostgreSQL 数据库由数据库管理员定期备份（见说明文档“Backing up the station "
+                             "server”）；也可以用“设置”页的“备份数据库…”导出一份"))
+    made = autobackup.before_risky(work.db, autobackup.Reason.MANUAL, work.clock, progress=progress, cancel=cancel)
+    assert made is not None
+    with work.transaction() as s:
+        audit.record(s, "admin.backup", actor_id=work.actor_id, target_type="database", target_id=made.name,
+                     file=made.name, reason=made.reason)
+    return made
+
+
+@use_case(Action.RESTORE, changes=Change.EVERYTHING, transaction=False)
+def restore_auto_backup(work: Work, name: str, *, progress: ProgressSink = no_progress,
+                        cancel: CancelToken | None = None) -> Restored:
+    """Replace the database with the automatic backup ``name``: checked whole first (checksum,
+    SQLite's own check, references, revision), the current data saved as a new backup, then copied
+    in with SQLite's backup API. A portable one (a PostgreSQL safety copy) goes through
+    :func:`restore_database`'s checks."""
+    chosen = autobackup.find(autobackup.folder_for(work.db), name)
+    if chosen.problem is not None:
+        raise InvalidInput(_("无法恢复 {f}：{e}", f=name, e=chosen.problem))
+    if chosen.kind == "portable":
+        return restore_database.fn(work, chosen.path, progress=progress, cancel=cancel)
+    if work.db.sqlite_path is None:
+        raise InvalidInput(_("{f} 是 SQLite 数据库的备份，不能恢复到 PostgreSQL；请在原电脑上导出备份文件后再恢复",
+                             f=name))
+    progress(0, 3, _("正在检查备份…"))
+    with autobackup.extracted(chosen, cancel=cancel) as snapshot:
+        progress(1, 3, _("正在备份当前数据…"))
+        safety = autobackup.safety_backup(work.db, work.clock, cancel=cancel)
+        progress(2, 3, _("正在恢复…"))
+        autobackup.restore_snapshot(work.db, snapshot)
+    _record_restore(work, name, None, safety)
+    progress(3, 3, "")
+    counts = dict(chosen.counts)
+    return Restored(counts, safety.path if safety is not None else None)
 
 
 # --- the audit log -------------------------------------------------------------------------------

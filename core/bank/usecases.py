@@ -27,6 +27,7 @@ from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.ownership import check_manage, check_see, own_unit, reach
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, denied, use_case
+from core.admin import autobackup
 from core.bank import banks, importing, questions
 from core.bank.banks import BankInfo
 from core.bank.importing import ImportReport
@@ -200,6 +201,8 @@ def store_import(work: Work, result: ImportResult, *, bank: str, category: str |
     """Store previewed questions in ``bank`` (created when missing, owned by the actor's unit), all
     or nothing unless ``skip_invalid``."""
     owner = _import_target(work, bank)
+    if len(result.questions) > autobackup.LARGE_IMPORT_ROWS:
+        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
     return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
                                    skip_invalid=skip_invalid, media_store=media_store_dir(),
                                    actor_id=work.actor_id, owner_unit_id=owner, progress=progress, cancel=cancel)
@@ -216,6 +219,8 @@ def import_files(work: Work, paths: Sequence[Path], *, bank: str, category: str 
     """
     store = media_store if media_store is not None or dry_run else media_store_dir()
     owner = _import_target(work, bank)
+    if not dry_run and sum(p.stat().st_size for p in paths if p.is_file()) > autobackup.LARGE_IMPORT_BYTES:
+        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
     return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
                                   skip_invalid=skip_invalid, format_name=format_name, columns=columns,
                                   media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id,

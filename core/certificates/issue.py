@@ -212,19 +212,27 @@ def issue_honours(session: Session, *, quiz_id: int, clock: Clock, top: int = 1,
     return out
 
 
-def current(session: Session, serial: str) -> Certificate:
-    """The newest version of a serial."""
-    row = session.scalar(select(Certificate).where(Certificate.serial == serial.strip().upper())
-                         .order_by(Certificate.version.desc()).limit(1))
+def current(session: Session, serial: str, *, for_change: bool = False) -> Certificate:
+    """The newest version of a serial. ``for_change``: first lock its holder's row, so that two PCs
+    reissuing or revoking the same certificate at once take turns, the second seeing the first's
+    new version (on SQLite the write transaction already serialises them)."""
+    query = (select(Certificate).where(Certificate.serial == serial.strip().upper())
+             .order_by(Certificate.version.desc()).limit(1))
+    row = session.scalar(query)
     if row is None:
         raise NotFound(_("找不到证书编号 {s}", s=serial))
+    if for_change and session.get_bind().dialect.name != "sqlite":
+        session.get(Officer, row.officer_id, with_for_update=True)
+        session.expire(row)
+        row = session.scalar(query.execution_options(populate_existing=True))
+        assert row is not None
     return row
 
 
 def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
             actor_id: int | None = None) -> CertInfo:
     """New version of the same serial (e.g. lost, damaged or a corrected name); the old one is superseded."""
-    old = current(session, serial)
+    old = current(session, serial, for_change=True)
     if old.status == "revoked":
         raise InvalidInput(_("证书 {s} 已撤销，不能补发", s=old.serial))
     officer = session.get(Officer, old.officer_id)
@@ -251,7 +259,7 @@ def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
 def revoke(session: Session, serial: str, *, reason: str, clock: Clock, actor_id: int | None = None) -> CertInfo:
     if not reason.strip():
         raise InvalidInput(_("撤销证书必须填写原因"))
-    row = current(session, serial)
+    row = current(session, serial, for_change=True)
     if row.status == "revoked":
         raise InvalidInput(_("证书 {s} 已经撤销", s=row.serial))
     row.status = "revoked"

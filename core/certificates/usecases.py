@@ -43,6 +43,7 @@ from core.infra.clock import local_date
 from core.models import Certificate, Officer, Quiz, Unit
 from core.people import org
 from core.people.org import UnitNode
+from core.quiz.upkeep import settle_expired
 
 QuizChoice = tuple[int, str, str]        # id, title, mode
 
@@ -91,6 +92,7 @@ def list_certificates(work: Work, *, quiz_id: int | None = None, unit: int | str
                       search: str = "") -> list[CertInfo]:
     """Certificates the actor may see, newest first; ``unit`` (id, code or name) narrows them to
     those earned in that unit and the units below it (refused outside the actor's reach)."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     s = work.session
     unit_ids = None
     if unit is not None:
@@ -130,6 +132,7 @@ def print_certificates(work: Work, sel: Selection, target: Path, *, unit: str | 
     certificates are read, and those not signed yet signed (:class:`keys.KeyLocked` when the key
     is not unlocked here), in one short transaction; rendering runs outside it.
     """
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     progress(0, 0, _("正在读取证书…"))
     units = work.units()
     with work.transaction() as s:
@@ -193,7 +196,7 @@ def issue_certificate(work: Work, badge: str, *, exam: str = "", quiz_id: int | 
                        quiz_id=quiz.id if quiz else None, award=award, actor_id=work.actor_id)
 
 
-@use_case(Action.CERT_ISSUE, changes=Change.CERTIFICATES)
+@use_case(Action.CERT_ISSUE, changes=Change.CERTIFICATES, retry_on_conflict=True)
 def reissue(work: Work, serial: str, *, reason: str = "") -> CertInfo:
     """A new version of ``serial`` (lost, damaged, a corrected name); the old one is superseded."""
     work.check_officer(issue.current(work.session, serial).officer_id)

@@ -3,7 +3,8 @@
 """Opening the database: SQLite (default) or PostgreSQL, migrated to the newest schema.
 
 A new database is created from the models and stamped at Alembic's head; an older
-one is copied to ``<file>.bak-<revision>`` (SQLite) and upgraded in place.
+one is backed up among its automatic backups (SQLite; core.admin.autobackup) and upgraded
+in place.
 Sessions are short-lived: ``with db.transaction() as s:`` per unit of work, on
 the thread that uses it (SQLAlchemy's "session per thread" rule).
 """
@@ -11,21 +12,24 @@ the thread that uses it (SQLAlchemy's "session per thread" rule).
 from __future__ import annotations
 
 import contextlib
-import shutil
+import datetime as dt
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from base.errors import DatabaseError
 from base.i18n import _
-from core.infra.clock import Clock, SystemClock
+from core.infra.clock import Clock, ServerClock, SteadyClock, SystemClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+
+log = logging.getLogger(__name__)
 
 
 WRITE = "studyhall_write"           # execution option: this transaction will write
@@ -60,13 +64,30 @@ def _sqlite_connect_setup(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False})
-        _sqlite_connect_setup(engine)
-        return engine
+    """An engine for a SQLite or PostgreSQL URL; anything else is a DatabaseError naming the URL."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    if not url.startswith(("sqlite:", "postgresql+")):
+        raise DatabaseError(_("无法打开数据库 {url}：只支持 sqlite:///文件 和 postgresql+psycopg://… 地址", url=url))
+    try:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"check_same_thread": False})
+            _sqlite_connect_setup(engine)
+            return engine
+        return create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise DatabaseError(_("无法打开数据库 {url}：{e}", url=url, e=exc)) from exc
+
+
+def upgrade_database(url: str) -> tuple[str, str | None]:
+    """``db upgrade``: bring the database at ``url`` to the newest schema; (what was done, revision)."""
+    engine = make_engine(url)
+    try:
+        return upgrade(engine), current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(_("无法打开数据库 {url}：{e}", url=engine.url.render_as_string(), e=exc)) from exc
+    finally:
+        engine.dispose()
 
 
 def alembic_config(connection: Any = None) -> Any:
@@ -142,6 +163,23 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def remember_time(self, session: Session) -> None:
+        """Share the time this process has seen with every other one on the same SQLite file (at most
+        once a minute, in a write transaction): a clock set back later, even with the app closed,
+        never goes before it. Another process's later time raises this process's clock too."""
+        clock = self.clock
+        if not isinstance(clock, SteadyClock):
+            return
+        from core.infra import settings
+
+        stored = settings.get(session, LATEST_TIME_KEY)
+        seen = dt.datetime.fromisoformat(stored) if isinstance(stored, str) else None
+        if seen is not None:
+            clock.raise_floor(seen)
+        now = clock.now()
+        if seen is None or now - seen >= REMEMBER_EVERY:
+            settings.put(session, LATEST_TIME_KEY, now.isoformat())
+
 
 class DatabaseBusy(DatabaseError):
     """Another process held the SQLite write lock for longer than the busy timeout."""
@@ -162,7 +200,34 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseError(_("无法打开数据库 {url}：{e}", url=engine.url.render_as_string(), e=exc)) from exc
-    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False), _database_clock(engine))
+
+
+LATEST_TIME_KEY = "clock.latest_seen"     # settings: the latest time any process saw (SQLite)
+REMEMBER_EVERY = dt.timedelta(seconds=60)
+
+
+def _database_clock(engine: Engine) -> Clock:
+    """The server's clock on PostgreSQL; on SQLite the PC's, never before the latest time seen."""
+    if engine.dialect.name != "sqlite":
+        def server_now() -> dt.datetime:
+            with engine.connect() as conn:
+                value = conn.exec_driver_sql("SELECT clock_timestamp()").scalar_one()
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+        return ServerClock(server_now)
+    return SteadyClock(_stored_floor(engine))
+
+
+def _stored_floor(engine: Engine) -> dt.datetime | None:
+    from core.models import Setting
+
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(select(Setting.value).where(Setting.key == LATEST_TIME_KEY)).scalar()
+    except SQLAlchemyError:
+        return None
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 def upgrade(engine: Engine) -> str:
@@ -205,14 +270,17 @@ def upgrade(engine: Engine) -> str:
 
 
 def backup_before_upgrade(engine: Engine, revision: str) -> Path | None:
-    """Copy a SQLite file aside before changing its schema (PostgreSQL: the DBA's backups)."""
+    """Back a SQLite file up among its automatic backups before changing its schema (PostgreSQL:
+    the DBA's backups); the backup's path. ``revision`` is the schema being replaced."""
     if engine.dialect.name != "sqlite" or not engine.url.database or engine.url.database == ":memory:":
         return None
     src = Path(engine.url.database)
     if not src.exists():
         return None
-    dst = src.with_name(f"{src.name}.bak-{revision}")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copy2(src, dst)
-    return dst
+    from core.admin import autobackup  # core.admin builds on this module
+
+    made = autobackup.backup_file(src, autobackup.folder_for_file(src), autobackup.Reason.UPGRADE,
+                                  dt.datetime.now(dt.UTC))
+    assert made is not None
+    log.info("schema %s backed up before the upgrade to %s", revision, made.path)
+    return made.path

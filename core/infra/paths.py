@@ -41,6 +41,11 @@ def media_dir() -> Path:
     return path
 
 
+def backups_dir() -> Path:
+    """The automatic backups (core.admin.autobackup); not created until the first one is written."""
+    return data_dir() / "backups"
+
+
 def font_path(name: str) -> Path:
     return resources_dir() / "fonts" / name
 

@@ -88,6 +88,7 @@ class Attempt(Base):
         # Branch reports: by unit and period, covering score/pass columns.
         Index("ix_attempts_report", "unit_id", "submitted_at", "officer_id", "percent", "passed", "quiz_id"),
         Index("ix_attempts_officer_status", "officer_id", "status"),
+        Index("ix_attempts_status_deadline", "status", "deadline_at"),   # expired open attempts, any officer
         # Races closed in the schema: two PCs starting the same quiz at once cannot both get
         # attempt 1, and an officer never has two open attempts at one quiz.
         UniqueConstraint("quiz_id", "officer_id", "number", name="uq_attempts_quiz_officer_number"),

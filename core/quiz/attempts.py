@@ -89,7 +89,9 @@ def start_attempt(session: Session, quiz_id: int, officer_id: int, clock: Clock,
     """Start (or return the unfinished) attempt of ``officer_id`` at ``quiz_id``."""
     now = clock.now()
     quiz = get_quiz(session, quiz_id)
-    officer = session.get(Officer, officer_id)
+    # Two PCs starting this officer's exam at once take turns here (PostgreSQL row lock; SQLite's
+    # write transactions are serialized already), so the second one sees the first one's attempt.
+    officer = session.get(Officer, officer_id, with_for_update=True)
     if officer is None:
         raise NotFound(_("人员不存在"))
     if not quiz.published:
@@ -302,6 +304,23 @@ def finish_expired(session: Session, officer_id: int, clock: Clock) -> list[str]
             quiz = session.get(Quiz, attempt.quiz_id)
             done.append(quiz.title if quiz else "")
     return done
+
+
+def finish_all_expired(session: Session, clock: Clock, *, limit: int = 1000) -> int:
+    """Submit every officer's open attempt whose deadline has passed; returns how many.
+
+    Any process does this when it opens the database or runs a report (core/quiz/upkeep.py), so an
+    attempt that ran out while its PC was off counts in results, averages and certificates without
+    waiting for its officer to log in again.
+    """
+    now = clock.now()
+    expired = list(session.scalars(select(Attempt).where(Attempt.status == "in_progress",
+                                                         Attempt.deadline_at.is_not(None),
+                                                         Attempt.deadline_at <= now).limit(limit)))
+    for attempt in expired:
+        if remaining_seconds(attempt, clock) == 0.0:
+            submit_attempt(session, attempt.id, clock, auto=True)
+    return len(expired)
 
 
 def unfinished_attempt(session: Session, officer_id: int, clock: Clock) -> ResumeOffer | None:

@@ -34,6 +34,7 @@ from core.quiz.practice import BankSource, Feedback
 from core.quiz.question_view import QuestionView
 from core.quiz.results import AttemptResult, AttemptRow, OfficerQuiz, QuizResults
 from core.quiz.spec import QuizSpec, SectionSpec
+from core.quiz.upkeep import settle_expired
 from core.quiz.wrongbook import WrongEntry
 
 SUBMITTED = Change.ATTEMPTS | Change.POINTS | Change.CERTIFICATES
@@ -282,6 +283,7 @@ def create_quiz_from_file(work: Work, path: Path) -> dict[str, object]:
 @use_case(Action.QUIZ_RESULTS, readonly=True)
 def quiz_results(work: Work, quiz_id: int) -> QuizResults:
     """Each taker's counted attempt, over the officers of the actor's units."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     _quiz(work, quiz_id, manage=False)
     return results.quiz_results(work.session, quiz_id, unit_ids=work.units())
 

@@ -35,6 +35,7 @@ from core.infra.clock import local_date
 from core.models import Officer, Unit
 from core.people.org import UnitNode, unit_by_code_or_name, unit_tree
 from core.quiz.catalog import QuizInfo, list_quizzes
+from core.quiz.upkeep import settle_expired
 from core.reports import branches as branch_reports
 from core.reports import builders as docs
 from core.reports import coverage as coverage_reports
@@ -111,6 +112,7 @@ def compare_branches(work: Work, period: Period, *, metric: str = "participation
                      trend: int = 0) -> BranchReport:
     """Branches ranked by ``metric`` against the previous period; with ``trend`` > 0 also the metric
     over the ``trend`` periods ending with ``period``."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     if metric not in METRICS:
         raise InvalidInput(_("未知的指标“{m}”，可选：{all}", m=metric, all="、".join(METRICS)))
     s = work.session
@@ -138,6 +140,7 @@ class OfficersReport:
 def branch_officers(work: Work, period: Period, unit_id: int, *, category: str | None = None,
                     party_only: bool = False) -> OfficersReport:
     """Drill-down: the members of one branch in ``period`` with what each did there."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     scope, _allowed = _people_scope(work, unit_id, category, party_only)
     unit = work.session.get(Unit, unit_id)
     if unit is None:
@@ -155,6 +158,7 @@ class TranscriptReport:
 @use_case(Action.REPORT_PEOPLE, readonly=True)
 def transcript(work: Work, badge: str, *, period: Period | None = None) -> TranscriptReport:
     """One officer's 学习档案 (all time by default): the actor's own, or an officer of their units."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     badge = badge.strip()
     officer_id = work.session.scalar(select(Officer.id).where(Officer.badge == badge))
     if officer_id is not None:
@@ -175,6 +179,7 @@ def reminders(work: Work, *, kind: str = "week", minutes_target: float | None = 
               category: str | None = None, party_only: bool = False) -> RemindersReport:
     """活跃度 reminders: current members below the study or points target this week or month
     (as of ``day``, default today)."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     scope, allowed = _people_scope(work, unit, category, party_only)
     s = work.session
     r = reminder_reports.reminders(s, scope, day or _today(work), kind=kind, minutes_target=minutes_target,
@@ -192,6 +197,7 @@ class CoverageReport:
 def coverage(work: Work, *, quiz_id: int | None = None, material_id: int | None = None, unit: UnitKey = None,
              category: str | None = None, party_only: bool = False) -> CoverageReport:
     """Who of a quiz's or a material's audience passed / finished, started, or is missing, today."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     if (quiz_id is None) == (material_id is None):
         raise InvalidInput(_("请指定一套试卷或一份学习资料"))
     scope, allowed = _people_scope(work, unit, category, party_only)
@@ -217,6 +223,7 @@ class ItemsReport:
 def item_analysis(work: Work, quiz_id: int, *, unit: UnitKey = None) -> ItemsReport:
     """Facility and discrimination of each question over every attempt of the quiz; ``unit`` only
     names the unit in the report's heading."""
+    settle_expired(work.db)      # attempts that ran out while their PC was off count too
     s = work.session
     analysis = item_reports.item_analysis(s, quiz_id)
     return ItemsReport(analysis, docs.items_document(analysis, scope_name(s, _scope(work, unit, None, False))))

@@ -93,9 +93,14 @@ class SettingsPage(Page):
             return
         (self.ctx.call(admin.restore_database, Path(path))
          .with_progress(_("正在恢复…"))
-         .success(lambda counts: QMessageBox.information(
-             self, _("恢复完成"), _("已恢复 {n} 行数据，请重新登录", n=sum(counts.values()))))
+         .success(self._restored)
          .run(self))
+
+    def _restored(self, done: admin.Restored) -> None:
+        text = _("已恢复 {n} 行数据，请重新登录", n=done.rows)
+        if done.safety is not None:
+            text += "\n" + _("恢复前的数据已备份为 {f}（见“备份”页）", f=done.safety.name)
+        QMessageBox.information(self, _("恢复完成"), text)
 
 
 PAGE = PageSpec("settings", N_("设置"), "settings", 95, Role.SECRETARY, SettingsPage)
