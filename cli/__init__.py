@@ -103,6 +103,22 @@ def _changing_own_password(args: argparse.Namespace, badge: str) -> bool:
             and getattr(args, "badge", None) == badge and not getattr(args, "reset", False))
 
 
+def read_secret(prompt: str, env: str, refusal: str, *, confirm: bool = False) -> str:
+    """A passphrase from the environment variable ``env``, else typed at the prompt (twice with
+    ``confirm``); ``refusal`` when there is neither (a script without a terminal)."""
+    from base.errors import InvalidInput
+
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    if not sys.stdin.isatty():
+        raise InvalidInput(refusal)
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("再输入一次：")) != value:
+        raise InvalidInput(_("两次输入的口令不一致"))
+    return value
+
+
 def emit(args: argparse.Namespace, data: Any, text: Callable[[], str] | str) -> None:
     """Print ``data`` as JSON with ``--json``, else the human text."""
     if getattr(args, "json", False):

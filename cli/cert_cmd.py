@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from base.errors import InvalidInput
 from base.i18n import _
-from cli import EXIT_OK, EXIT_REFUSED, connect, emit
+from cli import EXIT_OK, EXIT_REFUSED, connect, emit, read_secret
 
 if TYPE_CHECKING:
     from core.access.actor import Actor
@@ -119,15 +118,8 @@ def _template_key(text: str | None) -> int | str | None:
 
 def _passphrase(prompt: str, env: str = KEY_ENV, *, confirm: bool = False) -> str:
     """The passphrase from ``env``, else typed at the prompt (twice with ``confirm``)."""
-    value = os.environ.get(env)
-    if value is not None:
-        return value
-    if not sys.stdin.isatty():
-        raise InvalidInput(_("请在提示时输入证书签名密钥的口令，或为脚本设置环境变量 {env}", env=env))
-    value = getpass.getpass(prompt)
-    if confirm and getpass.getpass(_("再输入一次：")) != value:
-        raise InvalidInput(_("两次输入的口令不一致"))
-    return value
+    return read_secret(prompt, env, _("请在提示时输入证书签名密钥的口令，或为脚本设置环境变量 {env}", env=env),
+                       confirm=confirm)
 
 
 def _unlock(db: Database, actor: Actor) -> None:

@@ -72,6 +72,7 @@ class Action(StrEnum):
     REPORT_ITEMS = "report.items"
     UNITS_EDIT = "org.units.edit"
     CERT_KEY_UNLOCK = "cert.key.unlock"   # unlock the certificate signing key in this process, to sign
+    EXCHANGE = "exchange.packages"        # exam and results packages for offline PCs (core.exchange)
     # Administrators only
     POINTS_RULES_EDIT = "points.rules.edit"
     SETTINGS_EDIT = "admin.settings"
@@ -79,6 +80,7 @@ class Action(StrEnum):
     RESTORE = "admin.restore"
     AUDIT_VIEW = "admin.audit"
     CERT_KEY_MANAGE = "cert.key.manage"   # set up the certificate signing key, change its passphrase
+    EXCHANGE_TRUST = "exchange.trust"     # this PC's exchange key; trust another installation's key
     USER_UNLOCK = "people.user.unlock"    # lift a lockout after failed logins
 
 
@@ -125,6 +127,8 @@ LABELS: dict[Action, str] = {
     Action.RESTORE: N_("恢复数据库"),
     Action.AUDIT_VIEW: N_("查看操作日志"),
     Action.CERT_KEY_MANAGE: N_("设置证书签名密钥"),
+    Action.EXCHANGE: N_("数据交换（导出、导入数据包）"),
+    Action.EXCHANGE_TRUST: N_("设置数据交换密钥与受信任的电脑"),
     Action.USER_UNLOCK: N_("解锁被锁定的账号"),
 }
 
@@ -171,12 +175,14 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.REPORT_ITEMS: {SECRETARY: ALL, ADMIN: ALL},
     Action.UNITS_EDIT: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_KEY_UNLOCK: {SECRETARY: ALL, ADMIN: ALL},
+    Action.EXCHANGE: {SECRETARY: UNIT, ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},
     Action.RESTORE: {ADMIN: ALL},
     Action.AUDIT_VIEW: {ADMIN: ALL},
     Action.CERT_KEY_MANAGE: {ADMIN: ALL},
+    Action.EXCHANGE_TRUST: {ADMIN: ALL},
     Action.USER_UNLOCK: {ADMIN: ALL},
 }
 

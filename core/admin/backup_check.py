@@ -210,7 +210,7 @@ def _int_range(column_type: Any) -> tuple[int, int]:
     return -(1 << (bits - 1)), (1 << (bits - 1)) - 1
 
 
-def _decoder(column_type: Any) -> Decoder | None:
+def column_decoder(column_type: Any) -> Decoder | None:
     """A function that checks and decodes one JSON value for a column type (None: taken as it is)."""
     if isinstance(column_type, UTCDateTime):
         return _datetime
@@ -317,7 +317,7 @@ class _Column:
 
 
 def _columns(table: Table) -> list[_Column]:
-    return [_Column(c.name, _decoder(c.type), bool(c.nullable)) for c in table.columns]
+    return [_Column(c.name, column_decoder(c.type), bool(c.nullable)) for c in table.columns]
 
 
 def read_rows(zf: zipfile.ZipFile, source: str, table: Table,

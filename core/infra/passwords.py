@@ -5,12 +5,16 @@ initial passwords, and a dummy hash so an unknown badge costs the same verificat
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from functools import cache
 from typing import TYPE_CHECKING
 
 from base.errors import InvalidInput
 from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher  # imported when first needed: argon2 loads a C library
@@ -76,3 +80,31 @@ def needs_rehash(stored_hash: str) -> bool:
 def check_password_policy(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(_("密码至少需要{n}个字符", n=MIN_PASSWORD_LENGTH))
+
+
+HASH_THREADS = 4
+
+
+def hash_many(passwords: Sequence[str], *, progress: ProgressSink = no_progress, cancel: CancelToken | None = None,
+              label: str = "") -> list[str]:
+    """:func:`hash_password` of each of ``passwords``, in order, on a few threads (Argon2 releases
+    the GIL), reporting progress and stopping at a cancel."""
+    hashes: list[str] = [""] * len(passwords)
+    if not passwords:
+        return hashes
+    progress(0, len(passwords), label)
+    workers = max(1, min(HASH_THREADS, os.cpu_count() or 1, len(passwords)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="studyhall-hash") as pool:
+        futures = {pool.submit(hash_password, pw): i for i, pw in enumerate(passwords)}
+        try:
+            for done, fut in enumerate(as_completed(futures), start=1):
+                hashes[futures[fut]] = fut.result()
+                progress(done, len(passwords), label)
+                if cancel is not None:
+                    cancel.check()
+        except BaseException:
+            for fut in futures:
+                fut.cancel()
+            raise
+    return hashes
+

@@ -23,10 +23,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +37,7 @@ from base.progress import CancelToken, ProgressSink, no_progress
 from core.infra import audit
 from core.infra.clock import local_date, utcnow
 from core.infra.db import Database
-from core.infra.passwords import hash_password, random_password
+from core.infra.passwords import hash_many, random_password
 from core.models import Category, Officer, Role, Unit
 from core.people.roster_edit import move_officer, update_officer
 from core.people.slips import PasswordSlip
@@ -68,7 +66,6 @@ _NO = {"否", "群众", "非党员", "共青团员", "团员", "n", "no", "false
 _BADGE = re.compile(r"^[0-9A-Za-z\-]{1,20}$")
 _PHONE = re.compile(r"^(1\d{10}|\d{3,4}-?\d{7,8})$")
 HEADER_SCAN_ROWS = 10
-HASH_THREADS = 4
 FIELD_LABELS = {"badge": "警号", "name": "姓名", "unit": "单位", "category": "类别", "party": "党员",
                 "title": "职务", "phone": "手机", "gender": "性别"}
 
@@ -302,22 +299,9 @@ def _hash_passwords(rows: list[RosterRow], progress: ProgressSink, cancel: Cance
     """A random password for each new row (set on the row) and its hash, by badge."""
     for r in rows:
         r.initial_password = random_password()
-    hashes: dict[str, str] = {}
-    label = _("正在生成初始密码")
-    progress(0, len(rows), label)
-    workers = max(1, min(HASH_THREADS, os.cpu_count() or 1, len(rows)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="studyhall-hash") as pool:
-        futures = {pool.submit(hash_password, r.initial_password): r.badge for r in rows}
-        try:
-            for done, fut in enumerate(as_completed(futures), start=1):
-                hashes[futures[fut]] = fut.result()
-                progress(done, len(rows), label)
-                cancel.check()
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-    return hashes
+    hashes = hash_many([r.initial_password for r in rows], progress=progress, cancel=cancel,
+                       label=_("正在生成初始密码"))
+    return {r.badge: h for r, h in zip(rows, hashes, strict=True)}
 
 
 def import_roster(db: Database, path: Path, *, dry_run: bool = False, skip_invalid: bool = False,
