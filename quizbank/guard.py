@@ -1,0 +1,434 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""Spreadsheets and Word documents checked against :mod:`base.limits` before a library reads them.
+
+python-calamine builds a sheet's whole used range in one allocation: a 5 KB ``.xlsx`` with one
+cell at XFD1048576 asks for 549 GB and the process aborts, a sparse sheet with a far cell takes
+seconds and gigabytes, and a string of the shared-strings table is copied into every cell that
+refers to it. python-docx expands a table cell's ``gridSpan`` into that many cells. So, before
+the library sees the file:
+
+* ``.xlsx``/``.xlsm``: the zip container (:func:`base.limits.open_zip`), then every worksheet's
+  cell references: one regular-expression pass shows the usual sheet (every ``<c>`` and
+  ``<row>`` starts with a small ``r="…"``) is inside the limits; any other sheet is measured
+  exactly (rows without ``r``, far cells, namespace prefixes), as calamine places cells; and the
+  longest shared string;
+* ``.ods``: the container, then ``content.xml``'s rows and cells with their repeat counts;
+* ``.xls``: the BIFF records of the workbook stream (via olefile): the far cell of each sheet;
+* ``.docx``: the container, paragraphs and table cells of ``document.xml`` (an allowance that
+  grows with its packed size, like a sheet's used range) and ``gridSpan`` values.
+
+:func:`open_workbook` returns the calamine workbook of a checked file, with the longest shared
+string, so that :func:`quizbank.formats.spreadsheet.sheet_rows` can count the copies of long
+shared strings against the file's :class:`~base.limits.TextBudget` before there are too many.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from base.errors import FormatError
+from base.i18n import _
+from base.limits import (
+    MAX_COLUMNS,
+    MAX_FIELD_CHARS,
+    MAX_ROWS,
+    LimitExceeded,
+    cells_allowed,
+    check_file_size,
+    check_used_range,
+    iter_member,
+    open_zip,
+    read_member,
+    refuse,
+)
+
+SMALL_PART = 50 * 1024 * 1024      # workbook.xml, styles.xml, rels: never this big in a real file
+
+
+@dataclass(slots=True)
+class Workbook:
+    """A checked spreadsheet: calamine's workbook plus what the checks learnt."""
+
+    path: Path
+    kind: str                                   # xlsx, ods or xls
+    book: Any                                   # python_calamine.CalamineWorkbook
+    parts: dict[str, str] = field(default_factory=dict)    # xlsx: sheet name -> worksheet part
+    shared_chars: int = 0                       # longest shared string (upper bound, characters)
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.book.sheet_names)
+
+
+def open_workbook(path: Path) -> Workbook:
+    """Check ``path`` (by its content: zip or OLE2) and open it with python-calamine.
+
+    Raises :class:`~base.limits.LimitExceeded` for a file over a limit and ``FormatError`` for
+    one that is not a spreadsheet at all.
+    """
+    from python_calamine import CalamineWorkbook
+
+    check_file_size(path)
+    with path.open("rb") as fh:
+        magic = fh.read(8)
+    parts: dict[str, str] = {}
+    shared = 0
+    if magic.startswith(b"PK"):
+        try:
+            archive = open_zip(path)
+        except zipfile.BadZipFile as exc:
+            raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+        with archive:
+            names = set(archive.namelist())
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                kind = "ods"
+                _check_ods(archive, path.name)
+            else:
+                kind = "xlsx"
+                parts, shared = _check_xlsx(archive, path.name)
+    elif magic.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "xls"
+        _check_xls(path)
+    else:
+        kind = "other"   # calamine refuses it below with its own message
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+    return Workbook(path, kind, book, parts, shared)
+
+
+# --- xlsx ------------------------------------------------------------------------------------
+
+_NS_MAIN = rb'xmlns(?::\w+)?="http://(?:schemas\.openxmlformats\.org/spreadsheetml/2006/main|purl\.oclc\.org/ooxml/spreadsheetml/main)"'
+_SHEET = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"[^>]*?\b(?:\w+:)?id="([^"]*)"')
+_REL = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*>')
+_REL_ID = re.compile(rb'\bId="([^"]*)"')
+_REL_TARGET = re.compile(rb'\bTarget="([^"]*)"')
+# The usual sheet: every <c> and <row> starts with r="A1"-style references. A tag that does not is
+# a "violation" (so is any namespace-prefixed c/row); four or five digits bound the rows. Two
+# patterns, each starting with a literal, are several times faster than one with both.
+_VIOLATION = {
+    4: re.compile(rb'<(?:c|row)(?=[\s/>])(?! r="[A-Z]?\d{1,4}")'),
+    5: re.compile(rb'<(?:c|row)(?=[\s/>])(?! r="[A-Z]?\d{1,5}")'),
+}
+_PREFIXED = re.compile(rb':(?:c|row)[\s/>]')
+_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s/>])([^>]*?)(/?)>')
+_ATTR_R = re.compile(rb'\sr\s*=\s*["\']\s*([A-Za-z]*)(\d*)')
+_FAR = 10**9   # a row or column number longer than this is "too far", whatever it is
+_SI = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])')
+_XML_TAG = re.compile(rb"<[^>]*>")
+_ENTITY = re.compile(rb"&#?\w+;")
+
+
+def _unescape_len(segment: bytes) -> int:
+    """Characters of text an XML fragment holds (tags dropped, each entity one character)."""
+    text = _ENTITY.sub(b"?", _XML_TAG.sub(b"", segment))
+    return len(text.decode("utf-8", errors="replace"))
+
+
+def _column_number(letters: bytes) -> int:
+    if len(letters) > 4:
+        return _FAR
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _number(digits: bytes) -> int:
+    return int(digits) if len(digits) <= 9 else _FAR
+
+
+def _sheet_parts(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
+    """Sheet name -> worksheet part, from workbook.xml and its relationships."""
+    try:
+        book = read_member(archive, "xl/workbook.xml", file, SMALL_PART)
+        rels = read_member(archive, "xl/_rels/workbook.xml.rels", file, SMALL_PART)
+    except KeyError:
+        return {}
+    targets: dict[bytes, bytes] = {}
+    for tag in _REL.findall(rels):
+        found_id, found_target = _REL_ID.search(tag), _REL_TARGET.search(tag)
+        if found_id and found_target:
+            targets[found_id.group(1)] = found_target.group(1)
+    parts: dict[str, str] = {}
+    for name, rid in _SHEET.findall(book):
+        target = targets.get(rid)
+        if target is None:
+            continue
+        path = target.decode("utf-8", "replace").lstrip("/")
+        parts[_xml_unescape(name.decode("utf-8", "replace"))] = path if path.startswith("xl/") else f"xl/{path}"
+    return parts
+
+
+def _xml_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _check_xlsx(archive: zipfile.ZipFile, file: str) -> tuple[dict[str, str], int]:
+    parts = _sheet_parts(archive, file)
+    names = {part: name for name, part in parts.items()}
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
+            _check_worksheet(archive, info, file, sheet)
+    shared = 0
+    if "xl/sharedStrings.xml" in archive.namelist():
+        shared = _longest_shared_string(archive, file)
+    return parts, shared
+
+
+def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
+    """The part's bytes in pieces that each end just before a ``<`` (no tag is cut in two)."""
+    carry = b""
+    for block in iter_member(archive, info, file, chunk=4 * 1024 * 1024):
+        data = carry + block
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        yield data[:cut]
+    if carry:
+        yield carry
+
+
+def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str) -> None:
+    """Refuse a worksheet whose used range (as calamine will build it) breaks the limits."""
+    allowed = cells_allowed(info.compress_size)
+    digits = 5 if allowed >= 26 * 99_999 else 4
+    # One pass proves the usual sheet: columns A–Z, rows below 10^digits, references everywhere.
+    blocks = iter_member(archive, info, file, chunk=4 * 1024 * 1024)
+    if not _found((_VIOLATION[digits], _PREFIXED), blocks):
+        return
+    rows, columns = _used_range(_chunks(archive, info, file))
+    if rows and columns:
+        check_used_range(file, sheet, rows, columns, info.compress_size)
+
+
+_EDGE = 64   # longer than any match of the fast patterns
+
+
+def _found(patterns: tuple[re.Pattern[bytes], ...], blocks: Iterable[bytes]) -> bool:
+    """Whether any pattern matches the concatenated ``blocks`` (matches are short: block edges are
+    searched on their own, so no block is copied)."""
+    tail = b""
+    for block in blocks:
+        edge = tail + block[:_EDGE]
+        inner = len(block) - _EDGE
+        for pattern in patterns:
+            if pattern.search(edge):
+                return True
+            m = pattern.search(block)
+            if m is not None and m.start() < inner:   # one in the last bytes is searched with the next edge
+                return True
+        tail = block[-_EDGE:]
+    return any(pattern.search(tail) for pattern in patterns)
+
+
+def _used_range(chunks: Iterable[bytes]) -> tuple[int, int]:
+    """(rows, columns) from A1 that calamine's range of this sheet XML covers (non-empty cells).
+
+    Cells without ``r`` follow the previous cell, rows without ``r`` the previous row; a cell
+    written as ``<c …/>`` is empty. Anything that is not a self-closing cell counts as filled.
+    """
+    row = col = -1
+    max_row = max_col = -1
+    for chunk in chunks:
+        for m in _TAG.finditer(chunk):
+            kind, attrs, closed = m.groups()
+            ref = _ATTR_R.search(attrs)
+            if kind == b"row":
+                row = _number(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
+                col = -1
+                continue
+            if ref and ref.group(1):
+                col = _column_number(ref.group(1)) - 1
+                if ref.group(2):
+                    row = _number(ref.group(2)) - 1
+            else:
+                col += 1
+            if not closed:
+                max_row, max_col = max(max_row, row), max(max_col, col)
+                if max_col >= MAX_COLUMNS or max_row >= MAX_ROWS:
+                    return max_row + 1, max_col + 1     # refused anyway: no need to read on
+    return max_row + 1, max_col + 1
+
+
+def _longest_shared_string(archive: zipfile.ZipFile, file: str) -> int:
+    """An upper bound of the longest shared string in characters; refuses one over the field limit.
+
+    The part is cut at its ``<si>`` tags, so a string is never split between two pieces; a string
+    whose bytes exceed the limit has its characters counted exactly.
+    """
+    longest = 0
+    index = 0
+
+    def too_long() -> LimitExceeded:
+        return refuse(file, _("共享字符串第 {n} 项过长：超过 {limit} 字", n=max(1, index), limit=MAX_FIELD_CHARS))
+
+    def take(data: bytes, final: bool) -> int:
+        """Measure the complete strings of ``data``; returns where the incomplete last one starts."""
+        nonlocal longest, index
+        starts = [m.start() for m in _SI.finditer(data)]
+        stop = len(data) if final else (starts[-1] if starts else 0)
+        edges = sorted({0, stop, *(x for x in starts if x < stop)})
+        for a, b in zip(edges, edges[1:], strict=False):
+            if b - a > MAX_FIELD_CHARS and _unescape_len(data[a:b]) > MAX_FIELD_CHARS:
+                raise too_long()
+            longest = max(longest, b - a)
+            index += 1
+        return stop
+
+    buffer = b""
+    for block in iter_member(archive, "xl/sharedStrings.xml", file, chunk=4 * 1024 * 1024):
+        data = buffer + block if buffer else block
+        buffer = data[take(data, False):]
+        if len(buffer) > 16 * MAX_FIELD_CHARS and _unescape_len(buffer) > MAX_FIELD_CHARS:
+            raise too_long()     # one string longer than a cell may be, still going on
+        if len(buffer) > SMALL_PART:
+            raise too_long()
+    take(buffer, True)
+    return min(longest, MAX_FIELD_CHARS)
+
+
+# --- ods -------------------------------------------------------------------------------------
+
+_ODS_TAG = re.compile(rb'<(/?)(?:[A-Za-z_][\w.-]*:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>')
+_REPEAT = {b"table-row": re.compile(rb'number-rows-repeated\s*=\s*["\'](\d+)'),
+           b"cell": re.compile(rb'number-columns-repeated\s*=\s*["\'](\d+)')}
+_NAME = re.compile(rb'\bname\s*=\s*["\']([^"\']*)')
+
+
+def _check_ods(archive: zipfile.ZipFile, file: str) -> None:
+    """Refuse a table of content.xml whose filled cells (repeats counted) reach too far."""
+    info = archive.getinfo("content.xml")
+    sheet = None
+    row = col = 0
+    max_row = max_col = 0
+    repeat_rows = 1
+    for chunk in _chunks(archive, info, file):
+        for m in _ODS_TAG.finditer(chunk):
+            end, kind, attrs, closed = m.groups()
+            if kind == b"table":
+                if end:
+                    if max_row and max_col:
+                        check_used_range(file, sheet, max_row, max_col, info.compress_size)
+                else:
+                    name = _NAME.search(attrs)
+                    sheet = name.group(1).decode("utf-8", "replace") if name else None
+                    row = col = max_row = max_col = 0
+                continue
+            if kind == b"table-row":
+                if end:
+                    row += repeat_rows
+                else:
+                    found = _REPEAT[b"table-row"].search(attrs)
+                    repeat_rows = int(found.group(1)) if found else 1
+                    col = 0
+                    if closed:
+                        row += repeat_rows
+                continue
+            if end:
+                continue
+            found = _REPEAT[b"cell"].search(attrs)
+            repeat = int(found.group(1)) if found else 1
+            filled = not closed or b"value-type" in attrs
+            col += repeat
+            if filled:
+                max_col = max(max_col, col)
+                max_row = max(max_row, row + repeat_rows)
+            if max_col > MAX_COLUMNS or max_row > MAX_ROWS:
+                check_used_range(file, sheet, max_row, max_col, info.compress_size)
+    if max_row and max_col:
+        check_used_range(file, sheet, max_row, max_col, info.compress_size)
+
+
+# --- xls (BIFF8 in an OLE2 compound file) ------------------------------------------------------
+
+_BIFF_CELLS = {0x0006, 0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x00D6}   # formula, number, rk, sst…
+_BIFF_MULRK, _BIFF_BOF, _BIFF_EOF, _BIFF_SHEET = 0x00BD, 0x0809, 0x000A, 0x0085
+
+
+def _check_xls(path: Path) -> None:
+    """Refuse a sheet whose far cell (any value record) makes too large a used range."""
+    import olefile
+
+    file = path.name
+    try:
+        with olefile.OleFileIO(str(path)) as ole:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                raise FormatError(_("无法打开表格文件：{error}", error=_("没有工作簿数据")))
+            if ole.get_size(stream) > check_file_size(path) * 2 + 1024 * 1024:
+                raise FormatError(_("无法打开表格文件：{error}", error=_("文件已损坏")))
+            data = ole.openstream(stream).read()
+    except OSError as exc:
+        raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+    names: list[str] = []
+    sheet_index = -1
+    max_row = max_col = -1
+    pos, n = 0, len(data)
+    while pos + 4 <= n:
+        kind, length = struct.unpack_from("<HH", data, pos)
+        body = pos + 4
+        pos = body + length
+        if kind == _BIFF_SHEET and length >= 8:
+            count = data[body + 6]
+            names.append(data[body + 8: body + 8 + count * (2 if data[body + 7] else 1)].decode(
+                "utf-16-le" if data[body + 7] else "latin-1", "replace"))
+        elif kind == _BIFF_BOF:
+            sheet_index += 1
+            max_row = max_col = -1
+        elif kind == _BIFF_EOF and max_row >= 0:
+            name = names[sheet_index - 1] if 0 < sheet_index <= len(names) else None
+            check_used_range(file, name, max_row + 1, max_col + 1, path.stat().st_size)
+            max_row = max_col = -1
+        elif (kind in _BIFF_CELLS or kind == _BIFF_MULRK) and length >= 4:
+            r, c = struct.unpack_from("<HH", data, body)
+            if kind == _BIFF_MULRK and length >= 6:
+                c = struct.unpack_from("<H", data, body + length - 2)[0]
+            max_row, max_col = max(max_row, r), max(max_col, c)
+
+
+# --- docx --------------------------------------------------------------------------------------
+
+PARAGRAPHS_FLOOR = 20_000        # paragraphs and table cells any document may have ...
+PARAGRAPHS_PER_PACKED_BYTE = 1   # ... plus one per byte of its packed document.xml
+MAX_GRID_SPAN = 64               # Word tables have at most 63 columns
+_BLOCK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:p|tc)(?=[\s/>])")
+_GRID_SPAN = re.compile(rb'gridSpan\s[^>]*?val\s*=\s*["\']\s*(\d+)')
+
+
+def check_docx(path: Path) -> None:
+    """Refuse a Word document too large for its size, or with table cells spanning absurd widths."""
+    file = path.name
+    try:
+        archive = open_zip(path)
+    except zipfile.BadZipFile as exc:
+        raise FormatError(_("不是有效的Word文档（.docx）：{err}", err=exc)) from exc
+    with archive:
+        try:
+            info = archive.getinfo("word/document.xml")
+        except KeyError:
+            return   # python-docx finds the main part through the relationships and says what is wrong
+        allowed = PARAGRAPHS_FLOOR + PARAGRAPHS_PER_PACKED_BYTE * info.compress_size
+        counted = 0
+        span = 0
+        for chunk in _chunks(archive, info, file):
+            counted += sum(1 for _m in _BLOCK.finditer(chunk))
+            span = max([span, *(int(v) for v in _GRID_SPAN.findall(chunk)[:10_000])])
+            if counted > allowed:
+                raise refuse(file, _("文档的段落过多：超过 {n} 段（这个文件最多 {limit} 段）", n=counted, limit=allowed))
+            if span > MAX_GRID_SPAN:
+                raise refuse(file, _("文档中的表格格子跨 {n} 列（最多 {limit} 列）", n=span, limit=MAX_GRID_SPAN))
