@@ -45,6 +45,9 @@ class Draft:
     prepared: tuple[str, list[str], str] | None = None    # (stem, options, raw answer), when deferred
 
 
+IGNORED_SHOWN = 20   # lines reported one by one as ignored; the rest are counted in one warning
+
+
 class Collector:
     """Questions and problems of one file (or sheet), in file order."""
 
@@ -52,6 +55,13 @@ class Collector:
         self.file, self.sheet, self.by_row = file, sheet, by_row
         self.items: list[Question | Draft] = []
         self.problems: list[Problem | Draft] = []
+        self.ignored: list[int] = []
+
+    def ignore(self, line: int, message: str) -> None:
+        """A line that belongs to no question: the first few are reported, the rest counted."""
+        self.ignored.append(line)
+        if len(self.ignored) <= IGNORED_SHOWN:
+            self.warn(line, message)
 
     def problem(self, number: int, message: str, severity: Severity, fld: str | None) -> Problem:
         if self.by_row:
@@ -131,5 +141,10 @@ class Collector:
             result.questions.extend(built[id(item)][0] if isinstance(item, Draft) else [item])
         for problem in problems:
             result.problems.extend(built[id(problem)][1] if isinstance(problem, Draft) else [problem])
+        if len(self.ignored) > IGNORED_SHOWN:
+            more = self.ignored[IGNORED_SHOWN:]
+            result.problems.append(self.problem(more[0], _("另有 {n} 行不属于任何试题，已忽略（第{first}–{last}行之间）",
+                                                           n=len(more), first=more[0], last=more[-1]),
+                                                Severity.WARNING, None))
         used = mark is not None and any(built[id(d)][0] for d in deferred)
         return result, mark if used else None

@@ -375,7 +375,5 @@ def _read_lines(rows: Sequence[Sequence[object]], result: ImportResult, options:
     blocks = any(not ln.text for ln in lines)
     read = parse_lines(lines, file, cancel=options.cancel, sheet=sheet, by_row=True,
                        blocks=blocks, budget=budget)
-    for layout in read.layouts:
-        layout.shape = _("一行一项：{shape}", shape=layout.shape)
     result.extend(read)
     return len(rows)

@@ -119,7 +119,7 @@ class _Parser:
     def _append(self, line: Line, text: str) -> None:
         cur = self.cur
         if cur is None:
-            self.warn(line.number, _("不属于任何试题，已忽略：{text}", text=text[:30]))
+            self.out.ignore(line.number, _("不属于任何试题，已忽略：{text}", text=text[:30]))
         elif cur.block == "stem":
             cur.stem.append(text)
         elif cur.block == "options":
@@ -130,7 +130,7 @@ class _Parser:
             assert cur.answer is not None
             cur.answer.append(text)
         else:
-            self.warn(line.number, _("无法识别的行，已忽略：{text}", text=text[:30]))
+            self.out.ignore(line.number, _("无法识别的行，已忽略：{text}", text=text[:30]))
 
     def _start(self, line: Line, number: int, style: str, stem: str, auto: bool = False) -> None:
         self._finish()
@@ -283,7 +283,7 @@ class _Parser:
     def _label(self, line: Line, kind: str, value: str) -> None:
         cur = self.cur
         if cur is None:
-            self.warn(line.number, _("不属于任何试题，已忽略：{text}", text=value[:30]))
+            self.out.ignore(line.number, _("不属于任何试题，已忽略：{text}", text=value[:30]))
             return
         sub = nb.NUMBER.match(value) if kind in ("answer", "explanation") else None
         cur.inner = nb.digit(sub.group("di") or sub.group("paren") or sub.group("plain")) if sub else None
