@@ -52,7 +52,9 @@ CELLS_PER_PACKED_BYTE = 4          # ... plus this many per byte of the sheet's 
 MAX_CELLS = 20_000_000             # and never more
 MAX_ROWS = 1_048_576               # rows, lines or paragraphs of one file (Excel's row count)
 MAX_FIELD_CHARS = 32_767           # one cell, line or field (Excel's own cell limit)
-MAX_TEXT_CHARS = 100_000_000       # all the text of one file
+TEXT_FLOOR = 2_000_000             # characters of text any file may give ...
+TEXT_PER_BYTE = 20                 # ... plus this many per byte of the file (copies of shared strings count)
+MAX_TEXT_CHARS = 40_000_000        # and never more (a 100,000-question bank has about 15 million)
 SECONDS_FLOOR = 60.0               # wall time any file may take to read ...
 SECONDS_PER_MB = 10.0              # ... plus this much per MB of file
 
@@ -246,9 +248,15 @@ def check_rows(file: str, rows: int, *, sheet: str | None = None) -> None:
 # --- text ----------------------------------------------------------------------------------
 
 
+def text_allowed(size_bytes: int) -> int:
+    """Characters of text a file of ``size_bytes`` may give."""
+    return min(MAX_TEXT_CHARS, TEXT_FLOOR + TEXT_PER_BYTE * size_bytes)
+
+
 class TextBudget:
     """Counts the text a reader takes from one file: one field at most :data:`MAX_FIELD_CHARS`,
-    all of it at most :data:`MAX_TEXT_CHARS` characters."""
+    all of it at most :func:`text_allowed` characters (a 5 KB file whose cells all repeat one long
+    shared string is refused before the copies fill the memory)."""
 
     __slots__ = ("file", "total", "field_limit", "total_limit")
 
@@ -257,6 +265,15 @@ class TextBudget:
         self.total = 0
         self.field_limit = field_limit
         self.total_limit = total_limit
+
+    @classmethod
+    def for_file(cls, path: Path) -> TextBudget:
+        """The budget of the file at ``path`` (its size sets the total)."""
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = 0
+        return cls(path.name, total_limit=text_allowed(size))
 
     def add(self, chars: int, *, sheet: str | None = None, row: int | None = None, line: int | None = None) -> None:
         """Count ``chars`` more characters (a block of cells or lines)."""

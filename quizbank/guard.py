@@ -11,20 +11,21 @@ the library sees the file:
 * ``.xlsx``/``.xlsm``: the zip container (:func:`base.limits.open_zip`), then every worksheet's
   cell references: one regular-expression pass shows the usual sheet (every ``<c>`` and
   ``<row>`` starts with a small ``r="…"``) is inside the limits; any other sheet is measured
-  exactly (rows without ``r``, far cells, namespace prefixes), as calamine places cells; and the
-  longest shared string;
+  exactly (rows without ``r``, far cells, namespace prefixes), as calamine places cells; the
+  length of every shared string, and the bytes the sheet's references to them copy;
 * ``.ods``: the container, then ``content.xml``'s rows and cells with their repeat counts;
 * ``.xls``: the BIFF records of the workbook stream (via olefile): the far cell of each sheet;
 * ``.docx``: the container, paragraphs and table cells of ``document.xml`` (an allowance that
   grows with its packed size, like a sheet's used range) and ``gridSpan`` values.
 
-:func:`open_workbook` returns the calamine workbook of a checked file, with the longest shared
-string, so that :func:`quizbank.formats.spreadsheet.sheet_rows` can count the copies of long
-shared strings against the file's :class:`~base.limits.TextBudget` before there are too many.
+:func:`open_workbook` returns the calamine workbook of a checked file. calamine copies a shared
+string into every cell that refers to it: those copies are counted against the file's text
+allowance (:func:`base.limits.text_allowed`, in UTF-8 bytes) before calamine sees the sheet.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
 import struct
 import zipfile
@@ -47,6 +48,8 @@ from base.limits import (
     open_zip,
     read_member,
     refuse,
+    size_text,
+    text_allowed,
 )
 
 SMALL_PART = 50 * 1024 * 1024      # workbook.xml, styles.xml, rels: never this big in a real file
@@ -60,7 +63,6 @@ class Workbook:
     kind: str                                   # xlsx, ods or xls
     book: Any                                   # python_calamine.CalamineWorkbook
     parts: dict[str, str] = field(default_factory=dict)    # xlsx: sheet name -> worksheet part
-    shared_chars: int = 0                       # longest shared string (upper bound, characters)
 
     @property
     def sheet_names(self) -> list[str]:
@@ -79,7 +81,6 @@ def open_workbook(path: Path) -> Workbook:
     with path.open("rb") as fh:
         magic = fh.read(8)
     parts: dict[str, str] = {}
-    shared = 0
     if magic.startswith(b"PK"):
         try:
             archive = open_zip(path)
@@ -92,7 +93,7 @@ def open_workbook(path: Path) -> Workbook:
                 _check_ods(archive, path.name)
             else:
                 kind = "xlsx"
-                parts, shared = _check_xlsx(archive, path.name)
+                parts = _check_xlsx(archive, path.name, path.stat().st_size)
     elif magic.startswith(b"\xd0\xcf\x11\xe0"):
         kind = "xls"
         _check_xls(path)
@@ -102,7 +103,7 @@ def open_workbook(path: Path) -> Workbook:
         book = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several error types for damaged files
         raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
-    return Workbook(path, kind, book, parts, shared)
+    return Workbook(path, kind, book, parts)
 
 
 # --- xlsx ------------------------------------------------------------------------------------
@@ -164,8 +165,9 @@ def _sheet_parts(archive: zipfile.ZipFile, file: str) -> dict[str, str]:
         target = targets.get(rid)
         if target is None:
             continue
-        path = target.decode("utf-8", "replace").lstrip("/")
-        parts[_xml_unescape(name.decode("utf-8", "replace"))] = path if path.startswith("xl/") else f"xl/{path}"
+        path = target.decode("utf-8", "replace")
+        path = posixpath.normpath(path.lstrip("/") if path.startswith("/") else f"xl/{path}")
+        parts[_xml_unescape(name.decode("utf-8", "replace"))] = path
     return parts
 
 
@@ -175,17 +177,22 @@ def _xml_unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _check_xlsx(archive: zipfile.ZipFile, file: str) -> tuple[dict[str, str], int]:
+def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str]:
     parts = _sheet_parts(archive, file)
     names = {part: name for name, part in parts.items()}
+    members = set(archive.namelist())
+    sizes: list[int] = []
+    for name in members:
+        if name.rsplit("/", 1)[-1].lower() == "sharedstrings.xml":
+            sizes += _shared_string_sizes(archive, archive.getinfo(name), file)
     for info in archive.infolist():
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+        if (info.filename in names or (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))) \
+                and info.filename in members:
             sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
             _check_worksheet(archive, info, file, sheet)
-    shared = 0
-    if "xl/sharedStrings.xml" in archive.namelist():
-        shared = _longest_shared_string(archive, file)
-    return parts, shared
+            if sizes:
+                _check_shared_copies(archive, info, file, sheet, sizes, 3 * text_allowed(size))
+    return parts
 
 
 def _chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Iterator[bytes]:
@@ -265,33 +272,30 @@ def _used_range(chunks: Iterable[bytes]) -> tuple[int, int]:
     return max_row + 1, max_col + 1
 
 
-def _longest_shared_string(archive: zipfile.ZipFile, file: str) -> int:
-    """An upper bound of the longest shared string in characters; refuses one over the field limit.
+def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> list[int]:
+    """The size in bytes of each shared string; refuses one longer than a cell may be.
 
     The part is cut at its ``<si>`` tags, so a string is never split between two pieces; a string
     whose bytes exceed the limit has its characters counted exactly.
     """
-    longest = 0
-    index = 0
+    sizes: list[int] = []
 
     def too_long() -> LimitExceeded:
-        return refuse(file, _("共享字符串第 {n} 项过长：超过 {limit} 字", n=max(1, index), limit=MAX_FIELD_CHARS))
+        return refuse(file, _("共享字符串第 {n} 项过长：超过 {limit} 字", n=len(sizes) + 1, limit=MAX_FIELD_CHARS))
 
     def take(data: bytes, final: bool) -> int:
         """Measure the complete strings of ``data``; returns where the incomplete last one starts."""
-        nonlocal longest, index
         starts = [m.start() for m in _SI.finditer(data)]
         stop = len(data) if final else (starts[-1] if starts else 0)
-        edges = sorted({0, stop, *(x for x in starts if x < stop)})
+        edges = [x for x in starts if x < stop] + [stop]
         for a, b in zip(edges, edges[1:], strict=False):
             if b - a > MAX_FIELD_CHARS and _unescape_len(data[a:b]) > MAX_FIELD_CHARS:
                 raise too_long()
-            longest = max(longest, b - a)
-            index += 1
+            sizes.append(b - a)
         return stop
 
     buffer = b""
-    for block in iter_member(archive, "xl/sharedStrings.xml", file, chunk=4 * 1024 * 1024):
+    for block in iter_member(archive, info, file, chunk=4 * 1024 * 1024):
         data = buffer + block if buffer else block
         buffer = data[take(data, False):]
         if len(buffer) > 16 * MAX_FIELD_CHARS and _unescape_len(buffer) > MAX_FIELD_CHARS:
@@ -299,7 +303,38 @@ def _longest_shared_string(archive: zipfile.ZipFile, file: str) -> int:
         if len(buffer) > SMALL_PART:
             raise too_long()
     take(buffer, True)
-    return min(longest, MAX_FIELD_CHARS)
+    return sizes
+
+
+_SHARED_REF = re.compile(rb"""\st\s*=\s*["']s["']""")
+_SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<""")
+
+
+def _check_shared_copies(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str, sizes: list[int],
+                         limit: int) -> None:
+    """Refuse a sheet whose cells copy more shared-string bytes than the file may give.
+
+    calamine gives every cell its own copy of the string it refers to: one long string in every
+    cell of a 5 KB file is gigabytes. The cheap bound (references × the longest string) settles
+    the usual file; otherwise each reference counts its own string (a reference not understood
+    counts as the longest).
+    """
+    count = sum(len(_SHARED_REF.findall(chunk)) for chunk in _chunks(archive, info, file))
+    longest = max(sizes)
+    if count * longest <= limit:
+        return
+    total = matched = 0
+    for chunk in _chunks(archive, info, file):
+        for m in _SHARED_CELL.finditer(chunk):
+            index = int(m.group(1))
+            total += sizes[index] if index < len(sizes) else 0
+            matched += 1
+        if total > limit:
+            break
+    total += max(0, count - matched) * longest
+    if total > limit:
+        raise refuse(file, _("共享字符串被复制到太多单元格：共 {size}（这个文件最多 {limit}）", size=size_text(total),
+                             limit=size_text(limit)), sheet=sheet)
 
 
 # --- ods -------------------------------------------------------------------------------------
@@ -364,7 +399,6 @@ def _check_xls(path: Path) -> None:
     """Refuse a sheet whose far cell (any value record) makes too large a used range."""
     import olefile
 
-    file = path.name
     try:
         with olefile.OleFileIO(str(path)) as ole:
             stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
@@ -375,6 +409,11 @@ def _check_xls(path: Path) -> None:
             data = ole.openstream(stream).read()
     except OSError as exc:
         raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+    scan_biff(data, path.name, path.stat().st_size)
+
+
+def scan_biff(data: bytes, file: str, packed_bytes: int) -> None:
+    """Check every sheet of a BIFF8 workbook stream: its far cell (value records) against the limits."""
     names: list[str] = []
     sheet_index = -1
     max_row = max_col = -1
@@ -384,21 +423,24 @@ def _check_xls(path: Path) -> None:
         body = pos + 4
         pos = body + length
         if kind == _BIFF_SHEET and length >= 8:
-            count = data[body + 6]
-            names.append(data[body + 8: body + 8 + count * (2 if data[body + 7] else 1)].decode(
-                "utf-16-le" if data[body + 7] else "latin-1", "replace"))
+            count, wide = data[body + 6], data[body + 7]
+            names.append(data[body + 8: body + 8 + count * (2 if wide else 1)].decode(
+                "utf-16-le" if wide else "latin-1", "replace"))
         elif kind == _BIFF_BOF:
             sheet_index += 1
             max_row = max_col = -1
         elif kind == _BIFF_EOF and max_row >= 0:
             name = names[sheet_index - 1] if 0 < sheet_index <= len(names) else None
-            check_used_range(file, name, max_row + 1, max_col + 1, path.stat().st_size)
+            check_used_range(file, name, max_row + 1, max_col + 1, packed_bytes)
             max_row = max_col = -1
-        elif (kind in _BIFF_CELLS or kind == _BIFF_MULRK) and length >= 4:
+        elif (kind in _BIFF_CELLS or kind == _BIFF_MULRK) and length >= 4 and body + 4 <= n:
             r, c = struct.unpack_from("<HH", data, body)
-            if kind == _BIFF_MULRK and length >= 6:
+            if kind == _BIFF_MULRK and length >= 6 and body + length <= n:
                 c = struct.unpack_from("<H", data, body + length - 2)[0]
             max_row, max_col = max(max_row, r), max(max_col, c)
+    if max_row >= 0:
+        check_used_range(file, names[sheet_index - 1] if 0 < sheet_index <= len(names) else None,
+                         max_row + 1, max_col + 1, packed_bytes)
 
 
 # --- docx --------------------------------------------------------------------------------------
@@ -410,6 +452,20 @@ _BLOCK = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:p|tc)(?=[\s/>])")
 _GRID_SPAN = re.compile(rb'gridSpan\s[^>]*?val\s*=\s*["\']\s*(\d+)')
 
 
+_OFFICE_DOCUMENT = re.compile(rb'<(?:\w+:)?Relationship\b[^>]*?Type="[^"]*/officeDocument"[^>]*>')
+
+
+def _main_part(archive: zipfile.ZipFile, file: str) -> str:
+    """The main document part, as python-docx finds it: the package's officeDocument relationship."""
+    try:
+        rels = read_member(archive, "_rels/.rels", file, SMALL_PART)
+    except KeyError:
+        return "word/document.xml"
+    found = _OFFICE_DOCUMENT.search(rels)
+    target = _REL_TARGET.search(found.group(0)) if found else None
+    return target.group(1).decode("utf-8", "replace").lstrip("/") if target else "word/document.xml"
+
+
 def check_docx(path: Path) -> None:
     """Refuse a Word document too large for its size, or with table cells spanning absurd widths."""
     file = path.name
@@ -419,16 +475,18 @@ def check_docx(path: Path) -> None:
         raise FormatError(_("不是有效的Word文档（.docx）：{err}", err=exc)) from exc
     with archive:
         try:
-            info = archive.getinfo("word/document.xml")
+            info = archive.getinfo(_main_part(archive, file))
         except KeyError:
-            return   # python-docx finds the main part through the relationships and says what is wrong
+            return   # python-docx finds no main part either and says what is wrong
         allowed = PARAGRAPHS_FLOOR + PARAGRAPHS_PER_PACKED_BYTE * info.compress_size
         counted = 0
-        span = 0
         for chunk in _chunks(archive, info, file):
-            counted += sum(1 for _m in _BLOCK.finditer(chunk))
-            span = max([span, *(int(v) for v in _GRID_SPAN.findall(chunk)[:10_000])])
-            if counted > allowed:
-                raise refuse(file, _("文档的段落过多：超过 {n} 段（这个文件最多 {limit} 段）", n=counted, limit=allowed))
-            if span > MAX_GRID_SPAN:
-                raise refuse(file, _("文档中的表格格子跨 {n} 列（最多 {limit} 列）", n=span, limit=MAX_GRID_SPAN))
+            for _m in _BLOCK.finditer(chunk):
+                counted += 1
+                if counted > allowed:
+                    raise refuse(file, _("文档的段落过多：超过 {n} 段（这个文件最多 {limit} 段）", n=counted - 1,
+                                         limit=allowed))
+            for found in _GRID_SPAN.finditer(chunk):
+                span = int(found.group(1)[:9])
+                if span > MAX_GRID_SPAN:
+                    raise refuse(file, _("文档中的表格格子跨 {n} 列（最多 {limit} 列）", n=span, limit=MAX_GRID_SPAN))

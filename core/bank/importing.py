@@ -148,7 +148,7 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
             check_file_size(path)
             assert spec.read is not None
             read = spec.read(path, options)
-            _check_text(read, path.name)
+            _check_text(read, path)
             merged.extend(read)
         except LimitExceeded as exc:
             merged.problems.append(exc.problem)
@@ -160,10 +160,10 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
     return merged
 
 
-def _check_text(result: ImportResult, file: str) -> None:
+def _check_text(result: ImportResult, path: Path) -> None:
     """The limits of :mod:`base.limits` on the texts of questions a reader returned (grid readers
     count their cells as they read; the others are counted here)."""
-    budget = TextBudget(file)
+    budget = TextBudget.for_file(path)
     for q in result.questions:
         for text in (q.stem, q.explanation, *q.options, *map(str, q.answer), *(a for b in q.blanks for a in b)):
             budget.field(len(text), sheet=q.source.sheet, row=q.source.row, line=q.source.line)

@@ -167,7 +167,7 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]
 
 def _grids(path: Path) -> list[tuple[str | None, Sequence[Sequence[object]]]]:
     """Every sheet's rows, after the checks of :mod:`base.limits` (used range, text, rows, zip sizes)."""
-    budget = TextBudget(path.name)
+    budget = TextBudget.for_file(path)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         from quizbank.formats.csvfile import decode, sniff_delimiter
 
@@ -188,7 +188,7 @@ def _grids(path: Path) -> list[tuple[str | None, Sequence[Sequence[object]]]]:
     from quizbank.guard import open_workbook
 
     book = open_workbook(path)
-    return [(name, sheet_rows(book.book.get_sheet_by_name(name), book, budget, name)) for name in book.sheet_names]
+    return [(name, sheet_rows(book.book.get_sheet_by_name(name))) for name in book.sheet_names]
 
 
 def _parse_rows(path: Path, report: RosterReport) -> list[RosterRow]:

@@ -109,7 +109,7 @@ def _read(path: Path, options: ReadOptions) -> ImportResult:
         return result
     try:
         check_rows(path.name, len(rows))
-        read_grid(rows, result, options, file=path.name, sheet=None, budget=TextBudget(path.name))
+        read_grid(rows, result, options, file=path.name, sheet=None, budget=TextBudget.for_file(path))
     except LimitExceeded as exc:
         result.problems.append(exc.problem)
         return result

@@ -24,7 +24,7 @@ from base.problems import Severity
 from quizbank.columns import WRITE_HEADER, Where, display, question_row
 from quizbank.formats import FormatSpec, ReadOptions, UnsupportedFormat
 from quizbank.grid import read_grid
-from quizbank.guard import Workbook, open_workbook
+from quizbank.guard import open_workbook
 from quizbank.model import ImportResult, Question
 
 __all__ = ["read_grid", "sheet_rows", "preview"]
@@ -49,36 +49,21 @@ def _fill_vertical_merges(rows: list[list[_Cell]], sheet: object) -> None:
 
 
 READ_CHUNK = 2000
-CHUNK_CHARS = 20_000_000   # the most shared-string text a chunk of rows may copy before it is counted
 
 
-def sheet_rows(sheet: Any, book: Workbook | None = None, budget: TextBudget | None = None,
-               name: str | None = None) -> list[list[Any]]:
+def sheet_rows(sheet: Any) -> list[list[Any]]:
     """Every row of a python-calamine sheet from A1, like ``to_python(skip_empty_area=False)``.
 
     ``to_python`` builds the whole grid in one call that holds the GIL: 100,000 rows kept the
     window (and the import's writer thread) waiting for ~200 ms. Here the rows come in chunks of
     ``READ_CHUNK``, with the interpreter free to switch threads between them; for 10,000 rows it
     is no slower. ``iter_rows`` starts at the first used column, so rows are padded to A.
-
-    Every cell referring to a shared string gets its own copy of it: when the longest shared
-    string (``book.shared_chars``) times the sheet's cells could exceed ``CHUNK_CHARS``, chunks
-    get smaller and their text is counted against ``budget`` as they come.
     """
     start = sheet.start
     pad = [""] * start[1] if start is not None and start[1] else None
-    longest = book.shared_chars if book is not None else 0
-    chunk_rows, counted = READ_CHUNK, False
-    if longest and budget is not None:
-        width = max(1, int(sheet.width or 1))
-        counted = width * longest * int(sheet.height or 0) > CHUNK_CHARS
-        chunk_rows = max(1, min(READ_CHUNK, CHUNK_CHARS // (width * longest)))
     rows = sheet.iter_rows()
     out: list[list[Any]] = []
-    while chunk := list(islice(rows, chunk_rows)):
-        if counted:
-            assert budget is not None
-            budget.add(sum(len(c) for r in chunk for c in r if isinstance(c, str)), sheet=name, row=len(out) + 1)
+    while chunk := list(islice(rows, READ_CHUNK)):
         out.extend(chunk if pad is None else [pad + row for row in chunk])
     return out
 
@@ -94,7 +79,7 @@ def _show_as_displayed(rows: list[list[Any]], shown_as: dict[tuple[int, int], An
 
 def _read(path: Path, options: ReadOptions) -> ImportResult:
     result = ImportResult()
-    budget = TextBudget(path.name)
+    budget = TextBudget.for_file(path)
     try:
         book = open_workbook(path)
     except LimitExceeded as exc:
@@ -119,7 +104,7 @@ def _read(path: Path, options: ReadOptions) -> ImportResult:
             options.cancel.check()
             try:
                 sheet = book.book.get_sheet_by_name(name)
-                rows = sheet_rows(sheet, book, budget, name)
+                rows = sheet_rows(sheet)
                 _fill_vertical_merges(rows, sheet)
                 sheets.append((name, rows))
             except LimitExceeded:

@@ -68,7 +68,7 @@ def read(path: Path, options: ReadOptions) -> ImportResult:
     text, exact = decode(data)
     lines = list(enumerate(_LINE_END.split(text), start=1))
     try:
-        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget(file))
+        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget.for_file(path))
     except LimitExceeded as exc:
         return ImportResult(problems=[exc.problem])
     if not exact:

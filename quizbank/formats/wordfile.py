@@ -260,7 +260,7 @@ def read(path: Path, options: ReadOptions) -> ImportResult:
     except (KeyError, ValueError, AttributeError, OSError) as exc:
         return ImportResult(problems=[Problem(file, _("Word文档内容无法读取：{err}", err=exc))])
     try:
-        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget(file))
+        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget.for_file(path))
     except LimitExceeded as exc:
         return ImportResult(problems=[*reader.problems, exc.problem])
     result.problems[:0] = reader.problems

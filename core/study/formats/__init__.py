@@ -82,7 +82,7 @@ def read_material(path: Path) -> tuple[ParsedMaterial, MaterialFormat]:
         raise InvalidInput(_("无法读取资料 {name}：{e}", name=path.name, e=exc)) from exc
     if fmt.name != "pdf" and not parsed.body_text.strip():
         raise InvalidInput(_("资料 {name} 没有文字内容", name=path.name))
-    budget = TextBudget(path.name)
+    budget = TextBudget.for_file(path)
     budget.add(len(parsed.body_text))
     budget.add(len(parsed.body_html))
     if not parsed.title.strip():
