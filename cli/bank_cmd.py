@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("bank", help=_("题库：导入、导出、模板、列表"), parents=[common])
     bsub = p.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
 
-    imp = bsub.add_parser("import", help=_("导入题库文件（Excel、Word、文本、GIFT、Aiken、Moodle XML、JSON）"),
+    imp = bsub.add_parser("import", help=_("导入题库文件（Excel、Word、文本、GIFT、Aiken、Moodle XML、JSON、JSONL）"),
                           parents=[common])
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_("题库文件，可以有多个"))
     imp.add_argument("--bank", help=_("导入到此题库（默认：第一个文件的文件名）"))

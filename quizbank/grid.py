@@ -189,26 +189,29 @@ def find_header(rows: Sequence[Sequence[object]], start: int, budget: int) -> tu
     return None
 
 
+_INDEX_WORDS = frozenset({"序号", "题号", "编号", "序", "no", "no.", "#"})   # an index column before the header
+
+
 def _next_header(rows: Sequence[Sequence[object]], lo: int, hi: int) -> int | None:
     """The first row in ``rows[lo:hi]`` that is a header row (a new table without a blank row before it).
 
-    Only rows whose first cells are short header words are looked at, found with set operations
-    over the columns, so a block of ordinary rows costs almost nothing.
+    A header row starts with a column name (or an index word such as 序号) in its first cell: the
+    distinct first cells of the block are looked at once each, so a block of ordinary rows costs
+    almost nothing.
     """
     if hi <= lo:
         return None
     block = rows[lo:hi]
-    hits: set[int] = set()
-    for c in (0, 1, 2):
-        try:
-            values = set(map(itemgetter(c), block))
-        except (IndexError, TypeError):
-            values = {r[c] for r in block if len(r) > c and not isinstance(r[c], list)}
-        words = {v for v in values if isinstance(v, str) and len(v) <= 12 and header_field(v) is not None}
-        if words:
-            hits.update(k for k, r in enumerate(block) if len(r) > c and r[c] in words)
-    for k in sorted(hits):
-        if _plain_header(block[k]):
+    try:
+        firsts = set(map(itemgetter(0), block))
+    except (IndexError, TypeError):
+        firsts = {r[0] for r in block if r and not isinstance(r[0], list)}
+    words = {v for v in firsts if isinstance(v, str) and len(v) <= 12
+             and (header_field(v) is not None or v.strip().casefold() in _INDEX_WORDS)}
+    if not words:
+        return None
+    for k, row in enumerate(block):
+        if row and row[0] in words and _plain_header(row):
             return lo + k
     return None
 
@@ -225,8 +228,9 @@ def _starts_table(rows: Sequence[Sequence[object]], i: int) -> bool:
 
 def _plain_header(row: Sequence[object]) -> bool:
     """A header row with no blank row above it: every filled cell is a column name (two characters
-    or more: a lone ``A`` may be an answer), at least two of them, and :func:`detect_header` agrees."""
-    filled = _filled(row)
+    or more: a lone ``A`` may be an answer) or an index word, at least two names, and
+    :func:`detect_header` agrees."""
+    filled = [c for c in _filled(row) if not (isinstance(c, str) and c.strip().casefold() in _INDEX_WORDS)]
     names = [c for c in filled if isinstance(c, str) and len(c.strip()) >= 2 and header_field(c) is not None]
     return len(names) >= 2 and len(names) == len(filled) and detect_header(list(row)) is not None
 

@@ -162,9 +162,11 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
 
 def _check_text(result: ImportResult, path: Path) -> None:
     """The limits of :mod:`base.limits` on the texts of questions a reader returned (grid readers
-    count their cells as they read; the others are counted here)."""
+    count their cells as they read and return checked questions; the others are counted here)."""
     budget = TextBudget.for_file(path)
     for q in result.questions:
+        if result.is_checked(q):
+            continue
         for text in (q.stem, q.explanation, *q.options, *map(str, q.answer), *(a for b in q.blanks for a in b)):
             budget.field(len(text), sheet=q.source.sheet, row=q.source.row, line=q.source.line)
             budget.add(len(text))

@@ -55,7 +55,7 @@ class FilesPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(_("选择题库文件"))
-        self.setSubTitle(_("可以一次选择多个文件：Excel/WPS 表格、Word、文本、CSV、GIFT、Aiken、Moodle XML、JSON"))
+        self.setSubTitle(_("可以一次选择多个文件：Excel/WPS 表格、Word、文本、CSV、GIFT、Aiken、Moodle XML、JSON、JSONL"))
         lay = QVBoxLayout(self)
         self.list = QListWidget()
         lay.addWidget(self.list, 1)

@@ -17,7 +17,7 @@ paragraph gives several lines with the same number):
   them to. Nested tables, text boxes, headers/footers and content controls are not read;
 * direct formatting that can mark an answer is kept with each line (:attr:`Line.marks`):
   a font colour other than black, a highlighter colour, run or paragraph shading;
-* the file is checked first (:func:`quizbank.guard.check_docx`: zip sizes, paragraphs for
+* the file is checked first (:func:`quizbank.wordguard.check_docx`: zip sizes, paragraphs for
   its size, cell spans) and its text counted against :mod:`base.limits`;
 * embedded pictures (DrawingML and legacy VML) are saved into
   ``ReadOptions.media_dir`` (or a new temporary folder) under a content-hash name
@@ -50,9 +50,9 @@ from base.problems import Problem, Severity
 from quizbank import marks
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats.textfile import render
-from quizbank.guard import check_docx
 from quizbank.model import ImportResult, Question
 from quizbank.numbered import Line, parse_lines
+from quizbank.wordguard import check_docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -19,7 +19,7 @@ from base.errors import InvalidInput
 from base.i18n import _
 from base.limits import TextBudget, check_file_size, looks_binary
 from base.plugins import discover
-from quizbank.guard import check_docx
+from quizbank.wordguard import check_docx
 
 
 @dataclass(slots=True)
@@ -62,7 +62,7 @@ def read_material(path: Path) -> tuple[ParsedMaterial, MaterialFormat]:
     """Parse one file; unreadable files raise ``InvalidInput`` naming the file.
 
     The limits of :mod:`base.limits` hold here as for question banks: the file's size, a Word
-    document's parts and paragraphs (:func:`quizbank.guard.check_docx`), the amount of text.
+    document's parts and paragraphs (:func:`quizbank.wordguard.check_docx`), the amount of text.
     A material must be real text: bytes that are no text, or a file without any (an empty
     ``.txt``), are refused; a PDF may be pictures only (its pages are shown).
     """
