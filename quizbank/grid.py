@@ -216,6 +216,25 @@ def _next_header(rows: Sequence[Sequence[object]], lo: int, hi: int) -> int | No
     return None
 
 
+def _left_header(rows: Sequence[Sequence[object]], lo: int, hi: int, stem_col: int) -> int | None:
+    """The first row in ``rows[lo:hi]`` that is a header row left in a sheet read with given columns:
+    its first cell or its stem cell names a column, and :func:`detect_header` agrees. Only the
+    distinct values of those two columns are looked at (set operations), not every row."""
+    if hi <= lo:
+        return None
+    block = rows[lo:hi]
+    hits: set[int] = set()
+    for col in {0, stem_col}:
+        values = {v for r in block if len(r) > col and isinstance(v := r[col], str) and len(v) <= 40}
+        words = {v for v in values if header_field(v) is not None}
+        if words:
+            hits.update(k for k, r in enumerate(block) if len(r) > col and r[col] in words)
+    for k in sorted(hits):
+        if detect_header(list(block[k])) is not None:
+            return lo + k
+    return None
+
+
 def _starts_table(rows: Sequence[Sequence[object]], i: int) -> bool:
     """Whether row ``i`` is a header row, or a one-cell title row right above one."""
     if _next_header(rows, i, i + 1) is not None:
@@ -306,6 +325,7 @@ def read_grid(
     progress, cancel = options.progress, options.cancel
     on_checked = getattr(options, "on_checked", None)
     table = _Table(mapping, rows[start:])
+    stem_col = mapping.get("stem", 0)
     layout = Layout(file, sheet, kind, dict(mapping))
     result.layouts.append(layout)
     n = len(rows)
@@ -323,7 +343,7 @@ def read_grid(
             i += 1
             continue
         if mapped:
-            if detect_header(list(row)) is not None:
+            if _left_header(rows, i, i + 1, stem_col) is not None:
                 i += 1  # a header row left in a file the user mapped by hand
                 continue
         elif after_blank or _starts_table(rows, i):
@@ -344,8 +364,10 @@ def read_grid(
         limit = min(n, i + CHECK_EVERY)
         if not mapped and _first_cells_filled(rows[end:limit]):
             end = limit   # the usual block: no row in it can be blank
-        while end < limit and not blank(rows[end]) and not (mapped and detect_header(list(rows[end])) is not None):
+        while end < limit and not blank(rows[end]):
             end += 1
+        if mapped:
+            end = _left_header(rows, i + 1, end, stem_col) or end
         if not mapped:
             header = _next_header(rows, i + 1, end)
             if header is not None:

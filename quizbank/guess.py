@@ -16,6 +16,7 @@ options, 正确/错误…, a blank row between questions), which are read as lin
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from quizbank.columns import display
 from quizbank.model import LETTERS
@@ -39,7 +40,7 @@ def _answer_like(text: str) -> bool:
 
 def guess_columns(rows: Sequence[Sequence[object]], min_rows: int = MIN_ROWS) -> dict[str, int] | None:
     """Field -> 0-based column for a header-less table of choice questions, or None when unsure."""
-    data = [r for r in rows if _filled(r) >= 2][:SAMPLE]
+    data = list(islice((r for r in rows if _filled(r) >= 2), SAMPLE))
     if len(data) < min_rows:
         return None
     width = min(max(len(r) for r in data), MAX_COLUMNS)
