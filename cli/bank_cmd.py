@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from base.errors import InvalidInput
 from base.i18n import _
 from cli import EXIT_OK, EXIT_REFUSED, connect, emit
+
+if TYPE_CHECKING:
+    from core.bank.importing import ImportReport
 
 EXPORT_FORMATS = ("xlsx", "docx", "gift", "aiken", "moodlexml", "json", "csv", "txt")
 
@@ -18,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("bank", help=_("题库：导入、导出、模板、列表"), parents=[common])
     bsub = p.add_subparsers(dest="bank_command", metavar="ACTION", required=True)
 
-    imp = bsub.add_parser("import", help=_("导入题库文件（Excel、Word、文本、GIFT、Aiken、Moodle XML、JSON）"),
+    imp = bsub.add_parser("import", help=_("导入题库文件（Excel、Word、文本、GIFT、Aiken、Moodle XML、JSON、JSONL）"),
                           parents=[common])
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE", help=_("题库文件，可以有多个"))
     imp.add_argument("--bank", help=_("导入到此题库（默认：第一个文件的文件名）"))
@@ -89,14 +93,37 @@ def cmd_import(args: argparse.Namespace) -> int:
     report = bank.import_files(*connect(args), files, bank=args.bank or files[0].stem, category=args.category,
                                dry_run=args.dry_run, skip_invalid=args.skip_invalid, format_name=args.format_name,
                                columns=columns)
+    emit(args, report.to_json(), lambda: import_text(report))
+    # Finding no question is a refusal, on a dry run too; errors refuse a real import without --skip-invalid.
+    return EXIT_REFUSED if report.refused or report.empty else EXIT_OK
 
-    def text() -> str:
-        lines = [str(p) + ("" if p.severity == "error" else _("（警告）")) for p in report.problems]
-        lines.append(report.summary())
-        return "\n".join(lines)
 
-    emit(args, report.to_json(), text)
-    return EXIT_REFUSED if report.refused else EXIT_OK
+def import_text(report: ImportReport) -> str:
+    """The import report for a terminal: how sheets were read, the problems, the summary, with the
+    options (not the GUI's checkboxes) that change the outcome."""
+    from quizbank.formats import formats
+    from quizbank.layout import describe
+    from quizbank.model import LAYOUT_GUESSED, LAYOUT_LINES, NO_HEADER, NO_QUESTIONS
+
+    lines = []
+    for layout in report.layouts:
+        if layout.kind == LAYOUT_GUESSED:
+            lines.append(describe(layout) + _("（不对时用 --columns 指定各列）"))
+        elif layout.kind == LAYOUT_LINES or layout.mark:
+            lines.append(describe(layout))
+    for p in report.problems:
+        line = str(p) + ("" if p.severity == "error" else _("（警告）"))
+        if p.code == NO_HEADER:
+            line += _("（用 --columns 指定各列，如 --columns stem=B,option_A=C,option_B=D,answer=E）")
+        elif p.code == NO_QUESTIONS and p is report.problems[-1]:
+            line += _("可用 --format 指定格式（{names}），没有表头的表格可用 --columns 指定各列。", names=", ".join(
+                name for name, spec in formats().items() if spec.read))
+        lines.append(line)
+    summary = report.summary()
+    if report.refused and not report.empty:
+        summary += _("（加 --skip-invalid 可跳过有错误的题目，导入其余题目）")
+    lines.append(summary)
+    return "\n".join(lines)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

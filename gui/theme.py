@@ -43,6 +43,7 @@ QMainWindow, QDialog, #Page {{ background: {BACKGROUND}; }}
 #CardValue {{ font-size: 26px; font-weight: bold; color: {ACCENT}; }}
 #Muted {{ color: {MUTED}; }}
 #EmptyState {{ color: {MUTED}; font-size: 15px; }}
+#LayoutNote {{ background: #EEF3F8; border: 1px solid #CFDCE8; border-radius: 4px; padding: 6px 10px; }}
 QPushButton {{ background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 4px; padding: 6px 16px; }}
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:default, QPushButton[primary="true"] {{ background: {ACCENT}; color: white; border: 1px solid {ACCENT}; }}

@@ -57,6 +57,15 @@ DIFFICULTY_LABELS = {1: N_("简单"), 2: N_("中等"), 3: N_("困难")}
 
 
 NO_HEADER = "no_header"   # Problem.code: a sheet without a header row; offer column mapping
+NO_QUESTIONS = "no_questions"   # Problem.code: an import that found no question at all (a refusal)
+
+# Layout.kind: how a reader understood a file or sheet.
+LAYOUT_HEADER = "header"        # a table under a header row
+LAYOUT_GUESSED = "guessed"      # a table without header; columns guessed from their content
+LAYOUT_MAPPED = "mapped"        # a table read with the columns the user gave
+LAYOUT_LINES = "lines"          # one text per row, a blank row between questions
+LAYOUT_NUMBERED = "numbered"    # a numbered question list (Word, text, a one-column sheet)
+LAYOUT_NONE = "none"            # nothing that could be read as questions
 
 
 @dataclass(slots=True)
@@ -168,6 +177,18 @@ class Question:
 
 
 @dataclass(slots=True)
+class Layout:
+    """How a reader understood one file or sheet: shown in the preview, and in a refusal's hint."""
+
+    file: str
+    sheet: str | None = None
+    kind: str = LAYOUT_NONE
+    columns: dict[str, int] | None = None     # field -> 0-based column, for tables
+    mark: str | None = None                   # the formatting answers were read from (quizbank.marks)
+    shape: str = ""                           # what the reader saw, in words (UI language)
+
+
+@dataclass(slots=True)
 class ImportResult:
     """What a format reader understood (``questions``) and what it could not (``problems``)."""
 
@@ -178,6 +199,7 @@ class ImportResult:
     # questions added any other way (or replaced) are validated as before. Code that edits a question
     # after reading must remove it from ``checked``.
     checked: dict[int, Question] = field(default_factory=dict, repr=False, compare=False)
+    layouts: list[Layout] = field(default_factory=list, compare=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -199,6 +221,7 @@ class ImportResult:
         self.questions.extend(other.questions)
         self.problems.extend(other.problems)
         self.checked.update(other.checked)
+        self.layouts.extend(other.layouts)
 
 
 _WS_RE = re.compile(r"\s+")

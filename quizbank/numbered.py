@@ -2,9 +2,9 @@
 # Licensed under the MIT licence; see LICENSE.
 """Numbered question lists, as secretaries type them in Word or Notepad.
 
-Shared by the ``.docx`` and ``.txt`` formats: the reader gets the document as
-lines, :func:`parse_lines` turns them into an :class:`ImportResult`, and
-:func:`render` produces exactly the layout it understands::
+Shared by the ``.docx`` and ``.txt`` formats (and one-column sheets): the reader gets the
+document as lines, :func:`parse_lines` turns them into an :class:`ImportResult`, and
+:func:`quizbank.formats.textfile.render` produces exactly the layout it understands::
 
     一、单选题
     1. 我国的首都是（ ）。
@@ -12,167 +12,84 @@ lines, :func:`parse_lines` turns them into an :class:`ImportResult`, and
     B. 上海
     答案：A
     解析：……
-    分类：常识
-    难度：简单
 
-How lines are understood (first rule that matches wins):
+How lines are understood (first rule that matches wins; the patterns are in
+:mod:`quizbank.numbering`):
 
-* section headings (``一、单选题``, ``二、多项选择题（每题2分）``, ``【多选题】``, ``判断题``)
-  set the type and restart the numbering; a Chinese-numbered heading without a type
-  word starts a section whose types are inferred;
-* labelled lines: ``答案：``/``正确答案：``/``【答案】``/``参考答案：``, ``解析：``/``【解析】``/
-  ``答案解析：``, ``难度：``, ``分类：``/``知识点：``, ``分值：``, ``标签：``, ``题型：``;
-* question numbers ``1.`` ``1、`` ``1．`` ``1)`` ``(1)`` ``（1）`` ``第1题``. A number only
-  starts a question when it continues the section's sequence in the section's style;
-  ``(1)``/``1.`` sub-items inside a stem, an option list, a reference answer or an
-  explanation stay part of that text;
-* options ``A.`` ``A、`` ``A．`` ``(A)`` ``（A）`` ``Ａ.`` ``A:`` ``A)`` up to H, several per line
-  when separated by white space;
+* section headings (``一、单选题``, ``【多选题】``, ``判断题``, ``--- 《党章》 ---``) set the
+  type and restart the numbering;
+* labelled lines: ``答案：``/``正确答案：``/``【答案】``/``参考答案：``, ``解析：``, ``难度：``,
+  ``分类：``, ``分值：``, ``标签：``, ``题型：``;
+* question numbers ``1.`` ``1、`` ``1．`` ``1)`` ``(1)`` ``（1）`` ``第1题`` and ``1<TAB>``. A
+  number only starts a question when it continues the section's sequence; ``(1)``/``1.``
+  sub-items inside a stem, an option list, a reference answer or an explanation stay part of
+  that text. ``1 题干`` (a space) and ``9.2025年…`` (digits right after the number) start a
+  question only where the next number is due, after a complete question;
+* options ``A.`` ``A、`` ``(A)`` ``（A）`` ``Ａ.`` ``A:`` up to H, several per line when
+  separated by white space. Options must come in order: a new ``A.`` after a complete
+  option list or an answer, or a second answer line, belongs to a question whose number is
+  missing and is reported, never glued onto the previous question;
 * anything else continues the current stem, option, essay answer or explanation;
-  before the first question it is reported as a warning and skipped;
 * Word's automatic numbering (:attr:`Line.auto`): a decimal-numbered paragraph at list
-  level 0 starts a question when it follows an option/answer/explanation block or another
-  auto-numbered question (not inside a stem typed with a literal number); letter-numbered
-  paragraphs after a stem are options.
+  level 0 starts a question after an option/answer block or another auto-numbered question;
+  letter-numbered paragraphs after a stem are options.
 
-Without an answer line the answer may sit in the stem's brackets: ``（ B ）``,
-``(ABC)``, ``（√）``, ``（×）``, ``（正确）``, or under a 填空题 heading every non-empty
-bracket is a blank (``是（人民代表大会制度）。``). The bracket is then left as ``（ ）``.
+Without an answer line the answer may sit in the stem's brackets (``（ B ）``, ``( ABC )``,
+``（√）``, under a 填空题 heading every non-empty bracket is a blank), or be marked by formatting:
+options carrying marks (:attr:`Line.marks`, e.g. red font) give the answer by the one mark
+:func:`quizbank.marks.choose` picks for the whole file (the result's :class:`Layout` names it).
 
-Questions with errors are not returned; each error is a located :class:`Problem`.
+With ``blocks=True`` (sheets with one text per row) a blank line ends a question: a block's
+first line is the stem and every further line an option (answer lines still count).
+
+A question needs a stem and an answer (an essay under a 简答题 heading may have none) and at
+most 8 options; anything else is a located :class:`Problem`, never a question.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from base.i18n import _
-from base.problems import Problem, Severity
+from base.limits import TextBudget, check_rows
 from base.progress import CancelToken, ProgressSink, no_progress
-from quizbank.model import LETTERS, ImportResult, QType, Question, SourceRef
-from quizbank.normalize import clean, interpret, parse_judge, parse_qtype
+from quizbank import marks as marking
+from quizbank import numbering as nb
+from quizbank.drafts import Collector, Draft
+from quizbank.model import LAYOUT_LINES, LAYOUT_NUMBERED, LETTERS, ImportResult, Layout, QType
+from quizbank.normalize import clean, parse_judge, parse_qtype
 
 
 @dataclass(slots=True)
 class Line:
     """One line of the source. ``auto`` is Word's automatic list numbering, if any:
-    ``"number"`` (decimal/Chinese counting) or ``"letter"``, at list ``level``."""
+    ``"number"`` (decimal/Chinese counting) or ``"letter"``, at list ``level``. ``marks`` is the
+    formatting most of the line carries (see :mod:`quizbank.marks`); ``fragments`` the marked
+    pieces of text ``(mark, text)``, for a line holding several options."""
 
     number: int
     text: str
     media: tuple[str, ...] = ()
     auto: str | None = None
     level: int = 0
-
-
-# --- patterns --------------------------------------------------------------------------
-
-_DIGITS = "0-9０-９"
-_NUMBER = re.compile(
-    rf"^(?:第\s*(?P<di>[{_DIGITS}]{{1,4}})\s*题\s*[.．、:：]?"
-    rf"|[(（]\s*(?P<paren>[{_DIGITS}]{{1,4}})\s*[)）]"
-    rf"|(?P<plain>[{_DIGITS}]{{1,4}})\s*(?:[.．。](?![{_DIGITS}])|[、)）]))\s*(?P<rest>.*)$",
-    re.S,
-)
-_OPT = r"(?:[(（]\s*(?P<l1>[A-Ha-hＡ-Ｈａ-ｈ])\s*[)）]|(?P<l2>[A-HＡ-Ｈ])\s*[.．、:：)）])"
-_OPTION_START = re.compile(rf"^{_OPT}")
-_OPTION_ANY = re.compile(rf"(?:(?<=\s)|^){_OPT}")
-
-_KEYS = {
-    "answer": ("正确答案", "参考答案", "标准答案", "答案", "答"),
-    "explanation": ("答案解析", "试题解析", "题目解析", "解析", "解答", "详解", "分析"),
-    "difficulty": ("难易程度", "难易度", "难度"),
-    "category": ("所属分类", "分类", "知识点", "类别", "章节", "考点"),
-    "score": ("分值", "分数"),
-    "tags": ("标签", "关键词"),
-    "qtype": ("题型",),
-}
-_KEY_KIND = {k: kind for kind, keys in _KEYS.items() for k in keys}
-_LABEL = re.compile(
-    r"^[【\[]?\s*(?P<key>" + "|".join(sorted(_KEY_KIND, key=len, reverse=True)) + r")\s*"
-    r"(?:[】\]]\s*[:：]?|[:：])\s*(?P<val>.*)$",
-    re.S,
-)
-_INLINE_ANSWER = re.compile(r"\s*【(?:正确答案|参考答案|标准答案|答案)】\s*(?P<val>[^\n【]*)")
-_INLINE_EXPLANATION = re.compile(r"\s*(?:【(?:答案解析|解析)】|(?<=\s)解析\s*[:：])\s*")
-
-_CN = "一二三四五六七八九十"
-_HEAD_PREFIX = re.compile(rf"^(?:[{_CN}]+\s*[、.．]|第[{_CN}0-9]+(?:部分|大题|节)[、:：.．]?|[(（][{_CN}]+[)）])\s*")
-_HEAD_TAIL = re.compile(r"(?:\s*[（(][^（）()]*[)）])+\s*$|\s*[:：。]\s*$")
-_HEAD_BODY = re.compile(r"^[\u4e00-\u9fffA-Za-z/ ]{2,12}$")
-_BARE_TYPES = {"单选", "多选", "判断", "填空", "简答", "问答", "论述"}
-
-_BRACKET = re.compile(r"[（(]\s*([^（）()\n]{0,40}?)\s*[)）]")
-_JUDGE_MARKS = {"√", "×", "✓", "✗", "✔", "✘", "正确", "错误", "对", "错"}
-_TRAILING_MARK = re.compile(r"^(?P<stem>.*\S)\s*(?P<mark>[√×✓✗✔✘])$", re.S)
-EMPTY_BRACKET = "（ ）"
-
-_DIFFICULTY = {
-    "简单": 1, "容易": 1, "易": 1, "较易": 1, "1": 1,
-    "中等": 2, "中": 2, "一般": 2, "适中": 2, "2": 2,
-    "困难": 3, "难": 3, "较难": 3, "3": 3,
-}
-_LIST_SPLIT = re.compile(r"\s*[，,、;；]\s*")
-
-
-def _digit(text: str) -> int:
-    return int(unicodedata.normalize("NFKC", text))
-
-
-def _heading(text: str) -> tuple[bool, QType | None]:
-    """(is a heading, its type) for a cleaned line."""
-    m = _HEAD_PREFIX.match(text)
-    body = text[m.end():] if m else text
-    bracketed = body.startswith(("【", "[")) and body.endswith(("】", "]"))
-    body = body.strip("【】[] ")
-    body = _HEAD_TAIL.sub("", body).strip("【】[] ")
-    if not _HEAD_BODY.match(body):
-        return (bool(m) and not body, None)
-    qtype = parse_qtype(body)
-    if qtype is not None and (m or bracketed or body.endswith("题") or body in _BARE_TYPES):
-        return True, qtype
-    return bool(m), None
-
-
-# --- the parser ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Draft:
-    line: int
-    auto: bool
-    stem: list[str]
-    qtype: QType | None = None
-    options: list[str] = field(default_factory=list)
-    answer: list[str] | None = None
-    explanation: list[str] = field(default_factory=list)
-    category: str = ""
-    difficulty: int = 2
-    score: float | None = None
-    tags: list[str] = field(default_factory=list)
-    media: list[str] = field(default_factory=list)
-    block: str = "stem"
-    inner: int | None = None
+    marks: frozenset[str] = marking.NO_MARKS
+    fragments: tuple[tuple[str, str], ...] = ()
 
 
 class _Parser:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.result = ImportResult()
+    def __init__(self, file: str, *, sheet: str | None = None, by_row: bool = False,
+                 budget: TextBudget | None = None) -> None:
+        self.sheet, self.by_row = sheet, by_row
+        self.budget = budget
+        self.out = Collector(file, sheet, by_row)
+        self.warn, self.error = self.out.warn, self.out.error
         self.section: QType | None = None
         self.style: str | None = None
         self.prev = 0
-        self.cur: _Draft | None = None
-
-    # problems
-    def warn(self, line: int, message: str, fld: str | None = None) -> None:
-        self.result.problems.append(Problem(self.file, message, Severity.WARNING, line=line, field=fld))
-
-    def error(self, line: int, fld: str | None, message: str) -> None:
-        self.result.problems.append(Problem(self.file, message, Severity.ERROR, line=line, field=fld))
+        self.cur: Draft | None = None
+        self.seen = {"lines": 0, "numbers": 0, "options": 0, "answers": 0}
 
     # state helpers
     def _qtype(self) -> QType | None:
@@ -194,10 +111,15 @@ class _Parser:
         cur = self.cur
         return cur is not None and self._multiline() and cur.block in ("answer", "explanation")
 
+    def _complete(self) -> bool:
+        """Whether the current question could end here (it has an answer or an option list)."""
+        cur = self.cur
+        return cur is None or cur.answer is not None or (cur.block == "options" and len(cur.options) >= 2)
+
     def _append(self, line: Line, text: str) -> None:
         cur = self.cur
         if cur is None:
-            self.warn(line.number, _("不属于任何试题，已忽略：{text}", text=text[:30]))
+            self.out.ignore(line.number, _("不属于任何试题，已忽略：{text}", text=text[:30]))
         elif cur.block == "stem":
             cur.stem.append(text)
         elif cur.block == "options":
@@ -208,19 +130,32 @@ class _Parser:
             assert cur.answer is not None
             cur.answer.append(text)
         else:
-            self.warn(line.number, _("无法识别的行，已忽略：{text}", text=text[:30]))
+            self.out.ignore(line.number, _("无法识别的行，已忽略：{text}", text=text[:30]))
 
     def _start(self, line: Line, number: int, style: str, stem: str, auto: bool = False) -> None:
         self._finish()
         if self.style is None:
             self.style = style
         self.prev = number
-        self.cur = _Draft(line.number, auto, [stem] if stem else [])
+        self.seen["numbers"] += 1
+        self.cur = Draft(line.number, auto, [stem] if stem else [], section=self.section)
+
+    def _phantom(self, line: Line) -> Draft:
+        """A question whose number is missing: what follows is reported with it, not glued on."""
+        self._finish()
+        self.cur = Draft(line.number, False, [], phantom=True, section=self.section)
+        return self.cur
 
     # one line
     def feed(self, line: Line) -> None:
+        if self.budget is not None:
+            if self.by_row:
+                self.budget.field(len(line.text), sheet=self.sheet, row=line.number)
+            else:
+                self.budget.field(len(line.text), sheet=self.sheet, line=line.number)
         text = clean(line.text)
         if text:
+            self.seen["lines"] += 1
             self._text(line, text)
         if line.media and self.cur is not None:
             self.cur.media.extend(line.media)
@@ -230,35 +165,49 @@ class _Parser:
     def _text(self, line: Line, text: str) -> None:
         cur = self.cur
         free = self._free_text()
-        is_head, qtype = _heading(text)
+        is_head, qtype = nb.heading(text)
         if is_head and (qtype is not None or not free):
             self._finish()
             self.section, self.style, self.prev = qtype, None, 0
             return
-        label = _LABEL.match(text)
+        label = nb.LABEL.match(text)
         if label and not (free and label.group("key") == "答"):
-            self._label(line, _KEY_KIND[label.group("key")], label.group("val").strip())
+            kind = nb.KEY_KIND[label.group("key")]
+            if kind == "answer" and cur is not None and cur.answer is not None and not free:
+                cur = self._phantom(line)      # a second answer: its question's number is missing
+            self._label(line, kind, label.group("val").strip())
             return
-        num = _NUMBER.match(text)
-        if num:
-            style = "di" if num.group("di") else "paren" if num.group("paren") else "plain"
-            n = _digit(num.group("di") or num.group("paren") or num.group("plain"))
+        num = nb.NUMBER.match(text)
+        tab = None if num else nb.TAB_NUMBER.match(line.text)
+        if num or tab:
+            if num:
+                style = "di" if num.group("di") else "paren" if num.group("paren") else "plain"
+                n = nb.digit(num.group("di") or num.group("paren") or num.group("plain"))
+                rest = num.group("rest").strip()
+            else:
+                assert tab is not None
+                style, n, rest = "plain", nb.digit(tab.group("n")), clean(tab.group("rest"))
             if self._is_question(n, style):
-                self._start(line, n, style, num.group("rest").strip())
+                self._start(line, n, style, rest)
                 return
             if cur is not None and cur.block != "options":
                 cur.inner = n
             self._append(line, text)
+            return
+        weak = nb.SPACE_NUMBER.match(text) or nb.DIGIT_NUMBER.match(text)
+        if weak and self._due(nb.digit(weak.group("n"))):
+            self._start(line, nb.digit(weak.group("n")), self.style or "plain", weak.group("rest").strip())
             return
         if line.auto == "number" and line.level == 0 and self._auto_question():
             self._start(line, self.prev + 1, self.style or "plain", text, auto=True)
             return
         if cur is not None and cur.block in ("stem", "options", "answer") and not self._free_text():
             if line.auto == "letter":
-                self._add_options(line, [text])
+                self._options_line(line, [text], "A" if cur.answer is not None and cur.options else None)
                 return
-            if _OPTION_START.match(text):
-                self._add_options(line, self._split_options(text))
+            start = nb.OPTION_START.match(text)
+            if start:
+                self._options_line(line, self._split_options(text), nb.option_letter(start))
                 return
         self._append(line, text)
 
@@ -274,37 +223,73 @@ class _Parser:
             return True
         return n == 1 and cur.answer is not None and not self._multiline()
 
+    def _due(self, n: int) -> bool:
+        """Whether a weakly numbered line (``1 题干``, ``9.2025年``) is the next question."""
+        if self.style not in (None, "plain") or self._free_text() or not self._complete():
+            return False
+        cur = self.cur
+        if cur is None:
+            return n == self.prev + 1
+        return n == self.prev + 1 or (n == 1 and cur.answer is not None)
+
     def _auto_question(self) -> bool:
         cur = self.cur
         return cur is None or cur.block != "stem" or cur.auto
 
     def _split_options(self, text: str) -> list[str]:
-        marks: list[tuple[int, int]] = []
+        spans: list[tuple[int, int]] = []
         expected = None
-        for m in _OPTION_ANY.finditer(text):
-            letter = unicodedata.normalize("NFKC", m.group("l1") or m.group("l2")).upper()
+        for m in nb.OPTION_ANY.finditer(text):
+            letter = nb.option_letter(m)
             if expected is None or letter == expected:
-                marks.append((m.start(), m.end()))
+                spans.append((m.start(), m.end()))
                 idx = LETTERS.find(letter)
                 expected = LETTERS[idx + 1] if 0 <= idx < len(LETTERS) - 1 else "-"
-        ends = [s for s, _e in marks[1:]] + [len(text)]
-        return [text[e:end].strip() for (_s, e), end in zip(marks, ends, strict=True)]
+        ends = [s for s, _e in spans[1:]] + [len(text)]
+        return [text[e:end].strip() for (_s, e), end in zip(spans, ends, strict=True)]
 
-    def _add_options(self, line: Line, texts: list[str]) -> None:
+    def _options_line(self, line: Line, texts: list[str], first: str | None) -> None:
+        """Options of one line, the first lettered ``first`` (None: Word's automatic letters)."""
         cur = self.cur
         assert cur is not None
+        answered = cur.answer is not None and bool(cur.options)
+        if first == "A" and (answered or (cur.options and cur.block != "stem" and len(cur.options) >= 2)):
+            cur = self._phantom(line)          # a second option list: its question's number is missing
+        elif first is not None and first != LETTERS[min(len(cur.options), len(LETTERS) - 1)]:
+            due = LETTERS[len(cur.options)] if len(cur.options) < len(LETTERS) else None
+            message = (_("选项应为“{due}”，这一行却是“{got}”", due=due, got=first) if due
+                       else _("最多{m}个选项", m=len(LETTERS)))
+            self.error(line.number, _("选项"), message)
+            cur.failed = True
+            if cur.options:
+                cur.block, cur.inner = "options", None
+            return
+        self.seen["options"] += len(texts)
         cur.options.extend(texts)
+        cur.option_marks.extend(self._option_marks(line, texts))
         cur.block, cur.inner = "options", None
+
+    @staticmethod
+    def _option_marks(line: Line, texts: list[str]) -> list[frozenset[str]]:
+        if len(texts) == 1 or not line.fragments:
+            return [line.marks] * len(texts) if len(texts) == 1 else [marking.NO_MARKS] * len(texts)
+        out = []
+        for text in texts:
+            body = clean(text)
+            out.append(frozenset(m for m, piece in line.fragments
+                                 if piece and body and (body in piece or (len(piece) >= 2 and piece in body))))
+        return out
 
     def _label(self, line: Line, kind: str, value: str) -> None:
         cur = self.cur
         if cur is None:
-            self.warn(line.number, _("不属于任何试题，已忽略：{text}", text=value[:30]))
+            self.out.ignore(line.number, _("不属于任何试题，已忽略：{text}", text=value[:30]))
             return
-        sub = _NUMBER.match(value) if kind in ("answer", "explanation") else None
-        cur.inner = _digit(sub.group("di") or sub.group("paren") or sub.group("plain")) if sub else None
+        sub = nb.NUMBER.match(value) if kind in ("answer", "explanation") else None
+        cur.inner = nb.digit(sub.group("di") or sub.group("paren") or sub.group("plain")) if sub else None
         if kind == "answer":
-            parts = _INLINE_EXPLANATION.split(value, maxsplit=1)
+            self.seen["answers"] += 1
+            parts = nb.INLINE_EXPLANATION.split(value, maxsplit=1)
             cur.answer = [parts[0].strip()] if parts[0].strip() else []
             cur.block = "answer"
             if len(parts) > 1:
@@ -316,94 +301,72 @@ class _Parser:
             cur.block = "explanation"
         else:
             cur.block = "meta"
-            if kind == "difficulty":
-                level = _DIFFICULTY.get(unicodedata.normalize("NFKC", value).strip("星★ "))
-                if level is None and value and set(value) <= {"★", "☆"}:
-                    level = min(3, max(1, value.count("★")))
-                if level is None:
-                    self.warn(line.number, _("“{v}”无法识别，按中等处理", v=value), _("难度"))
-                cur.difficulty = level or 2
-            elif kind == "category":
-                cur.category = value
-            elif kind == "tags":
-                cur.tags = [t for t in _LIST_SPLIT.split(value) if t]
-            elif kind == "score":
-                try:
-                    cur.score = float(unicodedata.normalize("NFKC", value).rstrip("分 "))
-                except ValueError:
-                    self.warn(line.number, _("“{v}”不是数字，已忽略", v=value), _("分值"))
-            elif kind == "qtype":
-                cur.qtype = parse_qtype(value)
-                if cur.qtype is None:
-                    self.warn(line.number, _("“{v}”无法识别，按所在部分处理", v=value), _("题型"))
+            self._meta(line, cur, kind, value)
+
+    def _meta(self, line: Line, cur: Draft, kind: str, value: str) -> None:
+        if kind == "difficulty":
+            level = nb.DIFFICULTY.get(unicodedata.normalize("NFKC", value).strip("星★ "))
+            if level is None and value and set(value) <= {"★", "☆"}:
+                level = min(3, max(1, value.count("★")))
+            if level is None:
+                self.warn(line.number, _("“{v}”无法识别，按中等处理", v=value), _("难度"))
+            cur.difficulty = level or 2
+        elif kind == "category":
+            cur.category = value
+        elif kind == "tags":
+            cur.tags = [t for t in nb.LIST_SPLIT.split(value) if t]
+        elif kind == "score":
+            try:
+                cur.score = float(unicodedata.normalize("NFKC", value).rstrip("分 "))
+            except ValueError:
+                self.warn(line.number, _("“{v}”不是数字，已忽略", v=value), _("分值"))
+        elif kind == "qtype":
+            cur.qtype = parse_qtype(value)
+            if cur.qtype is None:
+                self.warn(line.number, _("“{v}”无法识别，按所在部分处理", v=value), _("题型"))
+
+    # blocks (one text per row, a blank row between questions)
+    def feed_block(self, lines: list[Line]) -> None:
+        texts = [clean(ln.text) for ln in lines]
+        i = 0
+        while i < len(lines) and (not texts[i] or nb.heading(texts[i])[0]):
+            self.feed(lines[i])
+            i += 1
+        if i == len(lines):
+            return
+        first, text = lines[i], texts[i]
+        if nb.LABEL.match(text):
+            for ln in lines[i:]:
+                self.feed(ln)
+            return
+        self.seen["lines"] += 1
+        num = nb.NUMBER.match(text) or nb.TAB_NUMBER.match(first.text) or nb.SPACE_NUMBER.match(text)
+        stem = clean(num.group("rest")) if num else text
+        self._start(first, self.prev + 1, self.style or "plain", stem)
+        cur = self.cur
+        assert cur is not None
+        cur.media.extend(first.media)
+        cur.lone = len([t for t in texts[i + 1:] if t]) == 0
+        for ln, t in zip(lines[i + 1:], texts[i + 1:], strict=True):
+            if not t or nb.LABEL.match(t) or self._free_text() or cur is not self.cur:
+                self.feed(ln)
+                continue
+            self.seen["lines"] += 1
+            start = nb.OPTION_START.match(t)
+            if start and nb.option_letter(start) == LETTERS[min(len(cur.options), len(LETTERS) - 1)]:
+                self._options_line(ln, self._split_options(t), nb.option_letter(start))
+            elif len(cur.options) < len(LETTERS):
+                self._options_line(ln, [t], None)
+            else:
+                self.error(ln.number, _("选项"), _("最多{m}个选项", m=len(LETTERS)))
+                cur.failed = True
+            cur.media.extend(ln.media)
 
     # the end of a question
     def _finish(self) -> None:
         cur, self.cur = self.cur, None
-        if cur is None:
-            return
-        qtype = cur.qtype or self.section
-        stem = clean("\n".join(cur.stem))
-        options = [clean(o) for o in cur.options]
-        raw = "\n".join(cur.answer) if cur.answer is not None else None
-        inline = _INLINE_ANSWER.search(stem) if raw is None else None
-        if inline:
-            stem, raw = clean(stem[: inline.start()] + stem[inline.end():]), inline.group("val").strip()
-        if raw is None:
-            stem, raw = _answer_from_stem(stem, qtype, options)
-        found = interpret(qtype, raw, options, stem)
-        q = Question(
-            qtype=found.qtype or qtype or QType.SINGLE,
-            stem=stem,
-            options=found.options,
-            answer=found.answer,
-            blanks=found.blanks,
-            explanation=clean("\n".join(cur.explanation)),
-            category=cur.category,
-            tags=cur.tags,
-            difficulty=cur.difficulty,
-            score=cur.score,
-            media=list(cur.media),
-            source=SourceRef(file=self.file, line=cur.line),
-        )
-        problems = q.problems()
-        if found.error:
-            problems = [(f, m) for f, m in problems if f != _("答案")] + [(_("答案"), found.error)]
-        for fld, message in problems:
-            self.error(cur.line, fld, message)
-        if not problems:
-            self.result.questions.append(q)
-
-    def close(self) -> ImportResult:
-        self._finish()
-        return self.result
-
-
-def _answer_from_stem(stem: str, qtype: QType | None, options: list[str]) -> tuple[str, str]:
-    """Take an answer written inside the stem's brackets; returns (stem, raw answer)."""
-    if qtype is QType.FILL:
-        found = [m for m in _BRACKET.finditer(stem) if m.group(1).strip()]
-        if not found:
-            return stem, ""
-        for m in reversed(found):
-            stem = stem[: m.start()] + EMPTY_BRACKET + stem[m.end():]
-        return stem, "；".join(m.group(1).strip() for m in found)
-    choice = qtype in (QType.SINGLE, QType.MULTIPLE) or (qtype is None and options)
-    judge = qtype is QType.JUDGE or (qtype is None and not options)
-    for m in reversed(list(_BRACKET.finditer(stem))):
-        content = m.group(1).strip()
-        if choice:
-            letters = re.sub(r"[\s、,，]", "", unicodedata.normalize("NFKC", content))
-            ok = bool(letters) and all(c in LETTERS[: len(options)] for c in letters.upper())
-        else:
-            ok = judge and content in _JUDGE_MARKS
-        if ok:
-            return stem[: m.start()] + EMPTY_BRACKET + stem[m.end():], content
-    if qtype is QType.JUDGE:
-        trailing = _TRAILING_MARK.match(stem)
-        if trailing and parse_judge(trailing.group("mark")):
-            return trailing.group("stem"), trailing.group("mark")
-    return stem, ""
+        if cur is not None:
+            self.out.finish(cur)
 
 
 def parse_lines(
@@ -412,18 +375,48 @@ def parse_lines(
     *,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    sheet: str | None = None,
+    by_row: bool = False,
+    blocks: bool = False,
+    budget: TextBudget | None = None,
 ) -> ImportResult:
-    """Parse a numbered question list given as ``(line number, text)`` pairs or :class:`Line` objects."""
+    """Parse a numbered question list given as ``(line number, text)`` pairs or :class:`Line` objects.
+
+    ``by_row`` locates problems and questions by ``row`` (and ``sheet``) instead of ``line``;
+    ``blocks`` reads blank-line-separated blocks (see the module notes); ``budget`` counts the
+    text against the file's limits (:class:`base.limits.TextBudget`).
+    """
     items = [ln if isinstance(ln, Line) else Line(int(ln[0]), str(ln[1])) for ln in lines]
-    parser = _Parser(file)
+    check_rows(file, len(items), sheet=sheet)
+    parser = _Parser(file, sheet=sheet, by_row=by_row, budget=budget)
     total = len(items)
     label = _("正在解析试题")
+    if budget is not None:
+        budget.add(sum(len(ln.text) for ln in items), sheet=sheet)
+    block: list[Line] = []
     for i, line in enumerate(items):
         if i % 50 == 0:
             if cancel is not None:
                 cancel.check()
             progress(i, total, label)
-        parser.feed(line)
-    result = parser.close()
+        if not blocks:
+            parser.feed(line)
+        elif line.text.strip() or line.media:
+            block.append(line)
+        elif block:
+            parser.feed_block(block)
+            block = []
+    if block:
+        parser.feed_block(block)
+    parser._finish()
+    result, mark = parser.out.close()
+    result.layouts.append(Layout(file, sheet, LAYOUT_LINES if blocks else LAYOUT_NUMBERED, mark=mark,
+                                 shape=_shape(parser.seen)))
     progress(total, total, label)
     return result
+
+
+def _shape(seen: dict[str, int]) -> str:
+    """What the lines looked like, in words (for a refusal's hint)."""
+    return _("{lines} 行文字：{numbers} 处题号，{options} 个选项，{answers} 行答案", lines=seen["lines"],
+             numbers=seen["numbers"], options=seen["options"], answers=seen["answers"])

@@ -28,16 +28,19 @@ from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput
 from base.i18n import _
+from base.limits import LIMIT, Deadline, LimitExceeded, TextBudget, TimedCancel, check_file_size
 from base.problems import Problem, Severity, StoreOutcome
 from base.progress import CancelToken, ProgressSink, no_progress
+from core.bank.duplicates import DuplicateIndex
 from core.bank.writer import QuestionWriter
 from core.infra import audit
 from core.infra.clock import utcnow
 from core.infra.db import Database
 from core.infra.paths import media_dir
-from core.models import Bank, QuestionRow
+from core.models import Bank
 from quizbank import formats
-from quizbank.model import ImportResult, Question, SourceRef, content_hashes
+from quizbank.layout import SUPPORTED, describe
+from quizbank.model import NO_QUESTIONS, ImportResult, Layout, Question, SourceRef, content_hashes
 
 
 @dataclass(slots=True)
@@ -51,10 +54,16 @@ class ImportReport(StoreOutcome):
     stored: bool = False
     dry_run: bool = False
     questions: list[Question] = field(default_factory=list)   # what would be / was stored
+    layouts: list[Layout] = field(default_factory=list)       # how each file or sheet was read
+    empty: bool = False        # the files gave no question at all: a refusal, dry run or not
 
     def summary(self) -> str:
-        if self.refused:
-            return _("未导入：发现{n}个错误，请修正后重试（或勾选“跳过有错误的题目”）", n=len(self.errors))
+        """What happened, without naming how to skip errors (the GUI and the CLI each say that their way)."""
+        errors = [p for p in self.errors if p.code != NO_QUESTIONS]
+        if errors and (self.refused or self.empty):
+            return _("未导入：发现{n}个错误，请修正后重试", n=len(errors))
+        if self.empty:
+            return _("未导入：没有读到任何试题")
         verb = _("可导入") if self.dry_run else _("已导入")
         text = _("{verb} {n} 题", verb=verb, n=self.imported)
         if self.duplicates:
@@ -73,6 +82,8 @@ class ImportReport(StoreOutcome):
             "stored": self.stored,
             "dry_run": self.dry_run,
             "problems": [p.to_dict() for p in self.problems],
+            "layouts": [{"file": lay.file, "sheet": lay.sheet, "kind": lay.kind, "columns": lay.columns,
+                         "mark": lay.mark, "description": describe(lay)} for lay in self.layouts],
         }
 
 
@@ -126,20 +137,39 @@ def _read_files(paths: Sequence[Path], format_name: str | None, columns: dict[st
     for i, path in enumerate(paths):
         cancel.check()
         progress(i, len(paths), path.name)
-        options = formats.ReadOptions(columns=columns, media_dir=media_dir, progress=progress, cancel=cancel,
+        # Readers check for cancellation in their loops: the same checks keep the wall-time limit.
+        timed = TimedCancel(cancel, Deadline.for_file(path))
+        options = formats.ReadOptions(columns=columns, media_dir=media_dir, progress=progress, cancel=timed,
                                       on_checked=on_checked)
         try:
             spec = formats.by_name(format_name) if format_name else formats.for_path(path)
             if not path.is_file():
                 raise InvalidInput(_("文件不存在"))
+            check_file_size(path)
             assert spec.read is not None
-            merged.extend(spec.read(path, options))
+            read = spec.read(path, options)
+            _check_text(read, path)
+            merged.extend(read)
+        except LimitExceeded as exc:
+            merged.problems.append(exc.problem)
         except InvalidInput as exc:   # FormatError included
             merged.problems.append(Problem(file=path.name, message=str(exc)))
         except OSError as exc:
             merged.problems.append(Problem(file=path.name, message=_("无法读取：{e}", e=exc.strerror or exc)))
     progress(len(paths), len(paths), "")
     return merged
+
+
+def _check_text(result: ImportResult, path: Path) -> None:
+    """The limits of :mod:`base.limits` on the texts of questions a reader returned (grid readers
+    count their cells as they read and return checked questions; the others are counted here)."""
+    budget = TextBudget.for_file(path)
+    for q in result.questions:
+        if result.is_checked(q):
+            continue
+        for text in (q.stem, q.explanation, *q.options, *map(str, q.answer), *(a for b in q.blanks for a in b)):
+            budget.field(len(text), sheet=q.source.sheet, row=q.source.row, line=q.source.line)
+            budget.add(len(text))
 
 
 PREVIEW_ROWS = 12   # rows shown on the column-mapping page
@@ -187,7 +217,7 @@ def _media_names(question: Question, problems: list[Problem], store: Path) -> li
 
 
 STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
-_SOURCE, _MEDIA = attrgetter("source"), attrgetter("media")
+_MEDIA = attrgetter("media")
 
 
 class _Importer:
@@ -209,10 +239,7 @@ class _Importer:
         self.progress, self.cancel, self.total = progress, cancel, total
         self.store = media_store
         self.bank_row = session.scalar(select(Bank).where(Bank.name == bank))
-        self.existing: dict[str, SourceRef | None] = {}
-        if self.bank_row is not None:
-            self.existing = dict.fromkeys(session.scalars(select(QuestionRow.content_hash).where(
-                QuestionRow.bank_id == self.bank_row.id, QuestionRow.is_current)))
+        self.index = DuplicateIndex(session, self.bank_row.id if self.bank_row is not None else None)
         self.pending: list[Question] = []
         self.fresh: list[Question] = []
         self.invalid: list[Problem] = []       # questions that fail validation here
@@ -250,18 +277,9 @@ class _Importer:
         if self.category:
             chunk = [q if q.category else replace(q, category=self.category) for q in chunk]
         hashes = content_hashes(chunk)
-        if self.existing.keys().isdisjoint(hashes) and len(set(hashes)) == len(hashes):
-            # No duplicate in the chunk (the usual case): take it whole.
-            self.existing.update(zip(hashes, map(_SOURCE, chunk), strict=True))
-            new = list(zip(chunk, hashes, strict=True))
-        else:
-            new = []
-            for q, h in zip(chunk, hashes, strict=True):
-                if h in self.existing:
-                    self.duplicates.append(_duplicate_problem(q, self.existing[h]))
-                    continue
-                self.existing[h] = q.source
-                new.append((q, h))
+        # Same stem, options and type (the hash), and same answer and media: see core.bank.duplicates.
+        new, twins = self.index.take(chunk, hashes)
+        self.duplicates.extend(_duplicate_problem(q, first) for q, first in twins)
         self.fresh.extend(map(itemgetter(0), new))
         self.done += len(chunk)
         if self.dry_run or not new:
@@ -283,14 +301,24 @@ class _Importer:
             self.session.flush()
         return self.bank_row.id
 
-    def finish(self, read_problems: Sequence[Problem]) -> ImportReport:
-        """Store what is left, then keep the import or roll it back; the report says which."""
+    def finish(self, read_problems: Sequence[Problem], layouts: Sequence[Layout] = (),
+               files: Sequence[str] = ()) -> ImportReport:
+        """Store what is left, then keep the import or roll it back; the report says which.
+
+        An import that found no question at all is refused (no empty bank is created), with a
+        hint saying what the files looked like and what can be read; so is one that broke a
+        limit of :mod:`base.limits`, even with ``skip_invalid``.
+        """
         if self.pending:
             self._store(self.pending)
             self.pending = []
         self.writer.close()
-        report = ImportReport(bank=self.bank, dry_run=self.dry_run,
-                              problems=[*read_problems, *self.invalid, *self.duplicates, *self.media_warnings])
+        problems = [*read_problems, *self.invalid, *self.duplicates, *self.media_warnings]
+        empty = not self.fresh and not self.duplicates
+        if empty and not any(p.severity is Severity.ERROR for p in problems):
+            problems.extend(_nothing_found(files, layouts))
+        report = ImportReport(bank=self.bank, dry_run=self.dry_run, problems=problems, layouts=list(layouts),
+                              empty=empty)
         # Questions left out for errors: readers drop rows with errors, so count the located error places.
         report.invalid = len({(p.file, p.sheet, p.row, p.line) for p in report.problems
                               if p.severity is Severity.ERROR and (p.row is not None or p.line is not None)})
@@ -299,7 +327,8 @@ class _Importer:
         report.imported = len(self.fresh)
         report.by_type = dict(Counter(str(q.qtype) for q in self.fresh))
         has_errors = any(p.severity is Severity.ERROR for p in report.problems)
-        if self.dry_run or (has_errors and not self.skip_invalid):
+        fatal = report.empty or any(p.code == LIMIT for p in report.problems)
+        if self.dry_run or fatal or (has_errors and not self.skip_invalid):
             self.session.rollback()
             if not self.dry_run:
                 report.imported = 0
@@ -340,7 +369,20 @@ def import_result(
         actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions), owner_unit_id=owner_unit_id,
     ) as importer:
         importer.add(result.questions, result.is_checked)
-        return importer.finish(result.problems)
+        return importer.finish(result.problems, result.layouts)
+
+
+def _nothing_found(files: Sequence[str], layouts: Sequence[Layout]) -> list[Problem]:
+    """The refusal of an import that found no question: what each file looked like, what can be read."""
+    names = list(dict.fromkeys([*files, *(layout.file for layout in layouts)])) or [""]
+    out = []
+    for name in names:
+        seen = "；".join(describe(layout, file=False, detail=True) for layout in layouts if layout.file == name)
+        out.append(Problem(file=name, message=_("没有读到任何试题") + (f"（{seen}）" if seen else ""),
+                           code=NO_QUESTIONS))
+    last = out[-1]
+    out[-1] = replace(last, message=f"{last.message}。{_(SUPPORTED)}。")
+    return out
 
 
 def _duplicate_problem(q: Question, first: SourceRef | None) -> Problem:
@@ -384,4 +426,4 @@ def import_files(
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),
                             progress=progress, cancel=cancel, on_checked=importer.add)
         importer.add(result.questions, result.is_checked)
-        return importer.finish(result.problems)
+        return importer.finish(result.problems, result.layouts, [p.name for p in paths])

@@ -31,7 +31,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from base.errors import InvalidInput
 from base.i18n import _
+from base.limits import LimitExceeded, TextBudget, check_file_size, check_rows, looks_binary
 from base.problems import Problem, Severity, StoreOutcome
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.infra import audit
@@ -161,23 +163,37 @@ def _find_header(rows: Sequence[Sequence[object]]) -> tuple[int, dict[str, int]]
 
 
 def _grids(path: Path) -> list[tuple[str | None, Sequence[Sequence[object]]]]:
+    """Every sheet's rows, after the checks of :mod:`base.limits` (used range, text, rows, zip sizes)."""
+    budget = TextBudget.for_file(path)
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
         from quizbank.formats.csvfile import decode, sniff_delimiter
 
-        text, _ok = decode(path.read_bytes())
-        rows = list(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)))
-        return [(None, [list(r) for r in rows])]
-    from python_calamine import CalamineWorkbook
-
+        check_file_size(path)
+        data = path.read_bytes()
+        if looks_binary(data):
+            raise InvalidInput(_("文件看起来不是文本（可能是图片、压缩包或其他二进制文件）"))
+        text, _ok = decode(data)
+        rows = [list(r) for r in csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text))]
+        check_rows(path.name, len(rows))
+        for i, row in enumerate(rows, start=1):
+            chars = sum(map(len, row))
+            budget.add(chars, row=i)
+            if chars > budget.field_limit:
+                budget.field(max(map(len, row)), row=i)
+        return [(None, rows)]
     from quizbank.formats.spreadsheet import sheet_rows
+    from quizbank.guard import open_workbook
 
-    workbook = CalamineWorkbook.from_path(str(path))
-    return [(name, sheet_rows(workbook.get_sheet_by_name(name))) for name in workbook.sheet_names]
+    book = open_workbook(path)
+    return [(name, sheet_rows(book.book.get_sheet_by_name(name))) for name in book.sheet_names]
 
 
 def _parse_rows(path: Path, report: RosterReport) -> list[RosterRow]:
     try:
         grids = _grids(path)
+    except LimitExceeded as exc:
+        report.problems.append(exc.problem)
+        return []
     except Exception as exc:  # calamine and csv raise several types for damaged files
         report.problems.append(Problem(path.name, _("无法打开文件：{e}", e=exc)))
         return []

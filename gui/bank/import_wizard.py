@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -44,7 +44,8 @@ from gui.bank.preview import FILTERS, PreviewModel, PreviewTable
 from gui.context import AppContext
 from gui.widgets import make_table
 from quizbank import formats
-from quizbank.model import NO_HEADER, ImportResult
+from quizbank.layout import SUPPORTED, describe
+from quizbank.model import LAYOUT_GUESSED, LAYOUT_HEADER, LAYOUT_NUMBERED, NO_HEADER, ImportResult
 
 FILTER_LABELS = {"all": N_("全部"), "errors": N_("只看错误"), "warnings": N_("只看警告")}
 
@@ -54,7 +55,7 @@ class FilesPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle(_("选择题库文件"))
-        self.setSubTitle(_("可以一次选择多个文件：Excel/WPS 表格、Word、文本、CSV、GIFT、Aiken、Moodle XML、JSON"))
+        self.setSubTitle(_("可以一次选择多个文件：Excel/WPS 表格、Word、文本、CSV、GIFT、Aiken、Moodle XML、JSON、JSONL"))
         lay = QVBoxLayout(self)
         self.list = QListWidget()
         lay.addWidget(self.list, 1)
@@ -110,6 +111,14 @@ class PreviewPage(QWizardPage):
         self.filter.currentIndexChanged.connect(lambda _i: self.w.model.set_filter(self.filter.currentData()))
         bar.addWidget(self.filter)
         lay.addLayout(bar)
+        # How each file or sheet was read: guessed columns, the mark answers came from, what a file
+        # that gave nothing looked like.
+        self.layouts = QLabel()
+        self.layouts.setObjectName("LayoutNote")
+        self.layouts.setWordWrap(True)
+        self.layouts.setTextFormat(Qt.TextFormat.PlainText)
+        self.layouts.setVisible(False)
+        lay.addWidget(self.layouts)
         self.table = make_table(self.w.model)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -127,7 +136,11 @@ class PreviewPage(QWizardPage):
         m.set_table(table)
         self.counts.setText(_("读懂 {q} 题；有错误 {e} 处，有警告 {wn} 处", q=len(result.questions),
                               e=table.errors, wn=table.warnings))
-        self.map_button.setVisible(bool(self.w.unmapped()))
+        notes = layout_notes(result)
+        self.layouts.setText("\n".join(notes))
+        self.layouts.setVisible(bool(notes))
+        self.map_button.setText(_("指定列…") if self.w.unmapped() else _("修改列…"))
+        self.map_button.setVisible(bool(self.w.correctable()))
         first = table.first_problem if m.mode == "all" else (0 if m.rows else None)
         if first is not None:
             target = m.index(first, 0)
@@ -136,6 +149,18 @@ class PreviewPage(QWizardPage):
 
     def isComplete(self) -> bool:
         return self.w.read is not None
+
+
+def layout_notes(result: ImportResult) -> list[str]:
+    """Lines saying how the files were read: every sheet not read under its own header (guessed
+    columns, one text per row, numbered lists with marked answers), and for a preview that found
+    no question, what each file looked like and what can be read."""
+    notes = [describe(layout) + (_("（不对时点“修改列…”）") if layout.kind == LAYOUT_GUESSED else "")
+             for layout in result.layouts if layout.kind not in (LAYOUT_HEADER, LAYOUT_NUMBERED) or layout.mark]
+    if not result.questions:
+        notes = [describe(layout, detail=True) for layout in result.layouts]
+        notes.append(_("没有读到任何试题。") + _(SUPPORTED) + "。")
+    return ["• " + n for n in notes[:8]] + ([_("…… 另有 {n} 项", n=len(notes) - 8)] if len(notes) > 8 else [])
 
 
 class TargetPage(QWizardPage):
@@ -266,16 +291,26 @@ class ImportWizard(QWizard):
             return []
         return [p for p in self.read.problems if p.code == NO_HEADER]
 
+    def correctable(self) -> list[tuple[str, dict[str, int] | None]]:
+        """(file name, guessed columns) of every sheet whose columns the user may set: unmapped
+        sheets first (no guess), then sheets read with guessed columns."""
+        if self.read is None:
+            return []
+        out: list[tuple[str, dict[str, int] | None]] = [(p.file, None) for p in self.unmapped()]
+        out += [(lay.file, lay.columns) for lay in self.read.layouts if lay.kind == LAYOUT_GUESSED]
+        return out
+
     def map_columns(self) -> None:
-        pending = self.unmapped()
+        pending = self.correctable()
         if not pending:
             return
-        path = next((f for f in self.files if f.name == pending[0].file), None)
+        name, guessed = pending[0]
+        path = next((f for f in self.files if f.name == name), None)
         if path is None:
             return
 
         def ask(rows: list[list[str]]) -> None:
-            dialog = ColumnMappingDialog(path, rows, self.columns.get(path), self)
+            dialog = ColumnMappingDialog(path, rows, self.columns.get(path) or guessed, self)
             if dialog.exec():
                 self.apply_mapping(path, dialog.mapping())
 

@@ -22,10 +22,15 @@ from PySide6.QtWidgets import (
 
 from base.i18n import _
 from quizbank.columns import FIELDS, field_label
+from quizbank.guess import guess_columns
 
 
 def guess(rows: list[list[str]]) -> dict[str, int]:
-    """A starting point the user checks: longest column is the stem, the next ones options, then the answer."""
+    """A starting point the user checks: the reader's guess from the cells (quizbank.guess), even on
+    a row or two; else the longest column is the stem, the next ones options, then the answer."""
+    found = guess_columns(rows, min_rows=1)
+    if found is not None:
+        return found
     width = max((len(r) for r in rows), default=0)
     if not width:
         return {}
@@ -47,7 +52,8 @@ class ColumnMappingDialog(QDialog):
         self.setWindowTitle(_("指定各列对应的字段：{file}", file=path.name))
         self.resize(1000, 480)
         lay = QVBoxLayout(self)
-        note = QLabel(_("这个表格没有表头行。请为每一列选择它对应的字段（至少要有题干），不需要的列选“不导入”。"))
+        note = QLabel(_("这个表格没有表头行。请为每一列选择它对应的字段（至少要有题干），不需要的列选“不导入”。"
+                        "下拉框里已按各列内容猜好，请核对。"))
         note.setWordWrap(True)
         lay.addWidget(note)
         width = max((len(r) for r in rows), default=0)

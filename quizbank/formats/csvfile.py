@@ -5,7 +5,7 @@
 Text is UTF-8 with or without BOM, or GBK/GB18030 as Excel on Chinese Windows saves
 it. The delimiter (comma, tab, semicolon, bar) is chosen by which one splits the
 first lines into the most consistent columns. Rows are then read like a sheet
-(see :func:`quizbank.formats.spreadsheet.read_grid`); ``row`` in problems is the
+(see :func:`quizbank.grid.read_grid`); ``row`` in problems is the
 record number, as a spreadsheet program shows it.
 """
 
@@ -18,10 +18,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from base.i18n import N_, _
+from base.limits import LimitExceeded, TextBudget, check_file_size, check_rows, looks_binary
 from base.problems import Problem, Severity
 from quizbank.columns import WRITE_HEADER, Where, question_row
 from quizbank.formats import FormatSpec, ReadOptions
-from quizbank.formats.spreadsheet import read_grid
+from quizbank.formats.textfile import not_text
+from quizbank.grid import read_grid
 from quizbank.model import ImportResult, Question
 from quizbank.normalize import clean
 
@@ -84,6 +86,7 @@ def _rows(path: Path, data: bytes, problems: list[Problem]) -> list[list[str]] |
 
 def preview(path: Path, limit: int = 20) -> list[list[str]]:
     """The first ``limit`` records as cleaned text, for a column-mapping dialog."""
+    check_file_size(path)
     rows = _rows(path, path.read_bytes(), []) or []
     return [[clean(c) for c in row] for row in rows[:limit]]
 
@@ -91,14 +94,25 @@ def preview(path: Path, limit: int = 20) -> list[list[str]]:
 def _read(path: Path, options: ReadOptions) -> ImportResult:
     result = ImportResult()
     try:
+        check_file_size(path)
         data = path.read_bytes()
+    except LimitExceeded as exc:
+        result.problems.append(exc.problem)
+        return result
     except OSError as exc:
         result.problems.append(Where(path.name).problem(None, _("无法打开文件：{error}", error=exc)))
         return result
+    if looks_binary(data):
+        return not_text(path.name, data)
     rows = _rows(path, data, result.problems)
     if rows is None:
         return result
-    read_grid(rows, result, options, file=path.name, sheet=None)
+    try:
+        check_rows(path.name, len(rows))
+        read_grid(rows, result, options, file=path.name, sheet=None, budget=TextBudget.for_file(path))
+    except LimitExceeded as exc:
+        result.problems.append(exc.problem)
+        return result
     options.progress(len(rows), len(rows), _("正在读取 {file}", file=path.name))
     return result
 

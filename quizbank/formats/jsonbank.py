@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from base.i18n import N_, _
+from base.limits import LimitExceeded, check_file_size
 from base.problems import Problem, Severity
 from quizbank.columns import RawQuestion, Where, build_question, display, has_error, header_field, is_five_scale
 from quizbank.formats import FormatSpec, ReadOptions
@@ -191,6 +192,15 @@ class _Reader:
             self.emit(*build_question(raw, Where(self.path.name, None, i)))
 
 
+ObjectReader = _Reader   # the JSON Lines format reads its objects the same way
+
+
+def known_key(key: object) -> bool:
+    """Whether an object key names a field this reader takes (题干, options, answer, image…)."""
+    name = str(key).strip().casefold()
+    return header_field(str(key)) is not None or name in _OPTION_LIST_KEYS or name in _MEDIA_KEYS
+
+
 def _blank_raw(raw: RawQuestion) -> bool:
     return not (raw.stem or raw.answer or raw.explanation or any(raw.options or ()))
 
@@ -198,7 +208,10 @@ def _blank_raw(raw: RawQuestion) -> bool:
 def _load(path: Path) -> tuple[object, Problem | None]:
     where = Where(path.name)
     try:
+        check_file_size(path)
         data = path.read_bytes()
+    except LimitExceeded as exc:
+        return None, exc.problem
     except OSError as exc:
         return None, where.problem(None, _("无法打开文件：{error}", error=exc))
     try:

@@ -4,7 +4,8 @@
 
 Reading decodes UTF-8 (with or without BOM), UTF-16 with a BOM, then GB18030 (a
 superset of GBK/GB2312, what Chinese Notepad saves as "ANSI"); bytes that fit none
-are replaced and reported. Lines are numbered as an editor shows them (``\\r\\n``,
+are replaced and reported; bytes that are no text at all (``base.limits.looks_binary``)
+are refused, and so is a file over the limits of :mod:`base.limits`. Lines are numbered as an editor shows them (``\\r\\n``,
 ``\\r`` and ``\\n`` each end a line) and parsed by :mod:`quizbank.numbered`.
 
 Writing produces the layout :func:`render` describes (also used by the ``.docx``
@@ -23,9 +24,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from base.i18n import N_, _
+from base.limits import LimitExceeded, TextBudget, check_file_size, looks_binary
 from base.problems import Problem, Severity
 from quizbank.formats import FormatSpec, ReadOptions
-from quizbank.model import LETTERS, ImportResult, QType, Question
+from quizbank.model import LAYOUT_NONE, LETTERS, ImportResult, Layout, QType, Question
 from quizbank.numbered import parse_lines
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -46,15 +48,29 @@ def decode(data: bytes) -> tuple[str, bool]:
     return data.decode("gb18030", errors="replace"), False
 
 
+def not_text(file: str, data: bytes) -> ImportResult:
+    """The refusal of bytes that are no text (a picture, an archive, a program named .txt)."""
+    return ImportResult(problems=[Problem(file, _("文件看起来不是文本（可能是图片、压缩包或其他二进制文件）"))],
+                        layouts=[Layout(file, kind=LAYOUT_NONE, shape=_("{size} 字节的二进制内容", size=len(data)))])
+
+
 def read(path: Path, options: ReadOptions) -> ImportResult:
     file = path.name
     try:
+        check_file_size(path)
         data = path.read_bytes()
+    except LimitExceeded as exc:
+        return ImportResult(problems=[exc.problem])
     except OSError as exc:
         return ImportResult(problems=[Problem(file, _("无法读取文件：{err}", err=exc.strerror or str(exc)))])
+    if looks_binary(data):
+        return not_text(file, data)
     text, exact = decode(data)
     lines = list(enumerate(_LINE_END.split(text), start=1))
-    result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel)
+    try:
+        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget.for_file(path))
+    except LimitExceeded as exc:
+        return ImportResult(problems=[exc.problem])
     if not exact:
         result.problems.insert(
             0, Problem(file, _("文件编码无法识别，部分字符已替换；请另存为UTF-8后重试"), Severity.WARNING)

@@ -12,8 +12,13 @@ paragraph gives several lines with the same number):
 * tables are read row by row: a row with one cell gives one line per paragraph of
   that cell, a row with several cells gives one line with the cells joined by spaces
   (so options laid out in a 2×2 table are read). Table lines carry the number of
-  the body paragraph before the table (1 when the table comes first). Nested
-  tables, text boxes, headers/footers and content controls are not read;
+  the body paragraph before the table (1 when the table comes first). Only the cells
+  present in a row are visited (a merged cell once), never the grid python-docx expands
+  them to. Nested tables, text boxes, headers/footers and content controls are not read;
+* direct formatting that can mark an answer is kept with each line (:attr:`Line.marks`):
+  a font colour other than black, a highlighter colour, run or paragraph shading;
+* the file is checked first (:func:`quizbank.wordguard.check_docx`: zip sizes, paragraphs for
+  its size, cell spans) and its text counted against :mod:`base.limits`;
 * embedded pictures (DrawingML and legacy VML) are saved into
   ``ReadOptions.media_dir`` (or a new temporary folder) under a content-hash name
   and listed in ``Question.media`` as absolute paths; a picture belongs to the
@@ -38,12 +43,16 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from base.errors import FormatError
 from base.i18n import N_, _
+from base.limits import LimitExceeded, TextBudget
 from base.problems import Problem, Severity
+from quizbank import marks
 from quizbank.formats import FormatSpec, ReadOptions
 from quizbank.formats.textfile import render
 from quizbank.model import ImportResult, Question
 from quizbank.numbered import Line, parse_lines
+from quizbank.wordguard import check_docx
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -51,6 +60,59 @@ _BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _VML_IMAGE = "{urn:schemas-microsoft-com:vml}imagedata"
 _LETTER_FORMATS = {"upperLetter", "lowerLetter"}
 _NO_NUMBER_FORMATS = {"bullet", "none"}
+_RUN, _TEXT, _RPR, _PPR = f"{_W}r", f"{_W}t", f"{_W}rPr", f"{_W}pPr"
+_VAL, _FILL = f"{_W}val", f"{_W}fill"
+
+
+def _formatting(props: Any) -> set[str]:
+    """The marks direct formatting (``w:rPr`` or ``w:pPr``) gives: colour, highlight, shading."""
+    found: set[str] = set()
+    if props is None:
+        return found
+    for child in props:
+        tag = child.tag
+        mark = None
+        if tag == f"{_W}color":
+            mark = marks.font(child.get(_VAL))
+        elif tag == f"{_W}highlight":
+            mark = marks.highlight(child.get(_VAL))
+        elif tag == f"{_W}shd":
+            mark = marks.fill(child.get(_FILL))
+        if mark:
+            found.add(mark)
+    return found
+
+
+def paragraph_marks(p: Any) -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """(marks most of the paragraph's text carries, marked pieces of text) of a ``w:p`` element.
+
+    A mark counts for the paragraph when it covers more than half of its visible characters, or
+    when it covers just the option letter at its start (``A.`` in red).
+    """
+    whole = _formatting(p.find(_PPR))
+    weights: dict[str, int] = {}
+    pieces: list[tuple[str, str]] = []
+    total = 0
+    first = ""
+    for run in p.iter(_RUN):
+        text = "".join(t.text or "" for t in run.iter(_TEXT))
+        visible = len(text.strip())
+        if not visible:
+            continue
+        total += visible
+        found = _formatting(run.find(_RPR)) | whole
+        if not first:
+            first = text.strip()
+            if len(first) <= 2 and found:
+                weights.update({m: total * 10 for m in found})   # the option letter alone is marked
+        for mark in found:
+            weights[mark] = weights.get(mark, 0) + visible
+            if pieces and pieces[-1][0] == mark:
+                pieces[-1] = (mark, pieces[-1][1] + text)
+            else:
+                pieces.append((mark, text))
+    majority = frozenset(m for m, w in weights.items() if 2 * w > total)
+    return majority, tuple((m, t.strip()) for m, t in pieces)
 
 
 class _Reader:
@@ -145,37 +207,48 @@ class _Reader:
                 paragraph = Paragraph(child, self.document)
                 auto, level = self._auto(paragraph)
                 media = self._save_media(child, paragraph.part, number)
-                yield from self._split(number, paragraph.text, media, auto, level)
+                yield from self._split(number, paragraph.text, media, auto, level, paragraph_marks(child))
             elif child.tag == f"{_W}tbl":
                 yield from self._table(Table(child, self.document), max(number, 1))
 
     def _table(self, table: Any, number: int) -> Iterator[Line]:
+        from docx.table import _Cell
+
         for row in table.rows:
-            cells: list[Any] = []
-            for cell in row.cells:
-                if all(cell._tc is not c._tc for c in cells):
-                    cells.append(cell)
+            # The cells present in the row (a merged cell once): python-docx's row.cells would expand
+            # every gridSpan and walk up every vMerge, which a crafted table makes endless.
+            cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
             media = tuple(m for c in cells for m in self._save_media(c._tc, table.part, number))
             filled = [c for c in cells if c.text.strip()]
             if len(filled) == 1:
-                texts = [p.text for p in filled[0].paragraphs]
+                paragraphs = filled[0].paragraphs
+                texts = [(p.text, paragraph_marks(p._p)) for p in paragraphs]
             else:
-                texts = ["  ".join(" ".join(p.text for p in c.paragraphs) for c in filled)]
-            for j, text in enumerate(texts):
-                yield from self._split(number, text, media if j == 0 else (), None, 0)
+                texts = [("  ".join(" ".join(p.text for p in c.paragraphs) for c in filled), (marks.NO_MARKS, ()))]
+            for j, (text, found) in enumerate(texts):
+                yield from self._split(number, text, media if j == 0 else (), None, 0, found)
             if not texts and media:
                 yield Line(number, "", media)
 
     @staticmethod
-    def _split(number: int, text: str, media: tuple[str, ...], auto: str | None, level: int) -> Iterator[Line]:
+    def _split(number: int, text: str, media: tuple[str, ...], auto: str | None, level: int,
+               found: tuple[frozenset[str], tuple[tuple[str, str], ...]]) -> Iterator[Line]:
         for j, part in enumerate(text.split("\n")):
-            yield Line(number, part, media if j == 0 else (), auto if j == 0 else None, level)
+            yield Line(number, part, media if j == 0 else (), auto if j == 0 else None, level, *found)
 
 
 def read(path: Path, options: ReadOptions) -> ImportResult:
     import docx
 
     file = path.name
+    try:
+        check_docx(path)
+    except LimitExceeded as exc:
+        return ImportResult(problems=[exc.problem])
+    except FormatError as exc:
+        return ImportResult(problems=[Problem(file, str(exc))])
+    except OSError as exc:
+        return ImportResult(problems=[Problem(file, _("不是有效的Word文档（.docx）：{err}", err=exc))])
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - any damage in an untrusted file becomes a problem
@@ -186,7 +259,10 @@ def read(path: Path, options: ReadOptions) -> ImportResult:
         lines = list(reader.lines())
     except (KeyError, ValueError, AttributeError, OSError) as exc:
         return ImportResult(problems=[Problem(file, _("Word文档内容无法读取：{err}", err=exc))])
-    result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel)
+    try:
+        result = parse_lines(lines, file, progress=options.progress, cancel=options.cancel, budget=TextBudget.for_file(path))
+    except LimitExceeded as exc:
+        return ImportResult(problems=[*reader.problems, exc.problem])
     result.problems[:0] = reader.problems
     return result
 

@@ -118,3 +118,29 @@ def test_bank_commands_need_a_secretary(demo_db, demo_login: Callable[[str], lis
     assert code == 1 and "--user" in err and not template.exists()
     code, _out, err = run(capsys, "bank", "list", "--db", demo_db.url, *demo_login(DEMO_OFFICER))
     assert code == 1 and "查看题库" in err
+
+
+def test_import_refusals_name_cli_options(db, admin, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "记录.txt"
+    notes.write_text("会议记录\n没有题目\n", encoding="utf-8")
+    for extra in ((), ("--dry-run",)):
+        code, out, _err = run(capsys, "bank", "import", str(notes), "--db", db.url, "--user", ADMIN_BADGE, *extra)
+        assert code == 1 and "没有读到任何试题" in out and "--format" in out and "--columns" in out
+        assert "勾选" not in out
+    assert bank_count(db, "记录") is None
+    code, out, _err = run(capsys, "bank", "import", str(notes), "--db", db.url, "--user", ADMIN_BADGE, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["problems"][-1]["code"] == "no_questions" and data["layouts"][0]["kind"] == "numbered"
+
+    bad = ["单选题", "没有答案的题目。", "甲", "乙", "", "", "", "", ""]
+    path = write_xlsx(tmp_path / "有错.xlsx", [*GOOD_ROWS, bad])
+    code, out, _err = run(capsys, "bank", "import", str(path), "--db", db.url, "--user", ADMIN_BADGE)
+    assert code == 1 and out.strip().splitlines()[-1] == (
+        "未导入：发现1个错误，请修正后重试（加 --skip-invalid 可跳过有错误的题目，导入其余题目）")
+
+    rows = [[i, f"第{i}题的题干内容（ ）", "甲", "乙", "丙", "丁", "ABCD"[i % 4]] for i in range(1, 6)]
+    bare = write_xlsx(tmp_path / "无表头.xlsx", rows, header=None)
+    code, out, _err = run(capsys, "bank", "import", str(bare), "--db", db.url, "--user", ADMIN_BADGE, "--dry-run")
+    assert code == 0 and out.splitlines()[0] == (
+        "无表头.xlsx 工作表“题库”：没有表头，按内容猜测各列：B列 题干，C–F列 选项A–D，G列 答案（不对时用 --columns 指定各列）")
+    assert out.strip().endswith("可导入 5 题")

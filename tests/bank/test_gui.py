@@ -117,3 +117,59 @@ def test_bank_page_export_template_and_disable(qtbot, gui_ctx, tmp_path: Path) -
     # The dialog reloads, and the page refreshes on the use case's Change.BANKS.
     qtbot.waitUntil(lambda: dialog.detail is not None and not dialog.detail.active
                     and "已停用 1 题" in page.counts_label.text(), timeout=10_000)
+
+
+def test_preview_shows_guessed_columns_and_the_answer_mark(qtbot, gui_ctx, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch) -> None:
+    from gui.bank import import_wizard
+
+    samples = Path(__file__).resolve().parents[2] / "resources" / "demo" / "import-samples"
+    wizard = ImportWizard(gui_ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_files([samples / "无表头题库.xlsx"])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
+    page = wizard.preview_page
+    assert len(wizard.read.questions) == 8 and not wizard.unmapped()
+    assert page.layouts.isVisibleTo(wizard) and "按内容猜测各列：B列 题干，C–F列 选项A–D，G列 答案" in page.layouts.text()
+    assert page.map_button.isVisibleTo(wizard) and page.map_button.text() == "修改列…"
+
+    initial: list[dict[str, int] | None] = []
+
+    class Mapping(import_wizard.ColumnMappingDialog):
+        def __init__(self, path: Path, rows: list[list[str]], start: dict[str, int] | None, *args: object) -> None:
+            super().__init__(path, rows, start, *args)  # type: ignore[arg-type]
+            initial.append(start)
+
+        def exec(self) -> int:      # the user adds what the guess left out: column A holds scores
+            self.combos[0].setCurrentIndex(self.combos[0].findData("score"))
+            return 1
+
+    monkeypatch.setattr(import_wizard, "ColumnMappingDialog", Mapping)
+    wizard.map_columns()
+    qtbot.waitUntil(lambda: wizard.read is not None and wizard.read.layouts[0].kind == "mapped", timeout=10_000)
+    assert initial[0] == {"stem": 1, "answer": 6, "option_A": 2, "option_B": 3, "option_C": 4, "option_D": 5}
+    assert "按指定的列读取" in page.layouts.text() and not wizard.correctable()
+    assert [q.score for q in wizard.read.questions] == [float(n) for n in range(1, 9)]
+
+    wizard.back()
+    wizard.columns.clear()
+    wizard.set_files([samples / "红色字体标答案.xlsx"])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
+    assert len(wizard.read.questions) == 5 and "答案按红色字体读取" in page.layouts.text()
+    assert not page.map_button.isVisibleTo(wizard)
+
+
+def test_preview_of_a_file_without_questions_says_what_can_be_read(qtbot, gui_ctx, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    notes = tmp_path / "记录.txt"
+    notes.write_text("会议记录\n没有题目\n", encoding="utf-8")
+    wizard = ImportWizard(gui_ctx)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.set_files([notes])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.read is not None, timeout=10_000)
+    text = wizard.preview_page.layouts.text()
+    assert "2 行文字：0 处题号" in text and "没有读到任何试题" in text and "能读的版式" in text

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
+from base.limits import TextBudget, check_file_size, looks_binary
 from base.plugins import discover
+from quizbank.wordguard import check_docx
 
 
 @dataclass(slots=True)
@@ -53,15 +55,36 @@ def format_for(path: Path) -> MaterialFormat:
     return fmt
 
 
+TEXT_FORMATS = ("txt", "md", "html")
+
+
 def read_material(path: Path) -> tuple[ParsedMaterial, MaterialFormat]:
-    """Parse one file; unreadable files raise ``InvalidInput`` naming the file."""
+    """Parse one file; unreadable files raise ``InvalidInput`` naming the file.
+
+    The limits of :mod:`base.limits` hold here as for question banks: the file's size, a Word
+    document's parts and paragraphs (:func:`quizbank.wordguard.check_docx`), the amount of text.
+    A material must be real text: bytes that are no text, or a file without any (an empty
+    ``.txt``), are refused; a PDF may be pictures only (its pages are shown).
+    """
     fmt = format_for(path)
     try:
+        check_file_size(path)
+        if fmt.name in TEXT_FORMATS and looks_binary(path.read_bytes()):
+            raise InvalidInput(_("资料 {name} 不是文本（可能是图片、压缩包或其他二进制文件）", name=path.name))
+        if fmt.name == "docx":
+            check_docx(path)
         parsed = fmt.read(path)
-    except InvalidInput:
-        raise
+    except InvalidInput as exc:
+        if path.name in str(exc):
+            raise
+        raise InvalidInput(_("无法读取资料 {name}：{e}", name=path.name, e=exc)) from exc
     except Exception as exc:  # a damaged file of any kind: tell the user which one
         raise InvalidInput(_("无法读取资料 {name}：{e}", name=path.name, e=exc)) from exc
+    if fmt.name != "pdf" and not parsed.body_text.strip():
+        raise InvalidInput(_("资料 {name} 没有文字内容", name=path.name))
+    budget = TextBudget.for_file(path)
+    budget.add(len(parsed.body_text))
+    budget.add(len(parsed.body_html))
     if not parsed.title.strip():
         parsed.title = path.stem
     return parsed, fmt

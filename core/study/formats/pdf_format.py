@@ -10,10 +10,12 @@ from pathlib import Path
 
 from base.errors import InvalidInput
 from base.i18n import _
+from base.limits import Deadline
 from core.study.formats import MaterialFormat, ParsedMaterial
 from core.study.formats.sanitize import paragraphs_to_html
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_PAGES = 5000
 
 
 def read(path: Path) -> ParsedMaterial:
@@ -23,7 +25,14 @@ def read(path: Path) -> ParsedMaterial:
     if len(raw) > MAX_BYTES:
         raise InvalidInput(_("PDF 文件过大（超过 50 MB）：{name}", name=path.name))
     reader = PdfReader(io.BytesIO(raw))
-    pages = [(page.extract_text() or "").strip() for page in reader.pages]
+    if len(reader.pages) > MAX_PAGES:
+        raise InvalidInput(_("PDF 页数过多（{n} 页，最多 {limit} 页）：{name}", n=len(reader.pages), limit=MAX_PAGES,
+                             name=path.name))
+    deadline = Deadline.for_file(path)
+    pages = []
+    for page in reader.pages:
+        deadline.check()
+        pages.append((page.extract_text() or "").strip())
     meta_title = ""
     if reader.metadata is not None and reader.metadata.title:
         meta_title = str(reader.metadata.title).strip()

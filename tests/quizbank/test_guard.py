@@ -1,0 +1,125 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""The checks of quizbank.guard and base.limits, piece by piece (the hostile corpus is test_hostile.py)."""
+
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from base.limits import (
+    Deadline,
+    LimitExceeded,
+    TextBudget,
+    TimedCancel,
+    cells_allowed,
+    check_used_range,
+    column_name,
+    looks_binary,
+    text_allowed,
+)
+from base.progress import Cancelled, CancelToken
+from quizbank import guard
+
+
+@given(st.integers(1, 25_000_000))
+def test_fast_bound_never_admits_a_row_beyond_it(rows: int) -> None:
+    pattern = guard._violation("[A-Z]", rows)
+    for row in {1, rows, rows + 1, rows * 10, min(rows, 10**7) // 2 + 1}:
+        tag = f'<c r="Z{row}" t="s">'.encode()
+        assert bool(pattern.search(tag)) or row <= rows         # admitted only inside the bound
+        if row > rows:
+            assert pattern.search(tag)
+
+
+def test_fast_bound_catches_what_calamine_would_place_elsewhere() -> None:
+    pattern = guard._violation("[A-Z]", 99_999)
+    for tag in (b'<c r="A1">', b'<row r="99999" spans="1:3">', b'<c r="Z5" s="1"/>'):
+        assert not pattern.search(tag)
+    for tag in (b"<c>", b'<c t="s">', b'<c\tr="A1">', b"<row>", b'<c r="AA1">', b'<c r="A100000">',
+                b"<c r='A1'>", b'<c r="a1">'):
+        assert pattern.search(tag), tag
+    assert guard._PREFIXED.search(b'<x:c r="A1">') and guard._PREFIXED.search(b"<x:row>")
+
+
+@settings(max_examples=200)
+@given(st.binary(max_size=300), st.binary(max_size=300), st.integers(1, 64))
+def test_block_edges_neither_miss_nor_invent_a_match(before: bytes, after: bytes, size: int) -> None:
+    """_found over any split of the data into blocks says what one search of the whole data says."""
+    pattern = guard._violation("[A-Z]", 99_999)
+    data = before.replace(b"<", b"") + b'<row r="209"><c r="B209" t="s">' + after.replace(b"<", b"")
+    blocks = [data[i:i + size] for i in range(0, len(data), size)]
+    assert guard._found((pattern,), blocks) is bool(pattern.search(data))
+    bad = data + b'<c t="s">'
+    assert guard._found((pattern,), [bad[i:i + size] for i in range(0, len(bad), size)])
+
+
+def test_used_range_places_cells_as_calamine_does() -> None:
+    xml = (b'<row r="3"><c r="B3"><v>1</v></c><c><v>2</v></c><c r="F3"/></row>'      # C3 follows B3; F3 is empty
+           b"<row><c><v>3</v></c></row>"                                              # row 4, column A
+           b'<x:row r="10"><x:c r="E10" t="s"><x:v>0</x:v></x:c></x:row>')
+    assert guard._used_range([xml]) == (10, 5)
+    assert guard._used_range([b'<c r="A99999999999999999999"><v>1</v></c>'])[0] > 10**8
+
+
+def test_used_range_limits() -> None:
+    assert cells_allowed(0) == 400_000 and cells_allowed(10**9) == 20_000_000
+    check_used_range("a.xlsx", "Sheet1", 20_000, 20, 0)
+    with pytest.raises(LimitExceeded) as wide:
+        check_used_range("a.xlsx", "Sheet1", 5, 300, 0)
+    assert (wide.value.problem.file, wide.value.problem.sheet, wide.value.problem.code) == ("a.xlsx", "Sheet1", "limit")
+    assert "KN" in str(wide.value) and column_name(0) == "A" and column_name(16383) == "XFD"
+    with pytest.raises(LimitExceeded, match="A1:Z200000"):
+        check_used_range("a.xlsx", None, 200_000, 26, 5000)
+
+
+def biff(*records: tuple[int, bytes]) -> bytes:
+    return b"".join(struct.pack("<HH", kind, len(body)) + body for kind, body in records)
+
+
+def test_biff_records_of_an_xls() -> None:
+    sheet = struct.pack("<IBB", 0, 0, 0) + bytes([2, 0]) + b"S1"
+    cell = struct.pack("<HHH", 3, 2, 0) + b"\x00" * 8                         # NUMBER at C4
+    far = struct.pack("<HHH", 65535, 255, 0) + b"\x00" * 8                    # IV65536
+    mulrk = struct.pack("<HH", 1, 0) + b"\x00" * 12 + struct.pack("<H", 250)  # MULRK to column 251
+    ok = biff((0x0809, b"\x00" * 16), (0x0085, sheet), (0x000A, b""), (0x0809, b"\x00" * 16), (0x0203, cell),
+              (0x000A, b""))
+    guard.scan_biff(ok, "a.xls", 5000)
+    with pytest.raises(LimitExceeded, match="使用区域过大"):
+        guard.scan_biff(ok.replace(cell, far), "a.xls", 5000)
+    guard.scan_biff(biff((0x0809, b"\x00" * 16), (0x00BD, mulrk), (0x000A, b"")), "a.xls", 5000)
+    guard.scan_biff(b"\x09\x08\xff\xff", "a.xls", 10)      # a record running past the end: nothing to check
+
+
+def test_text_budget_and_binary_sniffing() -> None:
+    budget = TextBudget("a.txt", total_limit=text_allowed(100))
+    budget.add(2_000_000)
+    with pytest.raises(LimitExceeded, match="文字总量过大"):
+        budget.add(3000, line=7)
+    with pytest.raises(LimitExceeded) as long_line:
+        budget.field(40_000, line=3)
+    assert long_line.value.problem.line == 3
+    assert not looks_binary("题目\r\n答案：A\t".encode("gb18030")) and not looks_binary("题".encode("utf-16"))
+    assert looks_binary(b"PK\x03\x04\x00\x00") and looks_binary(bytes(range(32)) * 10)
+    assert not looks_binary(b"")
+
+
+def test_timed_cancel_keeps_the_deadline_and_the_user_s_cancel(tmp_path: Path) -> None:
+    token = CancelToken()
+    timed = TimedCancel(token, Deadline("a.xlsx", 60))
+    timed.check()
+    timed.cancel()
+    assert token.cancelled and timed.cancelled
+    with pytest.raises(Cancelled):
+        timed.check()
+    late = TimedCancel(None, Deadline("a.xlsx", 0.0))
+    time.sleep(0.01)
+    with pytest.raises(LimitExceeded, match="读取超时"):
+        late.check()
+    (tmp_path / "big.txt").write_bytes(b"x" * 3 * 1024 * 1024)
+    assert Deadline.for_file(tmp_path / "big.txt").seconds == pytest.approx(90.0)
