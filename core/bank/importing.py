@@ -336,6 +336,7 @@ class _Importer:
         self._bank_id()   # created even when every question was a duplicate
         for src, dst in self.copies:
             if not dst.exists():
+                dst.parent.mkdir(parents=True, exist_ok=True)     # a media folder given by the caller
                 shutil.copyfile(src, dst)
         audit.record(self.session, "bank.import", actor_id=self.actor_id, target_type="bank", target_id=self.bank,
                      name=self.bank, files=sorted({q.source.file for q in self.fresh if q.source and q.source.file}),
