@@ -315,7 +315,7 @@ class Contest:
 
     def _on_timeout(self, _event: Event) -> Outcome:
         s = self.state
-        if s.phase is Phase.BUZZING:                    # nobody buzzed in time
+        if s.phase in (Phase.SHOWN, Phase.BUZZING):     # nobody (else) buzzed in time
             s.phase = Phase.CLOSED
             self._after_question()
             return Outcome.TIME_UP

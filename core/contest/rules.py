@@ -148,7 +148,7 @@ class ContestSpec:
         for r in data["rounds"]:
             rules = dict(r["rules"])
             rules["stakes"] = tuple(rules.get("stakes", ()))
-            draw = {k: tuple(v) if isinstance(v, list) else v for k, v in r.get("draw", {}).items()}
+            draw: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in r.get("draw", {}).items()}
             rounds.append(RoundSpec(kind=Kind(r["kind"]), title=r["title"], rules=Rules(**rules), draw=Draw(**draw),
                                     question_ids=tuple(r.get("question_ids", ()))))
         return ContestSpec(data["title"], teams, tuple(rounds))

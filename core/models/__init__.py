@@ -8,13 +8,14 @@ from core.models.audit import AuditEntry, Secret, Setting
 from core.models.bank import Bank, QuestionRow
 from core.models.base import Base
 from core.models.cert import Certificate, CertTemplate, SigningKey
+from core.models.contest import ContestEvent, ContestRow
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
 from core.models.points import LedgerEntry, PointRule
 from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
-    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
+    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate", "ContestEvent", "ContestRow",
     "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
     "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",
