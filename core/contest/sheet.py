@@ -8,7 +8,9 @@ StudyHall report (bundled font, page header and numbers) and the same tables can
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from base.i18n import _
 from core.contest.machine import Contest
@@ -22,10 +24,33 @@ def _why(why: str) -> str:
             "adjust": _("手工调整")}.get(why, why)
 
 
+def status_label(status: str) -> str:
+    return {"ready": _("待举行"), "running": _("进行中"), "finished": _("已结束")}.get(status, status)
+
+
+def result_summary(data: ContestData) -> dict[str, Any]:
+    """The contest in plain data (``contest show --json``): teams ranked, each round's points per team."""
+    contest = data.contest()
+    spec, totals = data.spec, contest.round_totals()
+    ranks = {team: rank for rank, team, _s in contest.ranking()}
+    return {
+        "id": str(data.id), "title": data.title, "held_on": data.held_on.isoformat(), "status": data.status,
+        "unit": data.unit, "phase": contest.phase.value, "events": len(data.events),
+        "teams": sorted(({"rank": ranks[i], "name": t.name, "branch": t.branch, "key": t.key,
+                          "members": [m.name for m in t.members], "start": t.start, "score": contest.scores[i]}
+                         for i, t in enumerate(spec.teams)), key=lambda t: (t["rank"], t["name"])),
+        "rounds": [{"kind": r.kind.value, "kind_label": _(KIND_LABELS[r.kind]), "title": r.title,
+                    "questions": len(r.question_ids), "rules": asdict(r.rules), "points": totals[i]}
+                   for i, r in enumerate(spec.rounds)],
+        "adjustments": [{"team": spec.teams[c.team].name, "delta": c.delta, "reason": c.reason}
+                        for c in contest.state.changes if c.why == "adjust"],
+    }
+
+
 def document(data: ContestData, contest: Contest | None = None) -> Document:
     contest = contest or data.contest()
     spec = data.spec
-    status = {"ready": _("未开始"), "running": _("进行中"), "finished": _("已结束")}.get(data.status, data.status)
+    status = status_label(data.status)
     doc = Document(_("{t} 成绩单", t=data.title), data.unit or _("全局"), data.held_on.isoformat(),
                    subtitle=_("状态：{s}　　参赛队：{n} 支　　轮次：{r}", s=status, n=len(spec.teams),
                               r="、".join(r.title for r in spec.rounds)))

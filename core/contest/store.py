@@ -26,6 +26,7 @@ from core.infra import audit
 from core.infra.clock import Clock
 from core.models import ContestEvent, ContestRow, QuestionRow, Unit
 from core.points import ledger
+from core.quiz.question_view import answer_text
 
 EVENT_KEYS: dict[str, tuple[str, ...]] = {
     "round": ("round",), "stake": ("value",), "tile": ("tile",), "show": (), "timer": ("t",), "go": ("t",),
@@ -42,7 +43,7 @@ class QuestionCard:
     qtype: str
     stem: str
     options: list[str]
-    answer: list[str]
+    answer: str                    # as people read it: "B", "ABD", "正确", the blanks' answers
     explanation: str
 
 
@@ -128,7 +129,8 @@ def events(session: Session, contest_id: uuid.UUID) -> list[Event]:
 def questions(session: Session, spec: ContestSpec) -> dict[int, QuestionCard]:
     ids = [q for r in spec.rounds for q in r.question_ids]
     rows: Iterable[QuestionRow] = session.scalars(select(QuestionRow).where(QuestionRow.id.in_(ids))) if ids else []
-    return {q.id: QuestionCard(q.id, q.qtype, q.stem, list(q.options), [str(a) for a in q.answer], q.explanation)
+    return {q.id: QuestionCard(q.id, q.qtype, q.stem, [str(o) for o in q.options],
+                               answer_text(q.qtype, [str(a) for a in q.answer], q.blanks, []), q.explanation)
             for q in rows}
 
 
