@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from base.i18n import _
 from core.contest.machine import Contest, Phase
-from core.contest.rules import BUZZ_KINDS, KIND_LABELS, Kind
+from core.contest.rules import BUZZ_KINDS, KIND_LABELS, Kind, RoundSpec
 from core.contest.store import QuestionCard
 
 
@@ -45,12 +45,14 @@ class StageView:
     answering: int | None = None          # the team answering (or picking)
     locked: frozenset[int] = frozenset()
     stake: float | None = None
+    tile: int | None = None               # the tile picked (choose rounds)
     stakes: tuple[float, ...] = ()
     tiles: int = 0
     used_tiles: frozenset[int] = frozenset()
     countdown: Countdown | None = None
     ranking: list[tuple[int, int, float]] = field(default_factory=list)
     tied: tuple[int, ...] = ()
+    rules_line: str = ""                  # the round's rules in a line, for its title card
 
 
 def stage_view(title: str, contest: Contest, questions: dict[int, QuestionCard]) -> StageView:
@@ -73,6 +75,20 @@ def stage_view(title: str, contest: Contest, questions: dict[int, QuestionCard])
         stem=card.stem if card else "", options=list(card.options) if card else [],
         answer=card.answer if card and s.answer_shown else None,
         explanation=card.explanation if card and s.answer_shown else "",
-        answering=answering, locked=frozenset(s.locked), stake=s.stake, stakes=rnd.rules.stakes,
+        answering=answering, locked=frozenset(s.locked), stake=s.stake, tile=s.tile, stakes=rnd.rules.stakes,
         tiles=len(rnd.question_ids) if rnd.kind is Kind.CHOOSE else 0, used_tiles=frozenset(s.used_tiles),
-        countdown=countdown, ranking=contest.ranking(), tied=s.tied)
+        countdown=countdown, ranking=contest.ranking(), tied=s.tied, rules_line=rules_line(rnd))
+
+
+def rules_line(rnd: RoundSpec) -> str:
+    r = rnd.rules
+    if rnd.kind is Kind.RISK:
+        line = _("自选分值 {s}：答对得分，答错扣分", s=" / ".join(f"{v:g}" for v in r.stakes))
+    else:
+        line = _("答对 +{p}", p=f"{r.points:g}")
+        if r.penalty:
+            line += "　" + _("答错 −{m}", m=f"{r.penalty:g}")
+    line += "　" + _("限时 {t} 秒", t=r.answer_seconds)
+    if rnd.kind in BUZZ_KINDS and r.false_start_penalty:
+        line += "　" + _("抢跑 −{f}", f=f"{r.false_start_penalty:g}")
+    return line

@@ -39,6 +39,7 @@ class BigScreen(QWidget):
         self.flash_up: list[bool] = []
         self._anims: list[QVariantAnimation] = []
         self.paints = 0
+        self._fitted: dict[tuple[object, ...], tuple[float, float]] = {}
         self.painted_at = 0.0                        # perf_counter() at the end of the last paint
         self.forward_key: Callable[[QKeyEvent], bool] | None = None
         self.ticker = QTimer(self)
@@ -102,16 +103,24 @@ class BigScreen(QWidget):
     def _fit(self, p: QPainter, rect: QRectF, text: str, px: float, *, bold: bool = False,
              flags: int = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(Qt.TextFlag.TextWordWrap),
              min_px: float = 18) -> float:
-        """Draw ``text`` word-wrapped in ``rect`` at the largest size ≤ px that fits; returns its height."""
-        while True:
-            font = self._font(px, bold)
-            box = QFontMetricsF(font).boundingRect(rect, flags, text)
-            if (box.height() <= rect.height() and box.width() <= rect.width() + 1) or px <= min_px:
-                break
-            px *= 0.92
+        """Draw ``text`` word-wrapped in ``rect`` at the largest size ≤ px that fits; returns its height.
+        The size found is kept for the same text and room, so a repaint does not measure again."""
+        key = (text, rect.width(), rect.height(), px, bold, flags)
+        fitted = self._fitted.get(key)
+        if fitted is None:
+            while True:
+                font = self._font(px, bold)
+                box = QFontMetricsF(font).boundingRect(rect, flags, text)
+                if (box.height() <= rect.height() and box.width() <= rect.width() + 1) or px <= min_px:
+                    break
+                px *= 0.92
+            if len(self._fitted) > 500:
+                self._fitted.clear()
+            fitted = self._fitted[key] = (px, box.height())
+        font = self._font(fitted[0], bold)
         p.setFont(font)
         p.drawText(rect, flags, text)
-        return box.height()
+        return fitted[1]
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
@@ -137,7 +146,7 @@ class BigScreen(QWidget):
                 team = v.teams[v.answering].name if v.answering is not None else ""
                 self._card(p, middle, _("{t} 选择 {s} 分", t=team, s=f"{v.stake:g}"), v.round_title, u)
             else:
-                sub = v.round_kind
+                sub = v.rules_line
                 if v.tied:
                     sub = _("并列：{t}", t="、".join(v.teams[i].name for i in v.tied))
                 self._card(p, middle, _("第{n}轮　{t}", n=v.round_no, t=v.round_title), sub, u)
@@ -243,7 +252,7 @@ class BigScreen(QWidget):
             active = v.answering == i and v.phase in (Phase.ANSWERING, Phase.PICKED, Phase.TITLE, Phase.CLOSED)
             p.setPen(QPen(GOLD, 10 * u) if active else Qt.PenStyle.NoPen)
             p.drawRoundedRect(box, 18 * u, 18 * u)
-            faded = i in v.locked or (v.tied and i not in v.tied)
+            faded = v.phase is not Phase.FINISHED and (i in v.locked or bool(v.tied and i not in v.tied))
             p.setPen(QColor(theme.MUTED) if faded else INK)
             self._fit(p, QRectF(box.x() + 12 * u, box.y() + 10 * u, box.width() - 24 * u, 56 * u), team.name,
                       40 * u, bold=True, min_px=14,
@@ -255,7 +264,7 @@ class BigScreen(QWidget):
                        int(Qt.AlignmentFlag.AlignCenter), f"{round(shown):g}")
 
     def _board(self, p: QPainter, v: StageView, rect: QRectF, u: float) -> None:
-        cols = 4 if v.tiles <= 12 else 6
+        cols = 3 if v.tiles <= 9 else 4 if v.tiles <= 12 else 6
         rows = (v.tiles + cols - 1) // cols
         gap = 24 * u
         tw = (rect.width() - gap * (cols - 1)) / cols
@@ -269,8 +278,9 @@ class BigScreen(QWidget):
             r, c = divmod(n - 1, cols)
             box = QRectF(rect.x() + c * (tw + gap), rect.y() + 80 * u + r * (th + gap), tw, th)
             used = n in v.used_tiles
-            p.setBrush(QColor("#5D4037") if used else GOLD)
-            p.setPen(Qt.PenStyle.NoPen)
+            picked = n == v.tile and v.phase is Phase.PICKED
+            p.setBrush(QColor("white") if picked else QColor("#5D4037") if used else GOLD)
+            p.setPen(QPen(GOLD, 8 * u) if picked else Qt.PenStyle.NoPen)
             p.drawRoundedRect(box, 16 * u, 16 * u)
             p.setPen(QColor("#8D6E63") if used else QColor(theme.ACCENT_DARK))
             p.setFont(self._font(84 * u, True))

@@ -145,7 +145,10 @@ class HostConsole(QWidget):
         self.q_answer = QLabel()
         self.q_answer.setWordWrap(True)
         self.q_answer.setStyleSheet(f"color: {theme.SUCCESS}; font-size: 16px; font-weight: bold;")
-        for w in (self.q_head, self.q_text, self.q_answer):
+        self.q_note = QLabel()
+        self.q_note.setWordWrap(True)
+        self.q_note.setObjectName("Muted")
+        for w in (self.q_head, self.q_text, self.q_answer, self.q_note):
             qlay.addWidget(w)
         qlay.addStretch(1)
         middle.addWidget(box, 1)
@@ -187,6 +190,7 @@ class HostConsole(QWidget):
             self.score_labels.append(score)
             self.right_buttons.append(self._button(_("答对"), lambda _c=False, i=i: self.rule(i, True), grid, i, 2))
             self.wrong_buttons.append(self._button(_("答错"), lambda _c=False, i=i: self.rule(i, False), grid, i, 3))
+        grid.setRowStretch(len(data.spec.teams), 1)
         body.addWidget(teams)
         outer.addLayout(body, 1)
 
@@ -197,7 +201,6 @@ class HostConsole(QWidget):
         self.data = data
         self.contest: Contest = data.contest()
         self.seq = data.seq
-        self.timer_live = False
         for b in self.stake_buttons:
             b.deleteLater()
         self.stake_buttons = []
@@ -228,17 +231,20 @@ class HostConsole(QWidget):
         self.seq += 1
         if event["kind"] in ("timer", "go") or outcome is Outcome.BUZZ:
             self.timer_live = True
-        self.screen_window.set_view(self.view())
+        view = self.view()
+        self.screen_window.set_view(view)
+        if self.screen_window.isVisible():
+            self.screen_window.repaint()                   # the stage first: the console can wait a frame
         cue = CUES.get(outcome)
         if cue:
             self.sounds.play(cue)
-        self.refresh()
+        self.refresh(view)
         self.ctx.call(contest_uc.record_event, self.data.id, event, expect_seq=before) \
             .success(self._stored).failure(self._not_stored).run(self)
         return outcome
 
     def _stored(self, rec: Recorded) -> None:
-        if rec.scores != self.contest.scores:               # cannot happen unless the two replays differ
+        if rec.seq == self.seq and rec.scores != self.contest.scores:   # the stored replay disagrees: trust it
             self._reload()
 
     def _not_stored(self, exc: BaseException) -> None:
@@ -303,31 +309,37 @@ class HostConsole(QWidget):
 
     # --- showing --------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        c, v = self.contest, self.view()
-        self.screen_window.set_view(v)
+    def refresh(self, view: StageView | None = None) -> None:
+        c, v = self.contest, view
+        if v is None:
+            v = self.view()
+            self.screen_window.set_view(v)
         rnd = c.current_round
         self.sheet.clear()
         for i, r in enumerate(self.data.spec.rounds):
             mark = "▶ " if i == c.state.round else ("✓ " if i < c.state.round else "　")
-            self.sheet.addItem(f"{mark}{i + 1}. {r.title}（{_(KIND_LABELS[r.kind])}，{len(r.question_ids)}）")
+            label = _(KIND_LABELS[r.kind])
+            extra = f"{label}，{len(r.question_ids)}" if label != r.title else str(len(r.question_ids))
+            self.sheet.addItem(f"{mark}{i + 1}. {r.title}（{extra}）")
         card = self.data.questions.get(c.state.question) if c.state.question is not None else None
         if card is not None:
             self.q_head.setText(_("第{n}题", n=len(c.state.used_questions)))
             options = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(card.options))
             self.q_text.setText(card.stem + ("\n" + options if options else ""))
-            self.q_answer.setText(_("答案：{a}", a=card.answer) + (f"\n{card.explanation}" if card.explanation else ""))
+            self.q_answer.setText(_("答案：{a}", a=card.answer))
+            self.q_note.setText(card.explanation)
         else:
             self.q_head.setText(v.round_title or _("尚未开始"))
             self.q_text.setText("")
             self.q_answer.setText("")
+            self.q_note.setText("")
         who = ""
         if v.answering is not None:
             who = _("　当前：{t}", t=v.teams[v.answering].name)
         self.state_line.setText(_(PHASE_LABELS[c.phase]) + who)
         self.status.setText(_("已记录 {n} 个事件", n=self.seq))
-        for i, label in enumerate(self.score_labels):
-            label.setText(f"{c.scores[i]:g}")
+        for i, score in enumerate(self.score_labels):
+            score.setText(f"{c.scores[i]:g}")
         ph = c.phase
         done = c.round_done()
         last = c.state.round + 1 >= len(self.data.spec.rounds)
