@@ -214,3 +214,37 @@ def spec_summary(spec: ContestSpec) -> dict[str, Any]:
     return {"teams": [{"name": t.name, "branch": t.branch, "members": [m.name for m in t.members], "key": t.key}
                       for t in spec.teams],
             "rounds": [{"kind": r.kind.value, "title": r.title, "questions": len(r.question_ids)} for r in spec.rounds]}
+
+
+@dataclass(frozen=True, slots=True)
+class ContestLine:
+    """One officer's part in a finished contest (for their 学习档案)."""
+
+    held_on: dt.date
+    title: str
+    team: str
+    rank: int
+    teams: int
+    score: float
+
+
+def officer_contests(session: Session, officer_id: int, first: dt.date | None = None,
+                     last: dt.date | None = None) -> list[ContestLine]:
+    """The finished contests ``officer_id`` took part in, with their team's place and score."""
+    stmt = select(ContestRow).where(ContestRow.status == "finished").order_by(ContestRow.held_on)
+    if first is not None:
+        stmt = stmt.where(ContestRow.held_on >= first)
+    if last is not None:
+        stmt = stmt.where(ContestRow.held_on <= last)
+    out = []
+    for row in session.scalars(stmt):
+        teams = row.spec.get("teams", [])
+        mine = [i for i, t in enumerate(teams) if any(m.get("officer_id") == officer_id for m in t.get("members", []))]
+        if not mine:
+            continue
+        spec = ContestSpec.from_dict(row.spec)
+        ranks = {team: (rank, score) for rank, team, score in replay(spec, events(session, row.id)).ranking()}
+        rank, score = ranks[mine[0]]
+        out.append(ContestLine(row.held_on, row.title, spec.teams[mine[0]].name, rank, len(teams), score))
+    return out
+

@@ -143,3 +143,18 @@ def test_officers_never_reach_contests_and_secretaries_only_their_units(demo_db:
     own = small(unit="LJJJ1", teams=copy.deepcopy(small()["teams"]))
     mine = contest.create_contest(demo_db, secretary, own)
     assert [c.id for c in contest.list_contests(demo_db, secretary)] == [mine]
+
+
+def test_the_demo_contest_is_in_its_members_transcripts_and_ledger(demo_db: Database) -> None:
+    from core.points import usecases as points
+    from core.reports import usecases as reports
+
+    admin = actor_of(demo_db, DEMO_ADMIN)
+    report = reports.transcript(demo_db, admin, "200015")          # 治安一支部队 won the demo contest
+    line = report.transcript.contests[0]
+    assert (line.team, line.rank, line.teams, line.score) == ("治安一支部队", 1, 3, 150)
+    table = next(t for t in report.document.tables if t.title == "知识竞赛现场赛")
+    assert table.rows[0][2:] == ["治安一支部队", "1/3", 150]
+    history = points.points_history(demo_db, admin, badge="200015")
+    assert sorted(h.amount for h in history.lines if h.source_type == "contest") == [3.0, 10.0]
+    assert reports.transcript(demo_db, admin, "200008").transcript.contests == []   # only drawn up, not held
