@@ -120,6 +120,11 @@ def _row(session: Session, contest_id: uuid.UUID, *, for_update: bool = False) -
     return row
 
 
+def unit_of(session: Session, contest_id: uuid.UUID) -> int | None:
+    """The organising unit of a contest (NotFound when there is no such contest)."""
+    return _row(session, contest_id).unit_id
+
+
 def events(session: Session, contest_id: uuid.UUID) -> list[Event]:
     rows = session.execute(select(ContestEvent.kind, ContestEvent.data).where(ContestEvent.contest_id == contest_id)
                            .order_by(ContestEvent.seq))
@@ -177,7 +182,7 @@ def record(session: Session, contest_id: uuid.UUID, event: Event, *, clock: Cloc
     if event["kind"] in ("adjust", "undo", "finish"):
         audit.record(session, f"contest.{event['kind']}", actor_id=actor_id, target_type="contest",
                      target_id=str(contest_id), title=row.title, seq=seq,
-                     scores={t.name: [b, a] for t, b, a in zip(spec.teams, before, contest.scores, strict=True)
+                     changes={t.name: [b, a] for t, b, a in zip(spec.teams, before, contest.scores, strict=True)
                              if a != b},
                      **({"team": spec.teams[event["team"]].name, "delta": event["delta"], "reason": event["reason"]}
                         if event["kind"] == "adjust" else {}))

@@ -75,8 +75,7 @@ def open_contest(work: Work, contest_id: uuid.UUID) -> ContestData:
 def record_event(work: Work, contest_id: uuid.UUID, event: Event, *, expect_seq: int | None = None) -> Recorded:
     """Store one host action, buzz or ruling as it happens (refused when it cannot happen now);
     finishing the contest enters its points in the ledger."""
-    row = store.load(work.session, contest_id)
-    _check(work, row.unit_id)
+    _check(work, store.unit_of(work.session, contest_id))
     return store.record(work.session, contest_id, event, clock=work.clock, actor_id=work.actor_id,
                         expect_seq=expect_seq)
 

@@ -290,11 +290,12 @@ class HostConsole(QWidget):
             return False
         hit = self.buzzers.handle(event)
         rnd = self.contest.current_round
-        if hit is not None and rnd is not None and rnd.kind in BUZZ_KINDS and \
-                self.contest.phase in (Phase.SHOWN, Phase.BUZZING, Phase.ANSWERING):
+        buzzing = rnd is not None and rnd.kind in BUZZ_KINDS and \
+            self.contest.phase in (Phase.SHOWN, Phase.BUZZING, Phase.ANSWERING)
+        if hit is not None and buzzing:
             team, t = hit
             self.send({"kind": "buzz", "team": team, "t": t})
-        return True
+        return buzzing                 # outside a buzz, a team's key types as usual (e.g. a tile number)
 
     def _tick(self) -> None:
         """Time-up when a live countdown runs out (the host may undo it like any ruling)."""

@@ -20,7 +20,7 @@ from core.contest import usecases as contest
 from core.contest.machine import Phase
 from core.infra.db import Database
 from core.infra.paths import resources_dir
-from core.models import ContestEvent, LedgerEntry, QuestionRow
+from core.models import AuditEntry, ContestEvent, LedgerEntry, QuestionRow
 from tests.conftest import DEMO_ADMIN, DEMO_OFFICER, DEMO_SECRETARY, actor_of
 
 
@@ -117,6 +117,12 @@ def test_finishing_enters_points_and_the_sheet_lists_rulings(demo_db: Database, 
           {"kind": "adjust", "team": 0, "delta": 5, "reason": "评委复议第2题"}, {"kind": "finish"})
     data = contest.open_contest(demo_db, admin, cid)
     assert data.status == "finished" and data.contest().scores == [115, 100, 100]
+    with demo_db.transaction() as s:
+        rows = s.execute(select(AuditEntry.action, AuditEntry.detail).where(AuditEntry.target_id == str(cid))
+                         .order_by(AuditEntry.id)).all()
+    assert [a for a, _d in rows] == ["contest.create", "contest.undo", "contest.adjust", "contest.finish"]
+    assert rows[1][1]["changes"] == {"治安一支部队": [120, 110]}
+    assert rows[2][1]["reason"] == "评委复议第2题" and rows[2][1]["changes"] == {"交警一支部队": [110, 115]}
     with demo_db.transaction() as s:
         entries = s.execute(select(LedgerEntry.rule_code, LedgerEntry.amount)
                             .where(LedgerEntry.source_type == "contest", LedgerEntry.source_id == str(cid))).all()
