@@ -90,7 +90,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             out.append(f"  {t['rank']}. {t['name']}（{t['branch']}）{'、'.join(t['members'])}  {t['score']:g}")
         out.append(_("轮次："))
         for i, r in enumerate(summary["rounds"], 1):
-            out.append(f"  {i}. {r['title']}（{r['kind_label']}，{r['questions']}）  "
+            what = f"{r['kind_label']}，{r['questions']}" if r["kind_label"] != r["title"] else r["questions"]
+            out.append(f"  {i}. {r['title']}（{what}）  "
                        + "  ".join(f"{v:+g}" for v in r["points"]))
         out.append(_("已记录 {n} 个事件", n=len(data.events)))
         return "\n".join(out)
