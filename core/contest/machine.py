@@ -173,7 +173,7 @@ class Contest:
             raise InvalidInput(_("未知的竞赛事件“{k}”", k=kind))
         if kind == "undo":
             return self._undo()
-        if self.state.phase is Phase.FINISHED and kind != "adjust":
+        if self.state.phase is Phase.FINISHED:          # its points are in the ledger: the result stands
             raise InvalidInput(_("竞赛已结束"))
         outcome: Outcome = handler(event)
         self.effective.append(event)

@@ -55,6 +55,10 @@ def test_compulsory_round_each_team_in_turn() -> None:
         c.apply(ev("show"))
     play(c, ev("finish"))
     assert c.ranking() == [(1, 0, 110), (2, 2, 100), (3, 1, 95)]
+    for late in (ev("adjust", team=1, delta=20, reason="赛后"), ev("undo"), ev("round")):
+        with pytest.raises(InvalidInput, match="竞赛已结束|没有可以撤销"):
+            c.apply(late)
+    assert c.scores == [110, 95, 100]
 
 
 def test_buzz_round_false_start_lock_and_window() -> None:
@@ -139,6 +143,7 @@ def test_tiebreak_sudden_death_until_one_team_leads() -> None:
     c = Contest(spec(rnd("buzz", questions=1), rnd("tiebreak", questions=3)))
     play(c, ev("round"), ev("show"), ev("go", t=0), ev("buzz", team=2, t=0.1), ev("rule", team=2, correct=False))
     assert c.scores == [100, 100, 90]
+    assert c.ranking() == [(1, 0, 100), (1, 1, 100), (3, 2, 90)]      # a shared first place
     play(c, ev("round"))
     assert c.state.tied == (0, 1)
     play(c, ev("show"), ev("go", t=1))
