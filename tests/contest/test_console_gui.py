@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtTest import QTest
@@ -18,6 +19,7 @@ from core.contest.machine import Phase
 from core.demo import DEMO_ADMIN
 from core.infra.db import Database
 from core.people.users import get_user
+from gui.contest.bigscreen import BigScreen
 from gui.contest.buzzer import Buzzers
 from gui.contest.console import HostConsole
 from gui.context import AppContext
@@ -98,6 +100,7 @@ def test_host_console_drives_the_big_screen_and_resumes(qtbot: QtBot, sqlite_dem
     assert [t.score for t in screen.view.teams] == [120, 100, 110]
     screen.repaint()
     assert screen.paints > 0
+    qtbot.waitUntil(lambda: [round(x) for x in screen.shown] == [120, 100, 110], timeout=3000)  # the animation ends
     stored = contest.open_contest(db, ctx.actor, console.data.id)
     assert stored.seq == console.seq and stored.contest().scores == [120, 100, 110]
     # the laptop "crashes": a new console resumes at the same question with the same scores
@@ -137,3 +140,27 @@ def test_buzzer_keys_ignore_repeats_and_held_keys_and_order_by_timestamp() -> No
     assert second is not None and second[0] == 1 and abs(second[1] - first[1] - 0.010) < 1e-6
     b.handle(ev(QEvent.Type.KeyRelease, Qt.Key.Key_Q, 5100))
     assert b.handle(ev(QEvent.Type.KeyPress, Qt.Key.Key_Q, 5200)) is not None       # pressed again
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+def test_big_screen_question_stays_large_at_both_resolutions(qtbot: QtBot, size: tuple[int, int]) -> None:
+    from core.contest.machine import Contest
+    from core.contest.stage import stage_view
+    from core.contest.store import QuestionCard
+    from tests.contest.test_machine import ev, play, rnd, spec
+
+    r = rnd("buzz", questions=1)
+    stem = "根据《中国共产党纪律处分条例》，党员受到警告处分后，多长时间内不得在党内提升职务和向党外组织推荐担任高于其原任职务的党外职务？"
+    cards = {q: QuestionCard(q, "single", stem, ["六个月", "一年", "一年半", "两年"], "B", "") for q in r.question_ids}
+    c = Contest(spec(r))
+    play(c, ev("round"), ev("show"))
+    screen = BigScreen(lambda: 0.0)
+    qtbot.addWidget(screen)
+    screen.resize(*size)
+    screen.set_view(stage_view("竞赛", c, cards))
+    screen.grab()                                  # paints it
+    fitted = {key[0]: px for key, (px, _h) in screen._fitted.items()}
+    height = size[1]
+    assert fitted[stem] >= 0.045 * height          # ≥ 48 px at 1080 lines, ≥ 34 px at 768
+    assert min(fitted[f"{letter}. {o}"] for letter, o in zip("ABCD", ["六个月", "一年", "一年半", "两年"],
+                                                              strict=True)) >= 0.04 * height
