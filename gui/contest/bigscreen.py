@@ -73,8 +73,7 @@ class BigScreen(QWidget):
         anim.setStartValue(0.0)
         anim.setEndValue(1.0)
 
-        def step(v: object) -> None:
-            f = float(v)  # type: ignore[arg-type]
+        def step(f: float) -> None:             # the animation's value, 0 → 1
             self.shown[team] = start + (end - start) * min(1.0, f * 1.6)
             self.flash[team] = 1.0 - f
             self.update()
