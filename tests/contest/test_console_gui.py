@@ -164,3 +164,24 @@ def test_big_screen_question_stays_large_at_both_resolutions(qtbot: QtBot, size:
     assert fitted[stem] >= 0.045 * height          # ≥ 48 px at 1080 lines, ≥ 34 px at 768
     assert min(fitted[f"{letter}. {o}"] for letter, o in zip("ABCD", ["六个月", "一年", "一年半", "两年"],
                                                               strict=True)) >= 0.04 * height
+
+
+def test_contests_page_lists_and_opens_the_host_console(qtbot: QtBot, sqlite_demo_db: Database) -> None:
+    from gui.pages.contests import ContestsPage
+
+    with sqlite_demo_db.transaction() as s:
+        user = get_user(s, DEMO_ADMIN)
+    ctx = AppContext(sqlite_demo_db, user, TaskManager())
+    page = ContestsPage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=10000)
+    titles = [page.model.row(page.model.index(i, 0)).title for i in range(2)]
+    assert titles == ["“平安杯”交通安全知识竞赛", "“忠诚杯”党建与业务知识竞赛"]     # the upcoming one first
+    page.table.selectRow(1)
+    page.host()
+    qtbot.waitUntil(lambda: bool(page.consoles), timeout=10000)
+    console = page.consoles[-1]
+    assert isinstance(console, HostConsole) and console.contest.phase is Phase.FINISHED
+    assert [t.score for t in console.screen_window.view.teams] == [140, 150, 100]
+    assert console.screen_window.view.ranking[0][1] == 1 and not console.b_round.isEnabled()
+    console.close()
