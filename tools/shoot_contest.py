@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,10 @@ def main() -> int:
     console.send({"kind": "go", "t": console.buzzers.now()})
     console.send({"kind": "buzz", "team": 1, "t": console.buzzers.now() + 0.4})
     settle(app, tasks, rounds=100)
+    deadline = time.monotonic() + 1.0                 # let the scoreboard's animations finish
+    while time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
     for name, (w, h) in SIZES.items():
         console.resize(w, h)
         settle(app, tasks)

@@ -271,8 +271,10 @@ class BigScreen(QWidget):
         if v.answering is not None:
             p.setPen(QColor("white"))
             p.setFont(self._font(44 * u, True))
+            name = v.teams[v.answering].name
             p.drawText(QRectF(rect.x(), rect.y(), rect.width(), 64 * u), int(Qt.AlignmentFlag.AlignCenter),
-                       _("请 {t} 选题", t=v.teams[v.answering].name))
+                       _("{t} 选择 {n} 号题", t=name, n=v.tile) if v.phase is Phase.PICKED and v.tile
+                       else _("请 {t} 选题", t=name))
         for n in range(1, v.tiles + 1):
             r, c = divmod(n - 1, cols)
             box = QRectF(rect.x() + c * (tw + gap), rect.y() + 80 * u + r * (th + gap), tw, th)
