@@ -35,7 +35,8 @@ def test_wheel_installs_a_working_studyhall(tmp_path: Path) -> None:
     for needed in ("main.py", "base/i18n.py", "core/access/usecase.py", "gui/app.py", "cli/__init__.py",
                    "quizbank/formats/gift.py", "core/migrations/script.py.mako",
                    "core/migrations/versions/0001_initial_schema.py", "resources/fonts/wqy-microhei.ttc",
-                   "resources/translations/en/foundation.json", "resources/demo/org.json"):
+                   "resources/translations/en/foundation.json", "resources/demo/org.json",
+                   "resources/sounds/buzz.wav", "resources/demo/contest.toml"):
         assert needed in names, needed
     entry = configparser.ConfigParser()
     entry.read(next(site.glob("studyhall-*.dist-info")) / "entry_points.txt")

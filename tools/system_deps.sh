@@ -7,7 +7,7 @@ set -euo pipefail
 purpose=${1:-run}
 pkgs=(python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
-      libxkbcommon-x11-0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0)
+      libxkbcommon-x11-0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libpulse0)
 if [ "$purpose" = test ]; then
   pkgs+=(poppler-utils postgresql zbar-tools)
 fi

@@ -73,6 +73,9 @@ class Action(StrEnum):
     UNITS_EDIT = "org.units.edit"
     CERT_KEY_UNLOCK = "cert.key.unlock"   # unlock the certificate signing key in this process, to sign
     EXCHANGE = "exchange.packages"        # exam and results packages for offline PCs (core.exchange)
+    CONTEST_VIEW = "contest.view"         # contests, their questions and answers, result sheets
+    CONTEST_MANAGE = "contest.manage"     # set up a contest; points and certificates after it
+    CONTEST_HOST = "contest.host"         # run it on stage: questions, buzzes, rulings, adjustments
     # Administrators only
     POINTS_RULES_EDIT = "points.rules.edit"
     SETTINGS_EDIT = "admin.settings"
@@ -121,6 +124,9 @@ LABELS: dict[Action, str] = {
     Action.REPORT_ITEMS: N_("试题分析"),
     Action.UNITS_EDIT: N_("编辑单位"),
     Action.CERT_KEY_UNLOCK: N_("解锁证书签名密钥"),
+    Action.CONTEST_VIEW: N_("查看知识竞赛"),
+    Action.CONTEST_MANAGE: N_("组织知识竞赛"),
+    Action.CONTEST_HOST: N_("主持知识竞赛"),
     Action.POINTS_RULES_EDIT: N_("修改积分规则"),
     Action.SETTINGS_EDIT: N_("系统设置"),
     Action.BACKUP: N_("备份数据库"),
@@ -176,6 +182,9 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.UNITS_EDIT: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_KEY_UNLOCK: {SECRETARY: ALL, ADMIN: ALL},
     Action.EXCHANGE: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.CONTEST_VIEW: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.CONTEST_MANAGE: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.CONTEST_HOST: {SECRETARY: UNIT, ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},

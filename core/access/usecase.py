@@ -59,8 +59,9 @@ class Change(Flag):
     PEOPLE = auto()         # officers, accounts, the unit tree
     CERTIFICATES = auto()   # certificates, templates
     SETTINGS = auto()
+    CONTESTS = auto()       # on-stage contests and their events
     EVERYTHING = (BANKS | QUIZZES | ATTEMPTS | PRACTICE | STUDY | MATERIALS | POINTS | PEOPLE | CERTIFICATES
-                  | SETTINGS)
+                  | SETTINGS | CONTESTS)
 
 
 @dataclass

@@ -52,6 +52,10 @@ ACTION_LABELS: dict[str, str] = {
     "material.update": N_("修改学习资料"),
     "points.rule": N_("修改积分规则"),
     "cert.issue": N_("颁发证书"),
+    "contest.create": N_("创建知识竞赛"),
+    "contest.adjust": N_("竞赛手工调分"),
+    "contest.undo": N_("撤销竞赛判定"),
+    "contest.finish": N_("结束知识竞赛"),
     "cert.reissue": N_("补发证书"),
     "cert.revoke": N_("撤销证书"),
     "cert.template": N_("保存证书模板"),
@@ -82,6 +86,7 @@ TARGET_LABELS: dict[str, str] = {
     "audit_log": N_("操作日志 {name}"),
     "settings": N_("设置 {name}"),
     "signing_key": N_("签名密钥 {name}"),
+    "contest": N_("知识竞赛 {name}"),
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -109,6 +114,8 @@ FIELD_LABELS: dict[str, str] = {
     "reset": N_("下次登录须改密码"),
     # certificate signing (core.certificates)
     "signed": N_("已签名"), "replaced": N_("替换旧密钥"), "endorsed": N_("确认旧证书"),
+    # on-stage contests (core.contest)
+    "teams": N_("参赛队"), "rounds": N_("轮次"), "seq": N_("事件序号"), "team": N_("参赛队"), "delta": N_("加减分"),
 }
 # Fields whose meaning depends on what was changed.
 TARGET_FIELD_LABELS: dict[tuple[str, str], str] = {
@@ -226,7 +233,7 @@ def _named_in_target(target_type: str, key: str) -> bool:
     if target_type == "question":
         return key == "stem"
     return target_type in ("officer", "unit", "bank", "material", "quiz", "attempt", "point_rule",
-                           "cert_template", "certificate") and key in ("name", "title")
+                           "cert_template", "certificate", "contest") and key in ("name", "title")
 
 
 def summary_text(target_type: str, detail: Mapping[str, Any]) -> str:

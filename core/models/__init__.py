@@ -8,6 +8,7 @@ from core.models.audit import AuditEntry, Secret, Setting
 from core.models.bank import Bank, QuestionRow
 from core.models.base import Base
 from core.models.cert import Certificate, CertTemplate, SigningKey
+from core.models.contest import ContestEvent, ContestRow
 from core.models.exchange import Exchange, Installation
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
 from core.models.points import LedgerEntry, PointRule
@@ -15,8 +16,9 @@ from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSecti
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
-    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
-    "Exchange", "Installation", "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
+    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate", "ContestEvent",
+    "ContestRow", "Exchange", "Installation", "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule",
+    "QuestionRow", "Quiz",
     "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",
 ]

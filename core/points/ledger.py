@@ -54,9 +54,11 @@ DEFAULT_RULES: dict[str, RuleView] = {r.code: r for r in (
     RuleView("score_80", N_("成绩达到80分"), 3, None, {"min_percent": 80}),
     RuleView("score_90", N_("成绩达到90分（另加）"), 2, None, {"min_percent": 90}),
     RuleView("practice_correct", N_("每日练习答对"), 1, 5),
+    RuleView("contest_taken", N_("参加知识竞赛现场赛"), 3, None),
+    RuleView("contest_won", N_("知识竞赛现场赛获第一名（另加）"), 10, None),
 )}
 SOURCE_LABELS = {"study": N_("学习"), "material": N_("资料"), "quiz": N_("考试"), "practice": N_("练习"),
-                 "manual": N_("手工")}
+                 "manual": N_("手工"), "contest": N_("竞赛")}
 
 
 def _view(r: PointRule) -> RuleView:

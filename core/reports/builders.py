@@ -117,6 +117,11 @@ def transcript_document(t: Transcript) -> Document:
                             ["text", "text", "text", "text"],
                             [[c.serial, c.title, c.issued.strftime("%Y-%m-%d"), c.status] for c in t.certificates],
                             sheet=_("证书")))
+    if t.contests:
+        doc.blocks.append(Table(_("知识竞赛现场赛"), [_("日期"), _("竞赛"), _("参赛队"), _("名次"), _("得分")],
+                                ["text", "text", "text", "text", "num"],
+                                [[c.held_on.isoformat(), c.title, c.team, _("{r}/{n}", r=c.rank, n=c.teams), c.score]
+                                 for c in t.contests], sheet=_("知识竞赛")))
     doc.blocks.append(Table(_("单位变动"), [_("单位"), _("起"), _("止")], ["text", "text", "text"],
                             [[m.unit_name, m.valid_from.isoformat(), m.valid_to.isoformat() if m.valid_to else _("至今")]
                              for m in t.memberships], sheet=_("单位变动")))

@@ -11,6 +11,7 @@ from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from base.errors import NotFound
+from core.contest.store import ContestLine, officer_contests
 from core.infra.clock import LOCAL_TZ
 from core.models import (
     Attempt,
@@ -120,6 +121,7 @@ class Transcript:
     points_by_month: list[tuple[str, float]] = field(default_factory=list)
     attempts: list[AttemptLine] = field(default_factory=list)
     certificates: list[CertificateLine] = field(default_factory=list)
+    contests: list[ContestLine] = field(default_factory=list)
     required_done: int = 0
     required_total: int = 0
 
@@ -178,6 +180,8 @@ def transcript(session: Session, badge: str, period: Period | None = None) -> Tr
     certs = select(Certificate).where(Certificate.officer_id == officer.id).order_by(Certificate.issued_at)
     t.certificates = [CertificateLine(c.serial, c.title, c.issued_at.astimezone(LOCAL_TZ), c.status)
                       for c in session.scalars(certs)]
+    t.contests = officer_contests(session, officer.id, period.start if period else None,
+                                  period.end if period else None)
     required = select(Material.id).where(Material.required, Material.active)
     t.required_total = session.scalar(select(func.count()).select_from(required.subquery())) or 0
     t.required_done = session.scalar(select(func.count()).select_from(MaterialProgress).where(
