@@ -46,6 +46,7 @@ class Action(StrEnum):
     POINTS_VIEW = "points.view"
     POINTS_RULES_VIEW = "points.rules.view"
     CERT_VIEW = "cert.view"
+    REFLECTION_WRITE = "orglife.reflection.write"     # write one's own 心得体会
     CERT_PRINT = "cert.print"
     UNITS_VIEW = "org.units.view"
     AUTO_BACKUP = "admin.backup.auto"     # the automatic backup on start and every 30 minutes, as whoever
@@ -72,6 +73,9 @@ class Action(StrEnum):
     REPORT_ITEMS = "report.items"
     UNITS_EDIT = "org.units.edit"
     CERT_KEY_UNLOCK = "cert.key.unlock"   # unlock the certificate signing key in this process, to sign
+    ORGLIFE_SESSIONS = "orglife.sessions"     # record group sessions, attendance, attachments; confirm 补学
+    REFLECTION_TASKS = "orglife.reflection.tasks"     # ask a branch for 心得体会 by a due date
+    REFLECTION_REVIEW = "orglife.reflection.review"   # read, compare and review 心得体会; export them
     # Administrators only
     POINTS_RULES_EDIT = "points.rules.edit"
     SETTINGS_EDIT = "admin.settings"
@@ -119,6 +123,10 @@ LABELS: dict[Action, str] = {
     Action.REPORT_ITEMS: N_("试题分析"),
     Action.UNITS_EDIT: N_("编辑单位"),
     Action.CERT_KEY_UNLOCK: N_("解锁证书签名密钥"),
+    Action.ORGLIFE_SESSIONS: N_("登记组织生活与出勤"),
+    Action.REFLECTION_WRITE: N_("撰写心得体会"),
+    Action.REFLECTION_TASKS: N_("布置心得体会"),
+    Action.REFLECTION_REVIEW: N_("审阅心得体会"),
     Action.POINTS_RULES_EDIT: N_("修改积分规则"),
     Action.SETTINGS_EDIT: N_("系统设置"),
     Action.BACKUP: N_("备份数据库"),
@@ -171,6 +179,10 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.REPORT_ITEMS: {SECRETARY: ALL, ADMIN: ALL},
     Action.UNITS_EDIT: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_KEY_UNLOCK: {SECRETARY: ALL, ADMIN: ALL},
+    Action.ORGLIFE_SESSIONS: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.REFLECTION_WRITE: _EVERYONE_OWN,
+    Action.REFLECTION_TASKS: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.REFLECTION_REVIEW: {SECRETARY: UNIT, ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},

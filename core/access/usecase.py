@@ -59,8 +59,9 @@ class Change(Flag):
     PEOPLE = auto()         # officers, accounts, the unit tree
     CERTIFICATES = auto()   # certificates, templates
     SETTINGS = auto()
+    ORGLIFE = auto()        # group sessions, attendance, 补学, 心得体会
     EVERYTHING = (BANKS | QUIZZES | ATTEMPTS | PRACTICE | STUDY | MATERIALS | POINTS | PEOPLE | CERTIFICATES
-                  | SETTINGS)
+                  | SETTINGS | ORGLIFE)
 
 
 @dataclass

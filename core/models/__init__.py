@@ -9,12 +9,21 @@ from core.models.bank import Bank, QuestionRow
 from core.models.base import Base
 from core.models.cert import Certificate, CertTemplate, SigningKey
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
+from core.models.orglife import (
+    Attendance,
+    OrgSession,
+    Reflection,
+    ReflectionTask,
+    SessionAttachment,
+    SessionKind,
+)
 from core.models.points import LedgerEntry, PointRule
 from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
-    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
+    "Attempt", "AttemptItem", "Attendance", "OrgSession", "Reflection", "ReflectionTask",
+    "SessionAttachment", "SessionKind", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
     "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
     "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",

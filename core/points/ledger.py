@@ -54,9 +54,14 @@ DEFAULT_RULES: dict[str, RuleView] = {r.code: r for r in (
     RuleView("score_80", N_("成绩达到80分"), 3, None, {"min_percent": 80}),
     RuleView("score_90", N_("成绩达到90分（另加）"), 2, None, {"min_percent": 90}),
     RuleView("practice_correct", N_("每日练习答对"), 1, 5),
+    # Organisation life (core.orglife): attendance at a group session, its 补学, and 心得体会 reviews.
+    RuleView("session_attended", N_("参加集中学习、党课等组织生活"), 3, None),
+    RuleView("session_made_up", N_("完成缺席组织生活的补学"), 1, None),
+    RuleView("reflection_excellent", N_("心得体会评为优秀"), 5, None),
+    RuleView("reflection_passed", N_("心得体会评为合格"), 2, None),
 )}
 SOURCE_LABELS = {"study": N_("学习"), "material": N_("资料"), "quiz": N_("考试"), "practice": N_("练习"),
-                 "manual": N_("手工")}
+                 "manual": N_("手工"), "orglife": N_("组织生活"), "reflection": N_("心得体会")}
 
 
 def _view(r: PointRule) -> RuleView:

@@ -1,0 +1,151 @@
+# StudyHall - study and knowledge-competition app for police units.
+# Licensed under the MIT licence; see LICENSE.
+"""What people do with organisation life: secretaries record group sessions and their attendance,
+attach photos and the sign-in sheet, and close 补学 done outside the app; officers see their 补学
+on the home page (core.home) and read its materials in the reader (core.study).
+
+Use cases (see :mod:`core.access.usecase`): ``fn(db, actor, ...)``. A secretary reaches the
+sessions of their own unit and the units below it; an administrator every unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from base.errors import NotFound
+from base.i18n import _
+from core.access.permissions import Action
+from core.access.usecase import Change, Work, use_case
+from core.orglife import sessions, views
+from core.orglife.sessions import KindView, SessionSpec
+from core.orglife.views import SessionDetail, SessionRow
+from core.people.org import unit_tree
+
+CREDIT = Change.ORGLIFE | Change.STUDY | Change.POINTS      # attendance credits study time and points
+
+
+@use_case(Action.ORGLIFE_SESSIONS)
+def session_kinds(work: Work) -> list[KindView]:
+    """The kinds of group session (data: 集中学习, 党课, 主题党日, 支部党员大会, 支委会, 党小组会...)."""
+    return sessions.list_kinds(work.session)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    badge: str
+    name: str
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def branches(work: Work) -> list[tuple[int, str]]:
+    """Units the actor may record sessions for (their own subtree, or every unit), in tree order."""
+    allowed = work.units()
+    return [(n.id, n.name) for root in unit_tree(work.session) for n in root.walk()
+            if allowed is None or n.id in allowed]
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def branch_members(work: Work, unit_id: int) -> list[Member]:
+    """The officers expected at a session of ``unit_id`` (its active members)."""
+    work.check_unit(unit_id)
+    return [Member(o.id, o.badge, o.name) for o in sessions.members(work.session, unit_id)]
+
+
+@use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
+def record_session(work: Work, spec: SessionSpec) -> uuid.UUID:
+    """Record a session with its attendance: the present are credited (study time and points, once),
+    the others get 补学 (the linked materials as required reading)."""
+    work.check_unit(spec.unit_id)
+    return sessions.record_session(work.session, spec, work.clock, actor_id=work.actor_id)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
+def record_session_file(work: Work, path: Path) -> SessionRow:
+    """Record a session described by a TOML file (``orglife add --spec session.toml``)."""
+    from core.orglife.spec_file import read_spec
+
+    spec = read_spec(work.session, path)
+    work.check_unit(spec.unit_id)
+    sid = sessions.record_session(work.session, spec, work.clock, actor_id=work.actor_id)
+    return views.session_detail(work.session, sid).row
+
+
+@use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
+def set_attendance(work: Work, session_id: uuid.UUID, marks: Mapping[int, tuple[str, str]]) -> dict[str, int]:
+    """Correct attendance (officer id → (status, reason)); credits and 补学 follow."""
+    work.check_unit(sessions.get_session(work.session, session_id).unit_id)
+    return sessions.set_attendance(work.session, session_id, marks, work.clock, actor_id=work.actor_id)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, changes=Change.ORGLIFE)
+def add_attachment(work: Work, session_id: uuid.UUID, path: Path, kind: str = "photo") -> uuid.UUID:
+    """Attach a photo or the scanned sign-in sheet (kind ``photo`` or ``signin``)."""
+    work.check_unit(sessions.get_session(work.session, session_id).unit_id)
+    return sessions.add_attachment(work.session, session_id, path, kind, work.clock, actor_id=work.actor_id)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def attachment(work: Work, attachment_id: uuid.UUID) -> tuple[str, bytes]:
+    """A session's attachment: its file name and bytes."""
+    row, name, data = sessions.attachment_data(work.session, attachment_id)
+    work.check_unit(row.unit_id)
+    return name, data
+
+
+@use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
+def confirm_makeup(work: Work, session_id: uuid.UUID, officer_id: int, note: str = "") -> None:
+    """Close a 补学 done outside the app (sessions without linked materials)."""
+    work.check_unit(sessions.get_session(work.session, session_id).unit_id)
+    sessions.confirm_makeup(work.session, session_id, officer_id, work.clock, actor_id=work.actor_id, note=note)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def list_sessions(work: Work, *, first: dt.date | None = None, last: dt.date | None = None,
+                  unit_id: int | None = None, unit: str | None = None) -> list[SessionRow]:
+    """Sessions of the actor's units (or of ``unit`` and below, which must be among them), newest first."""
+    from core.people.org import subtree_ids, unit_by_code_or_name
+
+    if unit:
+        unit_id = unit_by_code_or_name(work.session, unit).id
+    allowed = work.units()
+    ids: set[int] | None = None if allowed is None else set(allowed)
+    if unit_id is not None:
+        work.check_unit(unit_id)
+        ids = set(subtree_ids(work.session, unit_id))
+    return views.list_sessions(work.session, unit_ids=ids, first=first, last=last)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def session_detail(work: Work, session_id: uuid.UUID | str) -> SessionDetail:
+    """One session (its id, or the first 8 characters of it): the record, each member's attendance
+    and 补学, the attachments."""
+    detail = views.session_detail(work.session, find_session(work, session_id))
+    work.check_unit(detail.row.unit_id)
+    return detail
+
+
+def find_session(work: Work, key: uuid.UUID | str) -> uuid.UUID:
+    """A session id from itself, its text, or its first 8 characters (as the CLI lists them)."""
+    from sqlalchemy import String, cast, select
+
+    from core.models import OrgSession
+
+    if isinstance(key, uuid.UUID):
+        return key
+    text = key.strip().lower()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    if len(text) < 6 or len(text) > 8:
+        raise NotFound(_("请给出记录编号（前 8 位即可）"))
+    found = list(work.session.scalars(select(OrgSession.id).where(cast(OrgSession.id, String).like(f"{text}%"))
+                                      .limit(2)))
+    if len(found) != 1:
+        raise NotFound(_("找不到编号为 {k} 的组织生活记录", k=text))
+    return found[0]
