@@ -112,7 +112,7 @@ class Reflection(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     body_text: Mapped[str] = mapped_column(Text)
     source_name: Mapped[str200] = mapped_column(default="")   # the .docx it came from, if any
-    signature: Mapped[list[int]] = mapped_column(JSON, default=list)   # MinHash of its shingles
+    signature: Mapped[bytes] = mapped_column(LargeBinary)   # MinHash of its shingles (orglife.similarity)
     status: Mapped[str20]                                 # submitted / excellent / pass / returned
     submitted_at: Mapped[utc]
     review_comment: Mapped[str] = mapped_column(String(500), default="")

@@ -10,20 +10,23 @@ sessions of their own unit and the units below it; an administrator every unit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from base.errors import NotFound
+from base.errors import InvalidInput, NotFound
 from base.i18n import _
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, use_case
-from core.orglife import sessions, views
+from core.orglife import reflections, sessions, views
+from core.orglife.reflections import ReflectionDetail, ReflectionRow, TaskRow
 from core.orglife.sessions import KindView, SessionSpec
 from core.orglife.views import SessionDetail, SessionRow
 from core.people.org import unit_tree
+from core.points.ledger import Period
 
 CREDIT = Change.ORGLIFE | Change.STUDY | Change.POINTS      # attendance credits study time and points
 
@@ -149,3 +152,102 @@ def find_session(work: Work, key: uuid.UUID | str) -> uuid.UUID:
     if len(found) != 1:
         raise NotFound(_("找不到编号为 {k} 的组织生活记录", k=text))
     return found[0]
+
+
+# --- 心得体会 -----------------------------------------------------------------------------------------
+
+@use_case(Action.REFLECTION_TASKS, changes=Change.ORGLIFE)
+def set_reflection_task(work: Work, *, unit_id: int, title: str, due_date: dt.date, min_chars: int = 300,
+                        material_id: int | None = None, session_id: uuid.UUID | None = None, topic: str = "") -> int:
+    """Ask a branch (and the units below it) for a 心得体会 on a material, a session or a topic."""
+    work.check_unit(unit_id)
+    return reflections.create_task(work.session, unit_id=unit_id, title=title, due_date=due_date, clock=work.clock,
+                                   min_chars=min_chars, material_id=material_id, session_id=session_id, topic=topic,
+                                   actor_id=work.actor_id)
+
+
+@use_case(Action.REFLECTION_TASKS, readonly=True)
+def reflection_tasks(work: Work) -> list[TaskRow]:
+    """The tasks set for the actor's units, with how many handed in and reviewed."""
+    return reflections.list_tasks(work.session, unit_ids=work.units())
+
+
+@use_case(Action.REFLECTION_WRITE, readonly=True)
+def my_reflection_tasks(work: Work) -> list[TaskRow]:
+    """The tasks set for the actor's branch (and the units above it), with the actor's own status."""
+    return reflections.list_tasks(work.session, unit_ids=None, officer_id=work.actor.id)
+
+
+@use_case(Action.REFLECTION_WRITE, changes=Change.ORGLIFE)
+def submit_reflection(work: Work, task_id: int, *, text: str | None = None, docx: Path | None = None) -> uuid.UUID:
+    """Hand in the actor's 心得体会, typed or as a .docx (again after 退回修改)."""
+    if (text is None) == (docx is None):
+        raise InvalidInput(_("请填写心得体会正文，或选择一个 .docx 文件"))
+    body = text if text is not None else reflections.read_docx_text(docx) if docx is not None else ""
+    return reflections.submit(work.session, officer_id=work.actor.id, task_id=task_id, text=body, clock=work.clock,
+                              source_name=docx.name if docx is not None else "")
+
+
+@use_case(Action.REFLECTION_WRITE, readonly=True)
+def my_reflections(work: Work) -> list[ReflectionRow]:
+    """The actor's own submissions and their reviews (never anyone else's text)."""
+    return reflections.list_reflections(work.session, unit_ids=None, officer_id=work.actor.id)
+
+
+@use_case(Action.REFLECTION_REVIEW, readonly=True)
+def list_reflections(work: Work, *, first: dt.date | None = None, last: dt.date | None = None,
+                     status: str | None = None) -> list[ReflectionRow]:
+    """Submissions from the actor's units, newest first, each with its closest earlier match's estimate."""
+    return reflections.list_reflections(work.session, unit_ids=work.units(), first=first, last=last, status=status)
+
+
+def _reflection_id(work: Work, key: uuid.UUID | str) -> uuid.UUID:
+    from sqlalchemy import String, cast, select
+
+    from core.models import Reflection
+
+    if isinstance(key, uuid.UUID):
+        return key
+    text = key.strip().lower()
+    with contextlib.suppress(ValueError):
+        return uuid.UUID(text)
+    found = list(work.session.scalars(select(Reflection.id).where(cast(Reflection.id, String).like(f"{text}%"))
+                                      .limit(2))) if 6 <= len(text) <= 8 else []
+    if len(found) != 1:
+        raise NotFound(_("找不到编号为 {k} 的心得体会", k=text))
+    return found[0]
+
+
+@use_case(Action.REFLECTION_REVIEW, readonly=True)
+def reflection_detail(work: Work, reflection_id: uuid.UUID | str) -> ReflectionDetail:
+    """One submission with its closest earlier submission and the passages they share."""
+    row = reflections.get_reflection(work.session, _reflection_id(work, reflection_id))
+    work.check_unit(row.unit_id)
+    return reflections.reflection_detail(work.session, row.id)
+
+
+@use_case(Action.REFLECTION_REVIEW, changes=Change.ORGLIFE | Change.POINTS)
+def review_reflection(work: Work, reflection_id: uuid.UUID | str, verdict: str, comment: str = "") -> None:
+    """优秀 / 合格 / 退回修改 with a comment; points by rule (audited)."""
+    row = reflections.get_reflection(work.session, _reflection_id(work, reflection_id))
+    work.check_unit(row.unit_id)
+    reflections.review(work.session, row.id, verdict, comment, work.clock, reviewer_id=work.actor_id)
+
+
+@use_case(Action.REFLECTION_REVIEW, readonly=True)
+def export_reflections(work: Work, target: Path, *, period: Period, unit_id: int | None = None,
+                       unit: str | None = None) -> Path:
+    """A branch's reflections of a period in one .docx or .pdf (one section per submission)."""
+    from core.orglife.export import reflections_document
+    from core.people.org import subtree_ids, unit_by_code_or_name
+    from core.reports.export import export
+
+    if unit:
+        unit_id = unit_by_code_or_name(work.session, unit).id
+    if unit_id is None:
+        unit_id = work.actor.unit_id
+    if unit_id is None:
+        raise InvalidInput(_("请指定单位"))
+    work.check_unit(unit_id)
+    doc = reflections_document(work.session, unit_id, subtree_ids(work.session, unit_id), period)
+    return export(doc, target)

@@ -111,7 +111,7 @@ def upgrade() -> None:
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('source_name', sa.String(length=200), nullable=False),
-    sa.Column('signature', sa.JSON(), nullable=False),
+    sa.Column('signature', sa.LargeBinary(), nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('submitted_at', UTCDateTime(), nullable=False),
     sa.Column('review_comment', sa.String(length=500), nullable=False),
