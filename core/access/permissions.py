@@ -47,6 +47,7 @@ class Action(StrEnum):
     POINTS_RULES_VIEW = "points.rules.view"
     CERT_VIEW = "cert.view"
     REFLECTION_WRITE = "orglife.reflection.write"     # write one's own 心得体会
+    RATING_VIEW = "orglife.rating.view"   # the published 支部评星定级 ranking (评比晾晒, public to every branch)
     CERT_PRINT = "cert.print"
     UNITS_VIEW = "org.units.view"
     AUTO_BACKUP = "admin.backup.auto"     # the automatic backup on start and every 30 minutes, as whoever
@@ -84,6 +85,7 @@ class Action(StrEnum):
     AUDIT_VIEW = "admin.audit"
     CERT_KEY_MANAGE = "cert.key.manage"   # set up the certificate signing key, change its passphrase
     USER_UNLOCK = "people.user.unlock"    # lift a lockout after failed logins
+    RATING_MANAGE = "orglife.rating.manage"   # criteria, compute, adjust (with a reason) and publish ratings
 
 
 LABELS: dict[Action, str] = {
@@ -127,6 +129,8 @@ LABELS: dict[Action, str] = {
     Action.REFLECTION_WRITE: N_("撰写心得体会"),
     Action.REFLECTION_TASKS: N_("布置心得体会"),
     Action.REFLECTION_REVIEW: N_("审阅心得体会"),
+    Action.RATING_VIEW: N_("查看支部评星结果"),
+    Action.RATING_MANAGE: N_("支部评星定级"),
     Action.POINTS_RULES_EDIT: N_("修改积分规则"),
     Action.SETTINGS_EDIT: N_("系统设置"),
     Action.BACKUP: N_("备份数据库"),
@@ -183,6 +187,8 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.REFLECTION_WRITE: _EVERYONE_OWN,
     Action.REFLECTION_TASKS: {SECRETARY: UNIT, ADMIN: ALL},
     Action.REFLECTION_REVIEW: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.RATING_VIEW: {OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},
+    Action.RATING_MANAGE: {ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},

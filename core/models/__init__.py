@@ -11,7 +11,10 @@ from core.models.cert import Certificate, CertTemplate, SigningKey
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
 from core.models.orglife import (
     Attendance,
+    BranchRating,
     OrgSession,
+    RatingBand,
+    RatingCriterion,
     Reflection,
     ReflectionTask,
     SessionAttachment,
@@ -22,7 +25,7 @@ from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSecti
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
-    "Attempt", "AttemptItem", "Attendance", "OrgSession", "Reflection", "ReflectionTask",
+    "Attempt", "AttemptItem", "Attendance", "BranchRating", "RatingBand", "RatingCriterion", "OrgSession", "Reflection", "ReflectionTask",
     "SessionAttachment", "SessionKind", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
     "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
     "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",

@@ -12,7 +12,20 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from core.models.base import Base, UTCDateTime, intpk, str20, str64, str200, utc, uuidpk
@@ -119,3 +132,48 @@ class Reflection(Base):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class RatingCriterion(Base):
+    """One criterion of 支部评星定级: a metric, its weight, the value earning full marks (target) and
+    the value below which it earns nothing (threshold). See core/orglife/rating.py for the formula."""
+
+    __tablename__ = "rating_criteria"
+
+    id: Mapped[intpk]
+    metric: Mapped[str20] = mapped_column(unique=True)
+    weight: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    threshold: Mapped[float] = mapped_column(Float, default=0.0)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+
+class RatingBand(Base):
+    """A star band: a score of at least ``min_score`` earns ``stars`` (五星 ≥ 90 ...)."""
+
+    __tablename__ = "rating_bands"
+
+    id: Mapped[intpk]
+    stars: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str20]
+    min_score: Mapped[float] = mapped_column(Float)
+
+
+class BranchRating(Base):
+    """One branch's rating for one quarter: the computed score with its breakdown, the admin's
+    adjustment (with a reason, audited) and when it was published (评比晾晒)."""
+
+    __tablename__ = "branch_ratings"
+    __table_args__ = (UniqueConstraint("period", "unit_id"), Index("ix_branch_ratings_unit", "unit_id", "period"))
+
+    id: Mapped[uuidpk]
+    period: Mapped[str20]                                   # 2026Q4
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    computed_score: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)             # computed, or as adjusted
+    stars: Mapped[int] = mapped_column(Integer)
+    breakdown: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    adjust_reason: Mapped[str] = mapped_column(String(300), default="")
+    adjusted_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    computed_at: Mapped[utc]
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -34,6 +34,44 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_org_session_kinds')),
     sa.UniqueConstraint('code', name=op.f('uq_org_session_kinds_code'))
     )
+    op.create_table('rating_bands',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stars', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=20), nullable=False),
+    sa.Column('min_score', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rating_bands')),
+    sa.UniqueConstraint('stars', name=op.f('uq_rating_bands_stars'))
+    )
+    op.create_table('rating_criteria',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('metric', sa.String(length=20), nullable=False),
+    sa.Column('weight', sa.Float(), nullable=False),
+    sa.Column('target', sa.Float(), nullable=False),
+    sa.Column('threshold', sa.Float(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rating_criteria')),
+    sa.UniqueConstraint('metric', name=op.f('uq_rating_criteria_metric'))
+    )
+    op.create_table('branch_ratings',
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('period', sa.String(length=20), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('computed_score', sa.Float(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('stars', sa.Integer(), nullable=False),
+    sa.Column('breakdown', sa.JSON(), nullable=False),
+    sa.Column('adjust_reason', sa.String(length=300), nullable=False),
+    sa.Column('adjusted_by', sa.Integer(), nullable=True),
+    sa.Column('computed_at', UTCDateTime(), nullable=False),
+    sa.Column('published_at', UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['adjusted_by'], ['officers.id'], name=op.f('fk_branch_ratings_adjusted_by_officers')),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_branch_ratings_unit_id_units')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_branch_ratings')),
+    sa.UniqueConstraint('period', 'unit_id', name=op.f('uq_branch_ratings_period_unit_id'))
+    )
+    with op.batch_alter_table('branch_ratings', schema=None) as batch_op:
+        batch_op.create_index('ix_branch_ratings_unit', ['unit_id', 'period'], unique=False)
+
     op.create_table('org_sessions',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -160,4 +198,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_org_sessions_unit_day')
 
     op.drop_table('org_sessions')
+    with op.batch_alter_table('branch_ratings', schema=None) as batch_op:
+        batch_op.drop_index('ix_branch_ratings_unit')
+
+    op.drop_table('branch_ratings')
+    op.drop_table('rating_criteria')
+    op.drop_table('rating_bands')
     op.drop_table('org_session_kinds')
