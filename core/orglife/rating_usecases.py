@@ -90,3 +90,4 @@ def honour_roll_pdf(work: Work, period: str, target: Path) -> Path:
 
         raise NotFound(_("{p} 的评星结果还没有公布", p=quarter.code))
     return export(honour_document(quarter, rows), target)
+

@@ -251,3 +251,22 @@ def export_reflections(work: Work, target: Path, *, period: Period, unit_id: int
     work.check_unit(unit_id)
     doc = reflections_document(work.session, unit_id, subtree_ids(work.session, unit_id), period)
     return export(doc, target)
+
+
+@use_case(Action.ORGLIFE_SESSIONS, readonly=True)
+def period_summary(work: Work, target: Path, *, period: str, unit: str | int | None = None) -> Path:
+    """The 月反馈/季考评/年总结 of a branch (default: the actor's) as .pdf or .docx, ready to hand in."""
+    from core.orglife.summary import summary_document
+    from core.reports.export import export
+    from core.reports.period import parse_period
+
+    if unit is None:
+        unit_id = work.actor.unit_id
+    else:
+        from core.people.org import unit_by_code_or_name
+
+        unit_id = unit if isinstance(unit, int) else unit_by_code_or_name(work.session, unit).id
+    if unit_id is None:
+        raise InvalidInput(_("请指定单位"))
+    work.check_unit(unit_id)
+    return export(summary_document(work.session, unit_id, parse_period(period)), target)
