@@ -150,7 +150,13 @@ def record_session(session: Session, spec: SessionSpec, clock: Clock, *, actor_i
                      created_at=clock.now())
     session.add(row)
     session.flush()
-    counts = _apply_attendance(session, row, kind, spec.attendance, clock, fill_absent=True)
+    if row.starts_at > clock.now():
+        # Planned ahead (the officers' home pages show it); attendance is recorded afterwards.
+        if spec.attendance:
+            raise InvalidInput(_("这次组织生活还没有开始，出勤情况请在会后登记"))
+        counts = {"planned": 1}
+    else:
+        counts = _apply_attendance(session, row, kind, spec.attendance, clock, fill_absent=True)
     audit.record(session, "orglife.session.add", actor_id=actor_id, target_type="org_session",
                  target_id=str(row.id), topic=row.topic, kind=kind.code, day=row.day.isoformat(), **counts)
     return row.id
@@ -163,9 +169,12 @@ def set_attendance(session: Session, session_id: uuid.UUID, marks: Mapping[int, 
     kind = find_kind(session, row.kind)
     spec = SessionSpec(row.unit_id, row.kind, row.topic, row.starts_at, row.minutes, attendance=dict(marks))
     _check(session, spec)
+    if row.starts_at > clock.now():
+        raise InvalidInput(_("这次组织生活还没有开始，出勤情况请在会后登记"))
     before = {a.officer_id: a.status for a in session.scalars(
         select(Attendance).where(Attendance.session_id == row.id))}
-    counts = _apply_attendance(session, row, kind, marks, clock, fill_absent=False)
+    # The first record of a planned session's attendance: members not named were absent.
+    counts = _apply_attendance(session, row, kind, marks, clock, fill_absent=not before)
     changes = {str(oid): [before.get(oid), status] for oid, (status, _r) in marks.items()
                if before.get(oid) != status}
     audit.record(session, "orglife.attendance", actor_id=actor_id, target_type="org_session",
@@ -185,21 +194,22 @@ def _apply_attendance(session: Session, row: OrgSession, kind: SessionKind, mark
         if att is None:
             att = Attendance(id=uuid.uuid4(), session_id=row.id, officer_id=officer_id, status=status)
             session.add(att)
+            existing[officer_id] = att
         att.status, att.reason = status, reason.strip()[:200] if status != PRESENT else ""
         if status == PRESENT:
             att.made_up_at = None
-            _credit(session, row, kind, officer_id)
-        else:
-            _withdraw(session, row, officer_id)
+    present = [oid for oid, (status, _r) in wanted.items() if status == PRESENT]
+    _credit(session, row, kind, present)
+    _withdraw(session, row, [oid for oid, (status, _r) in wanted.items() if status != PRESENT])
     session.flush()
     counts = {s: 0 for s in STATUSES}
-    for status in session.scalars(select(Attendance.status).where(Attendance.session_id == row.id)):
-        counts[status] += 1
+    for att in existing.values():
+        counts[att.status] += 1
     # A make-up already done before a correction stays done.
-    for att in session.scalars(select(Attendance).where(Attendance.session_id == row.id,
-                                                        Attendance.status != PRESENT,
-                                                        Attendance.made_up_at.is_(None))):
-        _try_close_makeup(session, row, att, clock)
+    if row.material_ids:
+        for att in existing.values():
+            if att.status != PRESENT and att.made_up_at is None:
+                _try_close_makeup(session, row, att, clock)
     return counts
 
 
@@ -208,34 +218,40 @@ def credit_id(session_id: uuid.UUID, officer_id: int) -> uuid.UUID:
     return uuid.uuid5(session_id, f"attended:{officer_id}")
 
 
-def _credit(session: Session, row: OrgSession, kind: SessionKind, officer_id: int) -> None:
+def _credit(session: Session, row: OrgSession, kind: SessionKind, officer_ids: list[int]) -> None:
+    """Study time (one row per officer and session) and the attendance points, for the present."""
     from core.points import ledger
 
-    officer = session.get(Officer, officer_id)
-    if officer is None:
+    if not officer_ids:
         return
     if kind.credits_study:
-        sid = credit_id(row.id, officer_id)
-        credit = session.get(StudySession, sid)
-        if credit is None:
-            credit = StudySession(id=sid, officer_id=officer_id, unit_id=row.unit_id, material_id=None,
-                                  group_session_id=row.id, day=row.day, started_at=row.starts_at,
-                                  last_beat_at=row.starts_at, active_seconds=0)
-            session.add(credit)
-        credit.active_seconds = row.minutes * 60
-        credit.day = row.day
-    ledger.grant(session, officer_id=officer_id, unit_id=row.unit_id, day=row.day, code="session_attended",
-                 source_type="orglife", source_id=str(row.id), note=_note(row))
+        have = {c.id: c for c in session.scalars(select(StudySession).where(
+            StudySession.group_session_id == row.id))}
+        for officer_id in officer_ids:
+            sid = credit_id(row.id, officer_id)
+            credit = have.get(sid)
+            if credit is None:
+                credit = StudySession(id=sid, officer_id=officer_id, unit_id=row.unit_id, material_id=None,
+                                      group_session_id=row.id, day=row.day, started_at=row.starts_at,
+                                      last_beat_at=row.starts_at, active_seconds=0)
+                session.add(credit)
+            credit.active_seconds, credit.day = row.minutes * 60, row.day
+    ledger.grant_many(session, officers=[(oid, row.unit_id) for oid in officer_ids], day=row.day,
+                      code="session_attended", source_type="orglife", source_id=str(row.id), note=_note(row))
 
 
 def _note(row: OrgSession) -> str:
     return f"{row.day.isoformat()} {row.topic}"[:300]
 
 
-def _withdraw(session: Session, row: OrgSession, officer_id: int) -> None:
-    session.execute(delete(StudySession).where(StudySession.id == credit_id(row.id, officer_id)))
+def _withdraw(session: Session, row: OrgSession, officer_ids: list[int]) -> None:
+    """Take back the credit of officers now marked on leave or absent (a correction)."""
+    if not officer_ids:
+        return
+    session.execute(delete(StudySession).where(StudySession.group_session_id == row.id,
+                                               StudySession.officer_id.in_(officer_ids)))
     session.execute(delete(LedgerEntry).where(
-        LedgerEntry.officer_id == officer_id, LedgerEntry.rule_code == "session_attended",
+        LedgerEntry.officer_id.in_(officer_ids), LedgerEntry.rule_code == "session_attended",
         LedgerEntry.source_type == "orglife", LedgerEntry.source_id == str(row.id)))
 
 

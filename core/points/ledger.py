@@ -179,6 +179,35 @@ def grant(session: Session, *, officer_id: int, unit_id: int, day: dt.date, code
     return amount if _add(session, officer_id, unit_id, day, code, amount, source_type, source_id, note) else 0.0
 
 
+def grant_many(session: Session, *, officers: Collection[tuple[int, int]], day: dt.date, code: str, source_type: str,
+               source_id: str, note: str) -> float:
+    """:func:`grant` for many officers ((officer id, unit id) pairs) of one source (a group session's
+    attendance): one query for who has it already and one insert, instead of a few per officer.
+    Rules with a daily cap, or a clash with another PC, fall back to granting one by one."""
+    rule = rule_for(session, code, day)
+    if rule is None or rule.amount <= 0 or not officers:
+        return 0.0
+    if rule.daily_cap is not None:
+        return sum(grant(session, officer_id=o, unit_id=u, day=day, code=code, source_type=source_type,
+                         source_id=source_id, note=note) for o, u in officers)
+    have = set(session.scalars(select(LedgerEntry.officer_id).where(
+        LedgerEntry.rule_code == code, LedgerEntry.source_type == source_type, LedgerEntry.source_id == source_id,
+        LedgerEntry.officer_id.in_([o for o, _u in officers]))))
+    new = [(o, u) for o, u in dict(officers).items() if o not in have]
+    if not new:
+        return 0.0
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            session.add_all([LedgerEntry(id=uuid.uuid4(), officer_id=o, unit_id=u, day=day, rule_code=code,
+                                         amount=rule.amount, source_type=source_type, source_id=source_id[:64],
+                                         note=note[:300], created_at=now) for o, u in new])
+    except IntegrityError:
+        return sum(grant(session, officer_id=o, unit_id=u, day=day, code=code, source_type=source_type,
+                         source_id=source_id, note=note) for o, u in new)
+    return rule.amount * len(new)
+
+
 def grant_study_minutes(session: Session, officer_id: int, unit_id: int, day: dt.date, day_seconds: int) -> float:
     """Study points for a day's total: one entry per full block (e.g. 10 minutes), up to the cap."""
     rule = rule_for(session, "study_minutes", day)

@@ -36,6 +36,7 @@ def _quarter_sessions(b: Branch, month: int, present: int) -> None:
 
 def test_compute_adjust_publish_and_rank(branch: Branch, tmp_path: Path) -> None:
     b = branch
+    b.clock.set_wall(cst(2027, 7, 2, 9))
     n = len(b.members)
     ratings.set_rating_criteria(b.db, b.admin, [Criterion("attendance", 3, 1.0, 0.5), Criterion("sessions", 1, 4, 1)],
                                 [Band(5, "五星", 90), Band(4, "四星", 75), Band(3, "三星", 50), Band(1, "一星", 0)])
@@ -55,7 +56,7 @@ def test_compute_adjust_publish_and_rank(branch: Branch, tmp_path: Path) -> None
         ratings.adjust_rating(b.db, b.admin, "2027Q1", b.unit_id, 80, " ")
     ratings.adjust_rating(b.db, b.admin, "2027Q1", b.unit_id, 80, "主题党日活动获市局通报表扬")
     with b.db.transaction() as s:
-        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "rating.adjust"))
+        entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "rating.adjust", AuditEntry.target_id == "2027Q1"))
         assert entry is not None and entry.actor_id == b.admin.id
         assert entry.detail["changes"] == {"score": [50.0, 80.0], "stars": [3, 4]}
         assert entry.detail["reason"] == "主题党日活动获市局通报表扬"

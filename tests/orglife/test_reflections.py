@@ -22,11 +22,12 @@ from tests.orglife.conftest import Branch
 from tests.orglife.test_similarity import NEAR_COPY, ORIGINAL, UNRELATED
 
 
-def _points(b: Branch, officer_id: int) -> dict[str, float]:
+def _points(b: Branch, officer_id: int, source: object) -> dict[str, float]:
     with b.db.transaction() as s:
         return {code: float(total) for code, total in s.execute(
             select(LedgerEntry.rule_code, func.sum(LedgerEntry.amount)).where(
-                LedgerEntry.officer_id == officer_id, LedgerEntry.source_type == "reflection")
+                LedgerEntry.officer_id == officer_id, LedgerEntry.source_type == "reflection",
+                LedgerEntry.source_id == str(source))
             .group_by(LedgerEntry.rule_code))}
 
 
@@ -56,6 +57,7 @@ def test_submit_compare_review_and_export(branch: Branch, tmp_path: Path) -> Non
     marked = "".join(detail.text[a:c] for a, c in detail.match.spans)
     assert "加强党性修养的重要性" in marked
     rows = {r.id: r for r in orglife.list_reflections(b.db, b.secretary)}
+    assert detail.match.other_name != ""
     assert rows[copy].match_estimate is not None and rows[copy].match_estimate > 0.4
     # An unrelated reflection does not match either.
     b.clock.advance(3600)
@@ -66,19 +68,19 @@ def test_submit_compare_review_and_export(branch: Branch, tmp_path: Path) -> Non
     with pytest.raises(InvalidInput, match="修改意见"):
         orglife.review_reflection(b.db, b.secretary, copy, RETURNED)
     orglife.review_reflection(b.db, b.secretary, copy, RETURNED, "与他人雷同，请独立撰写")
-    assert _points(b, me.id) == {}
+    assert _points(b, me.id, copy) == {}
     orglife.submit_reflection(b.db, me, task, text=UNRELATED + "结合本职工作谈体会。")
     orglife.review_reflection(b.db, b.secretary, copy, PASSED, "")
-    assert _points(b, me.id) == {"reflection_passed": 2.0}
+    assert _points(b, me.id, copy) == {"reflection_passed": 2.0}
     orglife.review_reflection(b.db, b.secretary, copy, EXCELLENT, "联系实际")
-    assert _points(b, me.id) == {"reflection_excellent": 5.0}          # the verdict's points, not both
+    assert _points(b, me.id, copy) == {"reflection_excellent": 5.0}          # the verdict's points, not both
     with pytest.raises(InvalidInput, match="已审阅通过"):
         orglife.submit_reflection(b.db, me, task, text=ORIGINAL)
     with b.db.transaction() as s:
         assert s.scalar(select(func.count()).select_from(AuditEntry)
-                        .where(AuditEntry.action == "reflection.review")) == 3
+                        .where(AuditEntry.action == "reflection.review", AuditEntry.target_id == str(copy))) == 3
     mine = orglife.my_reflections(b.db, me)
-    assert [r.status for r in mine] == [EXCELLENT]
+    assert {r.id: r.status for r in mine}[copy] == EXCELLENT and all(r.officer_id == me.id for r in mine)
 
     period = parse_period("2026-11")
     pdf = orglife.export_reflections(b.db, b.secretary, tmp_path / "汇编.pdf", period=period)

@@ -29,14 +29,15 @@ def spec(b: Branch, **marks: tuple[str, str]) -> SessionSpec:
                        attendance={int(k[1:]): v for k, v in marks.items()})
 
 
-def credit(b: Branch, officer_id: int) -> tuple[int, int, float]:
-    """(study rows for group sessions, their seconds, session_attended points) of an officer."""
+def credit(b: Branch, officer_id: int, sid: uuid.UUID) -> tuple[int, int, float]:
+    """(study rows, their seconds, session_attended points) of an officer for one group session."""
     with b.db.transaction() as s:
         rows, secs = s.execute(select(func.count(), func.coalesce(func.sum(StudySession.active_seconds), 0))
                                .where(StudySession.officer_id == officer_id,
-                                      StudySession.group_session_id.is_not(None))).one()
+                                      StudySession.group_session_id == sid)).one()
         pts = s.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.officer_id == officer_id, LedgerEntry.rule_code == "session_attended"))
+            LedgerEntry.officer_id == officer_id, LedgerEntry.rule_code == "session_attended",
+            LedgerEntry.source_id == str(sid)))
     return int(rows), int(secs), float(pts or 0)
 
 
@@ -44,11 +45,11 @@ def test_present_officer_is_credited_once_and_others_are_absent(branch: Branch) 
     b = branch
     me = b.officer.id
     sid = orglife.record_session(b.db, b.secretary, spec(b, **{f"o{me}": (PRESENT, "")}))
-    assert credit(b, me) == (1, 120 * 60, 3.0)
+    assert credit(b, me, sid) == (1, 120 * 60, 3.0)
     # Recording the same attendance again (and again) adds nothing.
     orglife.set_attendance(b.db, b.secretary, sid, {me: (PRESENT, "")})
     orglife.set_attendance(b.db, b.secretary, sid, {me: (PRESENT, "")})
-    assert credit(b, me) == (1, 120 * 60, 3.0)
+    assert credit(b, me, sid) == (1, 120 * 60, 3.0)
     detail = orglife.session_detail(b.db, b.secretary, sid)
     assert detail.row.present == 1 and detail.row.absent == len(b.members) - 1
     assert {line.status for line in detail.attendance if line.officer_id != me} == {ABSENT}
@@ -58,7 +59,7 @@ def test_group_time_is_not_counted_against_the_readers_time(branch: Branch) -> N
     """A 2-hour session the same day leaves the reader's daily caps and study-minute points alone."""
     b = branch
     me = b.officer.id
-    orglife.record_session(b.db, b.secretary, SessionSpec(
+    sid = orglife.record_session(b.db, b.secretary, SessionSpec(
         b.unit_id, "study", "集中学习", cst(2026, 11, 20, 8), 240, attendance={me: (PRESENT, "")}))
     with b.db.transaction() as s:
         material = s.scalar(select(StudySession.material_id).where(StudySession.officer_id == me,
@@ -71,7 +72,7 @@ def test_group_time_is_not_counted_against_the_readers_time(branch: Branch) -> N
     result = study.heartbeat(b.db, b.officer, Beat(uuid.uuid4(), me, material, {day: 600}, 0.5))
     assert result.accepted_seconds == 600 and result.capped_seconds == 0
     assert result.points == 1.0 and before == 0          # one 10-minute block of the reader's own time
-    assert credit(b, me)[1] == 240 * 60                  # the session's minutes, unchanged by reading
+    assert credit(b, me, sid)[1] == 240 * 60                  # the session's minutes, unchanged by reading
 
 
 def test_correction_to_absent_withdraws_the_credit_and_opens_makeup(branch: Branch) -> None:
@@ -79,7 +80,7 @@ def test_correction_to_absent_withdraws_the_credit_and_opens_makeup(branch: Bran
     me = b.officer.id
     sid = orglife.record_session(b.db, b.secretary, spec(b, **{f"o{me}": (PRESENT, "")}))
     orglife.set_attendance(b.db, b.secretary, sid, {me: (LEAVE, "出差")})
-    assert credit(b, me) == (0, 0, 0.0)
+    assert credit(b, me, sid) == (0, 0, 0.0)
     summary = home.officer_summary(b.db, b.officer)
     assert [m.session_id for m in summary.makeups] == [sid]
     assert {d.id for d in summary.due_materials if d.makeup_for} == set(b.materials)
@@ -108,9 +109,10 @@ def test_makeup_reading_closes_the_absence(branch: Branch) -> None:
     with b.db.transaction() as s:
         assert officer_attendance(s, [me], first, last) == {me: (1, 1)}
         made = s.scalar(select(func.sum(LedgerEntry.amount)).where(LedgerEntry.officer_id == me,
-                                                                   LedgerEntry.rule_code == "session_made_up"))
+                                                                   LedgerEntry.rule_code == "session_made_up",
+                                                                   LedgerEntry.source_id == str(sid)))
     assert made == 1.0
-    assert credit(b, me) == (0, 0, 0.0)            # reading time is the study time: nothing added on top
+    assert credit(b, me, sid) == (0, 0, 0.0)            # reading time is the study time: nothing added on top
     # The 补学 closed, the materials are no longer open to this officer.
     with pytest.raises(PermissionDenied):
         study.open_material(b.db, b.officer, b.materials[0])
@@ -182,3 +184,23 @@ def test_attachments(branch: Branch, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="x.exe"):
         orglife.add_attachment(b.db, b.secretary, sid, bad)
     assert [f.name for f in orglife.session_detail(b.db, b.secretary, sid).attachments] == ["签到表.png"]
+
+
+def test_planned_session_shows_on_home_and_takes_attendance_afterwards(branch: Branch) -> None:
+    b = branch
+    me = b.officer.id
+    ahead = SessionSpec(b.unit_id, "theme_day", "主题党日：重温入党誓词", cst(2026, 11, 25, 14), 120)
+    with pytest.raises(InvalidInput, match="会后登记"):
+        orglife.record_session(b.db, b.secretary, SessionSpec(b.unit_id, "theme_day", "x", cst(2026, 11, 25, 14), 120,
+                                                              attendance={me: (PRESENT, "")}))
+    sid = orglife.record_session(b.db, b.secretary, ahead)
+    assert [s.topic for s in home.officer_summary(b.db, b.officer).upcoming_sessions] == ["主题党日：重温入党誓词"]
+    assert home.officer_summary(b.db, b.officer).makeups == []          # nobody is absent from the future
+    with pytest.raises(InvalidInput, match="会后登记"):
+        orglife.set_attendance(b.db, b.secretary, sid, {me: (PRESENT, "")})
+    b.clock.set_wall(cst(2026, 11, 25, 17))
+    orglife.set_attendance(b.db, b.secretary, sid, {me: (PRESENT, "")})
+    detail = orglife.session_detail(b.db, b.secretary, sid)
+    assert (detail.row.present, detail.row.absent) == (1, len(b.members) - 1)
+    assert credit(b, me, sid) == (1, 120 * 60, 3.0)
+    assert home.officer_summary(b.db, b.officer).upcoming_sessions == []
