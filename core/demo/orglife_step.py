@@ -41,21 +41,27 @@ TOPICS_DAY = ["重温入党誓词", "走访慰问困难群众", "参观廉政教
               "参观公安博物馆", "评选身边好警察"]
 TOPICS_LECTURE = ["书记讲党课：坚定理想信念", "书记讲党课：锤炼过硬作风", "书记讲党课：严守纪律规矩",
                   "书记讲党课：践行为民宗旨"]
-SENTENCES = [
-    "通过这次学习，我对坚定理想信念有了更深的认识。", "作为一名人民警察，必须始终把人民群众的安全放在首位。",
-    "在今后的工作中，我要把学习成果转化为执法为民的实际行动。", "要严守纪律规矩，做到自重自省自警自励。",
-    "基层派出所的工作千头万绪，更需要我们沉下心来为群众办实事。", "我深刻体会到公正执法是公安机关的生命线。",
-    "对照先进典型，我在主动学习方面还有不小的差距。", "要坚持问题导向，把化解矛盾纠纷做在前面。",
-    "交通管理工作关系千家万户，每一次执勤都是服务群众的窗口。", "刑侦工作要讲证据、讲程序，办案质量就是生命线。",
-    "我将持续加强业务学习，提高依法履职的能力。", "学习中我认识到，作风建设永远在路上。",
-    "要把“枫桥经验”落实到社区警务的每个环节。", "面对新型犯罪，我们必须不断更新知识和技能。",
-    "廉洁自律不是一句口号，而是每天都要守住的底线。", "支部组织的讨论让我受益匪浅，也看到了同事们的担当。",
-    "我要带头学习、带头实践，在岗位上当好表率。", "这次学习让我对初心使命有了更具体的理解。",
-    "服务群众要有耐心，群众的小事就是我们的大事。", "今后我要把理论学习和本职工作紧密结合起来。",
-    "从身边的英模事迹中，我感受到了忠诚和奉献的力量。", "我将以更加饱满的热情投入到各项工作中去。",
-    "要增强群众观念，耐心听取群众的意见和诉求。", "在执法执勤中，要做到文明规范、公正高效。",
-]
-EDITS = [("我", "本人"), ("要", "必须"), ("深刻", "深深"), ("今后", "以后"), ("工作", "业务")]
+# A reflection is an opening, then sentences each made of a first and a second half: enough
+# combinations that two honest reflections share little, so the copied ones stand out.
+OPENINGS = ["学习“{t}”后，我结合自身工作谈几点体会。", "参加“{t}”专题学习，我有以下几点收获。",
+            "围绕“{t}”，我认真学习、反复思考，现将心得汇报如下。", "通过支部组织的“{t}”学习，我深受触动。",
+            "这段时间我系统学习了“{t}”，体会很深。"]
+FIRST = ["作为一名基层民警", "回顾自己这几年的工作", "对照学习内容查找差距", "在日常执勤执法中",
+         "结合派出所的实际情况", "想到辖区群众的期盼", "面对新形势新任务", "在处置警情的过程中",
+         "从身边英模的事迹里", "在社区走访的时候", "翻看自己的办案记录", "和支部同志交流以后",
+         "值守路口的每一个清晨", "在审讯室和案卷之间", "作为支部的一名党员", "在窗口接待群众时",
+         "经历了几次重大安保任务", "在整改问题的过程中", "看到年轻同志的成长", "想起入警时的誓言"]
+SECOND = ["我更加认识到理想信念是立身之本", "我体会到公正执法才能赢得群众信任", "我发现自己的业务本领还有短板",
+          "我懂得了群众的小事就是我们的大事", "我明白作风建设必须常抓不懈", "我感到纪律规矩就是高压线",
+          "我意识到主动学习比被动接受更重要", "我看到了化解矛盾要做在前面", "我懂得细节决定执法质量",
+          "我体会到团结协作才能打硬仗", "我认识到廉洁自律要从小事做起", "我更加珍惜这身警服的分量",
+          "我找到了今后努力的方向", "我感受到担当两个字的重量", "我明白了服务和管理同样重要",
+          "我认识到学习必须和实践结合", "我体会到初心需要时时擦亮", "我看清了自身存在的不足",
+          "我感到责任更重了", "我对依法履职有了新的理解"]
+ENDINGS = ["今后我将以更加饱满的热情投入工作。", "我会把这些体会落实到每一次执勤执法中。",
+           "我将继续加强学习，努力做一名合格的人民警察。", "以上是我的学习体会，请组织批评指正。"]
+EDITS = [("我", "本人"), ("认识到", "意识到"), ("体会到", "感受到"), ("今后", "以后"), ("工作", "业务"),
+         ("更加", "愈发")]
 
 
 class _At(FakeClock):
@@ -87,8 +93,9 @@ def _reading(session: Session, officer_id: int, material_ids: list[int], when: d
 
 
 def _reflection_text(rng: random.Random, topic: str) -> str:
-    body = rng.sample(SENTENCES, 7)
-    return f"学习“{topic}”后，我结合自身工作谈几点体会。" + "".join(body)
+    pairs = rng.sample([(a, b) for a in FIRST for b in SECOND], 6)
+    return (rng.choice(OPENINGS).format(t=topic) + "".join(f"{a}，{b}。" for a, b in pairs)
+            + rng.choice(ENDINGS))
 
 
 def _near_copy(rng: random.Random, text: str) -> str:
@@ -183,19 +190,18 @@ def _branch_reflections(s: Session, unit_id: int, code: str, today: dt.date, now
     members = [o.id for o in sessions.members(s, unit_id)]
     count = 0
     for i, month in enumerate(m for m in _months(today) if m.month in (2, 5, 8, 11)):
-        topic = TOPICS_STUDY[(i * 3) % len(TOPICS_STUDY)]
+        topic = TOPICS_STUDY[(i * 3) % len(TOPICS_STUDY)].removeprefix("学习")
         created = dt.datetime.combine(month + dt.timedelta(days=2), dt.time(10, 0), LOCAL_TZ).astimezone(dt.UTC)
         if created >= now:
             continue
         clock.set_wall(created)
         task = reflections.create_task(s, unit_id=unit_id, title=f"{topic}心得体会", topic=topic,
-                                       due_date=month + dt.timedelta(days=20), clock=clock, min_chars=150,
+                                       due_date=month + dt.timedelta(days=20), clock=clock, min_chars=120,
                                        actor_id=secretary_id)
         texts: list[str] = []
-        for oid in members:
-            if rng.random() < 0.12:
-                continue                          # not handed in
-            when = created + dt.timedelta(days=rng.randint(1, 22), hours=rng.randint(0, 8))
+        handed = sorted((created + dt.timedelta(days=rng.randint(1, 22), hours=rng.randint(0, 8), minutes=i), oid)
+                        for i, oid in enumerate(members) if rng.random() >= 0.12)      # some never hand in
+        for when, oid in handed:                  # in time order: a copy copies what was there already
             if when >= now:
                 continue
             text = _near_copy(rng, rng.choice(texts)) if texts and rng.random() < 0.1 else _reflection_text(rng, topic)
@@ -208,7 +214,7 @@ def _branch_reflections(s: Session, unit_id: int, code: str, today: dt.date, now
                 continue                          # still waiting for review
             clock.set_wall(review_at)
             copied = (s.get(reflections.Reflection, rid).extra or {}).get("match_estimate", 0) or 0
-            if copied > 0.4:
+            if copied > 0.6:
                 reflections.review(s, rid, reflections.RETURNED, "与他人心得雷同，请结合本职工作独立撰写", clock,
                                    reviewer_id=secretary_id)
             else:

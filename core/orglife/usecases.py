@@ -101,9 +101,17 @@ def attachment(work: Work, attachment_id: uuid.UUID) -> tuple[str, bytes]:
 
 
 @use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
-def confirm_makeup(work: Work, session_id: uuid.UUID, officer_id: int, note: str = "") -> None:
-    """Close a 补学 done outside the app (sessions without linked materials)."""
+def confirm_makeup(work: Work, session_id: uuid.UUID, officer: int | str, note: str = "") -> None:
+    """Close a 补学 done outside the app (sessions without linked materials); ``officer`` is an id or a badge."""
+    from sqlalchemy import select
+
+    from core.models import Officer
+
     work.check_unit(sessions.get_session(work.session, session_id).unit_id)
+    officer_id = officer if isinstance(officer, int) else work.session.scalar(
+        select(Officer.id).where(Officer.badge == officer.strip()))
+    if officer_id is None:
+        raise NotFound(_("找不到警号为 {b} 的人员", b=officer))
     sessions.confirm_makeup(work.session, session_id, officer_id, work.clock, actor_id=work.actor_id, note=note)
 
 
