@@ -148,14 +148,14 @@ def _branch_sessions(s: Session, unit_id: int, code: str, today: dt.date, now: d
                      "study", TOPICS_STUDY[(i + rng.randint(0, 2)) % len(TOPICS_STUDY)], 90,
                      rng.sample(mats, min(2, len(mats)))))
         plan.append((dt.datetime.combine(month + dt.timedelta(days=rng.randint(14, 20)), dt.time(14, 30), LOCAL_TZ),
-                     "theme_day", "主题党日：" + TOPICS_DAY[i % len(TOPICS_DAY)], 120, []))
+                     "theme_day", TOPICS_DAY[i % len(TOPICS_DAY)], 120, []))
         if month.month in (3, 6, 9, 12):
             plan.append((dt.datetime.combine(month + dt.timedelta(days=24), dt.time(15, 0), LOCAL_TZ), "lecture",
                          TOPICS_LECTURE[(month.month // 3 - 1) % 4], 60, rng.sample(mats, 1)))
     nxt = today + dt.timedelta(days=(7 - today.weekday()) % 7 + 2)          # the coming week
     plan.append((dt.datetime.combine(nxt, dt.time(9, 0), LOCAL_TZ), "study", TOPICS_STUDY[0], 90, mats[:1]))
     plan.append((dt.datetime.combine(nxt + dt.timedelta(days=2), dt.time(14, 30), LOCAL_TZ), "theme_day",
-                 "主题党日：" + TOPICS_DAY[0], 120, []))
+                 TOPICS_DAY[0], 120, []))
     for start_local, kind, topic, minutes, linked in plan:
         start = start_local.astimezone(dt.UTC)
         marks: dict[int, tuple[str, str]] = {}

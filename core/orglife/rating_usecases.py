@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action, scope_for
 from core.access.usecase import Change, Work, use_case
 from core.orglife import rating
@@ -78,7 +79,8 @@ def rating_history(work: Work, unit: str | int) -> list[tuple[str, float, int, b
 
 
 @use_case(Action.RATING_VIEW, readonly=True)
-def honour_roll_pdf(work: Work, period: str, target: Path) -> Path:
+def honour_roll_pdf(work: Work, period: str, target: Path, *, progress: ProgressSink = no_progress,
+                    cancel: CancelToken | None = None) -> Path:
     """The printable 红榜 of a published quarter: branches by stars and score (PDF)."""
     from core.orglife.honour import honour_document
     from core.reports.export import export
@@ -89,5 +91,7 @@ def honour_roll_pdf(work: Work, period: str, target: Path) -> Path:
         from base.errors import NotFound
 
         raise NotFound(_("{p} 的评星结果还没有公布", p=quarter.code))
-    return export(honour_document(quarter, rows), target)
+    if cancel is not None:
+        cancel.check()
+    return export(honour_document(quarter, rows), target, progress=progress)
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from base.errors import InvalidInput, NotFound
 from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, use_case
 from core.orglife import reflections, sessions, views
@@ -244,7 +245,8 @@ def review_reflection(work: Work, reflection_id: uuid.UUID | str, verdict: str, 
 
 @use_case(Action.REFLECTION_REVIEW, readonly=True)
 def export_reflections(work: Work, target: Path, *, period: Period, unit_id: int | None = None,
-                       unit: str | None = None) -> Path:
+                       unit: str | None = None, progress: ProgressSink = no_progress,
+                       cancel: CancelToken | None = None) -> Path:
     """A branch's reflections of a period in one .docx or .pdf (one section per submission)."""
     from core.orglife.export import reflections_document
     from core.people.org import subtree_ids, unit_by_code_or_name
@@ -258,11 +260,14 @@ def export_reflections(work: Work, target: Path, *, period: Period, unit_id: int
         raise InvalidInput(_("请指定单位"))
     work.check_unit(unit_id)
     doc = reflections_document(work.session, unit_id, subtree_ids(work.session, unit_id), period)
-    return export(doc, target)
+    if cancel is not None:
+        cancel.check()
+    return export(doc, target, progress=progress)
 
 
 @use_case(Action.ORGLIFE_SESSIONS, readonly=True)
-def period_summary(work: Work, target: Path, *, period: str, unit: str | int | None = None) -> Path:
+def period_summary(work: Work, target: Path, *, period: str, unit: str | int | None = None,
+                   progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> Path:
     """The 月反馈/季考评/年总结 of a branch (default: the actor's) as .pdf or .docx, ready to hand in."""
     from core.orglife.summary import summary_document
     from core.reports.export import export
@@ -277,4 +282,7 @@ def period_summary(work: Work, target: Path, *, period: str, unit: str | int | N
     if unit_id is None:
         raise InvalidInput(_("请指定单位"))
     work.check_unit(unit_id)
-    return export(summary_document(work.session, unit_id, parse_period(period)), target)
+    doc = summary_document(work.session, unit_id, parse_period(period))
+    if cancel is not None:
+        cancel.check()
+    return export(doc, target, progress=progress)
