@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
@@ -102,7 +102,7 @@ def submit(session: Session, *, officer_id: int, task_id: int, text: str, clock:
     best = similarity.closest(sig, _earlier_signatures(session, exclude=row.id if row else None), top=1)
     extra: dict[str, object] = {"late": local_date(now) > task.due_date}
     if best:
-        extra["match"], extra["match_estimate"] = str(best[0].key), round(best[0].estimate, 4)
+        extra["match"], extra["match_estimate"] = str(_as_uuid(best[0].key)), round(best[0].estimate, 4)
     if row is None:
         row = Reflection(id=uuid.uuid4(), task_id=task_id, officer_id=officer_id, unit_id=officer.unit_id)
         session.add(row)
@@ -114,12 +114,18 @@ def submit(session: Session, *, officer_id: int, task_id: int, text: str, clock:
 
 def _earlier_signatures(session: Session, *, exclude: uuid.UUID | None, before: dt.datetime | None = None
                         ) -> list[tuple[object, bytes]]:
-    stmt = select(Reflection.id, Reflection.signature)
+    # The ids come back as stored (SQLite: hex text): turning 10,000 of them into UUIDs would cost more
+    # than comparing the signatures; the few candidates kept are converted by :func:`_as_uuid`.
+    stmt = select(type_coerce(Reflection.id, String), Reflection.signature)
     if exclude is not None:
         stmt = stmt.where(Reflection.id != exclude)
     if before is not None:
         stmt = stmt.where(Reflection.submitted_at <= before)
     return [(rid, sig) for rid, sig in session.execute(stmt)]
+
+
+def _as_uuid(key: object) -> uuid.UUID:
+    return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
 
 
 def review(session: Session, reflection_id: uuid.UUID, verdict: str, comment: str, clock: Clock, *,
@@ -234,7 +240,7 @@ def closest_match(session: Session, row: Reflection, *, candidates: int = 5) -> 
                               top=candidates)
     best: tuple[float, Reflection] | None = None
     for cand in pool:
-        other = session.get(Reflection, cand.key)
+        other = session.get(Reflection, _as_uuid(cand.key))
         if other is None:
             continue
         score = similarity.jaccard(row.body_text, other.body_text)
