@@ -184,11 +184,10 @@ def cmd_reflection_list(args: argparse.Namespace) -> int:
                                     last=period.last if period else None, status=args.status)
 
     def line(r: ReflectionRow) -> str:
-        d = r.to_dict()
         est = r.match_estimate
         similar = _("  相似度约 {p}%", p=round(est * 100)) if est is not None and est >= 0.3 else ""
-        return (f"{str(d['id'])[:8]}  {str(d['submitted_at'])[:10]}  {d['badge']} {d['name']}  {d['task']}  "
-                f"{_(STATUS_LABELS[d['status']])}  {d['length']}{_('字')}{similar}")
+        return (f"{str(r.id)[:8]}  {r.submitted_at.date().isoformat()}  {r.badge} {r.name}  {r.task_title}  "
+                f"{_(STATUS_LABELS[r.status])}  {r.length}{_('字')}{similar}")
 
     emit(args, [r.to_dict() for r in rows], lambda: "\n".join(line(r) for r in rows) or _("没有心得体会"))
     return 0

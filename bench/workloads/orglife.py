@@ -76,7 +76,7 @@ def _generate_rating(path: Path) -> None:
                                   "created_at": dt.datetime(2025, 10, 1, tzinfo=dt.UTC)} for q in range(1, 41)])
     db.dispose()
     unit = {oid: 2 + (oid - 1) // PER_BRANCH for oid in range(1, n_off + 1)}
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for oid in range(1, n_off + 1):
         for day in rnd.sample(range(365), STUDY_DAYS):
             d = start + dt.timedelta(days=day)
@@ -121,15 +121,15 @@ def _generate_rating(path: Path) -> None:
                     "VALUES (?,?, '心得体会', '', '2026-12-31', 100, '2025-10-01 00:00:00.000000')",
                     [(b, b) for b in range(2, BRANCHES + 2)])
     sig = b"\xff" * 256
-    rows = []
+    refl: list[tuple[str, int, int, int, bytes, str]] = []
     for oid in range(1, n_off + 1):
         for _k in range(REFLECTIONS):
             when = dt.datetime(2025, 10, 1) + dt.timedelta(seconds=rnd.randint(0, 365 * 86400))
-            rows.append((uuid.uuid4().hex, unit[oid], oid, unit[oid], sig, str(when)))
+            refl.append((uuid.uuid4().hex, unit[oid], oid, unit[oid], sig, str(when)))
     # One reflection per (task, officer): spread the extra ones over other branches' tasks.
     seen: set[tuple[int, int]] = set()
     keep = []
-    for r in rows:
+    for r in refl:
         task = r[1]
         while (task, r[2]) in seen:
             task = 2 + (task - 1) % BRANCHES
@@ -155,7 +155,7 @@ def _generate_similar(path: Path) -> None:
                     [(t, 2 + t % 50, f"心得体会{t}") for t in range(1, 6)])
     rnd = random.Random(5)
     texts: list[str] = []
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for i in range(EARLIER + 1):
         officer = 1 + i % 2500
         task = 1 + i // 2500

@@ -213,7 +213,8 @@ def _branch_reflections(s: Session, unit_id: int, code: str, today: dt.date, now
             if review_at >= now or rng.random() < 0.1:
                 continue                          # still waiting for review
             clock.set_wall(review_at)
-            copied = (s.get(reflections.Reflection, rid).extra or {}).get("match_estimate", 0) or 0
+            handed_in = reflections.get_reflection(s, rid)
+            copied = float((handed_in.extra or {}).get("match_estimate") or 0)
             if copied > 0.6:
                 reflections.review(s, rid, reflections.RETURNED, "与他人心得雷同，请结合本职工作独立撰写", clock,
                                    reviewer_id=secretary_id)
