@@ -51,6 +51,12 @@ def _value(part: dict[str, object]) -> str:
     return f"{value * 100:.1f}%" if METRICS.get(metric, ("", "", False))[2] else f"{value:.1f}"
 
 
+def _label(part: dict[str, object]) -> str:
+    """A criterion's name in the current language (the stored breakdown keeps the label of its day)."""
+    metric = str(part.get("metric"))
+    return _(METRICS[metric][0]) if metric in METRICS else str(part.get("label", ""))
+
+
 class AdjustDialog(QDialog):
     def __init__(self, parent: QWidget, row: RatingRow) -> None:
         super().__init__(parent)
@@ -98,13 +104,12 @@ class RatingPage(Page):
         self.model: RowsModel[RatingRow] = RowsModel([
             Column(_("名次"), lambda r: r.rank, align_right=True),
             Column(_("支部"), lambda r: r.unit_name),
-            Column(_("上级单位"), lambda r: r.parent_name),
             Column(_("星级"), lambda r: stars_text(r.stars)),
             Column(_("得分"), lambda r: f"{r.score:.1f}" + ("*" if r.adjust_reason else ""), align_right=True),
             Column(_("较上季度"), change_text),
         ])
         self.parts: RowsModel[dict[str, object]] = RowsModel([
-            Column(_("指标"), lambda p: str(p.get("label", ""))),
+            Column(_("指标"), _label),
             Column(_("本季度"), _value, align_right=True),
             Column(_("满分值"), lambda p: f"{p.get('target')}", align_right=True),
             Column(_("门槛"), lambda p: f"{p.get('threshold')}", align_right=True),
@@ -125,7 +130,7 @@ class RatingPage(Page):
         side_lay.addWidget(self.detail)
         side_lay.addWidget(make_table(self.parts, stretch_column=0), 1)
         split.addWidget(side)
-        split.setSizes([640, 520])
+        split.setSizes([540, 660])
         self.box = EmptyOr(split, _("这个季度的评星结果还没有公布"))
         self.add(self.box, 1)
         self.rows: list[RatingRow] = []
