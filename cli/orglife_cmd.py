@@ -79,6 +79,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     g = sub.add_parser("rating", help=_("支部评星定级：计算、调整、公布、红榜"), parents=[common])
     gsub = g.add_subparsers(dest="rating_command", metavar="ACTION", required=True)
     gc = gsub.add_parser("criteria", help=_("列出评星指标、权重和星级档次"), parents=[common])
+    gc.add_argument("--set", type=Path, metavar="criteria.toml", help=_("按 TOML 文件设置评星指标和星级档次（管理员）"))
     gc.add_argument("--json", action="store_true")
     gc.set_defaults(func=cmd_rating_criteria)
     for name, help_text, func in (("compute", _("按指标计算一个季度的支部评星"), cmd_rating_compute),
@@ -255,7 +256,10 @@ def _rating_rows(args: argparse.Namespace, rows: list[RatingRow]) -> int:
 def cmd_rating_criteria(args: argparse.Namespace) -> int:
     from core.orglife import rating_usecases as ratings
 
-    crit, bands = ratings.rating_criteria(*connect(args))
+    db, actor = connect(args)
+    if args.set:
+        ratings.set_rating_criteria_file(db, actor, args.set)
+    crit, bands = ratings.rating_criteria(db, actor)
     data = {"criteria": [c.to_dict() for c in crit],
             "bands": [{"stars": b.stars, "name": b.name, "min_score": b.min_score} for b in bands]}
 

@@ -25,11 +25,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import Session
 
-from base.errors import InvalidInput, NotFound
+from base.errors import FormatError, InvalidInput, NotFound
 from base.i18n import N_, _
 from core.infra import audit
 from core.infra.clock import Clock
@@ -132,6 +133,34 @@ def set_bands(session: Session, items: Sequence[Band], *, actor_id: int | None) 
     session.flush()
     audit.record(session, "rating.bands", actor_id=actor_id, target_type="settings", target_id="rating",
                  bands=[[b.stars, b.name, b.min_score] for b in items])
+
+
+def read_criteria_file(path: Path) -> tuple[list[Criterion], list[Band]]:
+    """``[[criterion]]`` and ``[[band]]`` tables of a TOML file; problems name the file and the item."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(_("{f}：无法读取（{e}）", f=path.name, e=exc.strerror or exc)) from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FormatError(_("{f}：不是有效的 TOML（{e}）", f=path.name, e=exc)) from exc
+    items: list[Criterion] = []
+    for i, c in enumerate(data.get("criterion", []) or [], 1):
+        try:
+            items.append(Criterion(str(c["metric"]), float(c["weight"]), float(c["target"]),
+                                   float(c.get("threshold", 0))))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FormatError(_("{f}：criterion[{i}]：须有 metric、weight、target 三项（{e}）", f=path.name, i=i,
+                                e=exc)) from exc
+    band_items: list[Band] = []
+    for i, b in enumerate(data.get("band", []) or [], 1):
+        try:
+            band_items.append(Band(int(b["stars"]), str(b["name"]), float(b["min_score"])))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise FormatError(_("{f}：band[{i}]：须有 stars、name、min_score 三项（{e}）", f=path.name, i=i,
+                                e=exc)) from exc
+    return items, band_items
 
 
 def stars_for(score: float, band_list: Sequence[Band]) -> int:

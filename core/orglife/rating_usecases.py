@@ -35,6 +35,26 @@ def set_rating_criteria(work: Work, criteria: Sequence[Criterion], bands: Sequen
 
 
 @use_case(Action.RATING_MANAGE, changes=RATINGS)
+def set_rating_criteria_file(work: Work, path: Path) -> None:
+    """Criteria and bands from a TOML file (``rating criteria --set``)::
+
+        [[criterion]]
+        metric = "attendance"   # see core.orglife.rating.METRICS
+        weight = 20
+        target = 1.0
+        threshold = 0.6
+        [[band]]
+        stars = 5
+        name = "五星"
+        min_score = 90
+    """
+    items, band_items = rating.read_criteria_file(path)
+    rating.set_criteria(work.session, items, actor_id=work.actor_id)
+    if band_items:
+        rating.set_bands(work.session, band_items, actor_id=work.actor_id)
+
+
+@use_case(Action.RATING_MANAGE, changes=RATINGS)
 def compute_ratings(work: Work, period: str) -> list[RatingRow]:
     """Compute every branch's rating for a quarter (``2026Q4``) from the criteria; recomputing
     replaces an unpublished result and its adjustments."""

@@ -82,3 +82,25 @@ def test_compute_adjust_publish_and_rank(branch: Branch, tmp_path: Path) -> None
     assert "支部评星定级红榜" in text and "★★★★★" in text and "升 1 星" in text
     with pytest.raises(InvalidInput, match="按季度"):
         ratings.compute_ratings(b.db, b.admin, "2027-05")
+
+
+def test_criteria_file_sets_criteria_and_bands(branch: Branch, tmp_path: Path) -> None:
+    b = branch
+    path = tmp_path / "criteria.toml"
+    path.write_text('[[criterion]]\nmetric = "attendance"\nweight = 3\ntarget = 1.0\nthreshold = 0.5\n'
+                    '[[criterion]]\nmetric = "sessions"\nweight = 1\ntarget = 4\n'
+                    '[[band]]\nstars = 2\nname = "达标"\nmin_score = 60\n[[band]]\nstars = 1\nname = "待改进"\n'
+                    'min_score = 0\n', encoding="utf-8")
+    ratings.set_rating_criteria_file(b.db, b.admin, path)
+    crit, bands = ratings.rating_criteria(b.db, b.officer)
+    assert [(c.metric, c.weight, c.target, c.threshold) for c in crit] == [("attendance", 3, 1.0, 0.5),
+                                                                           ("sessions", 1, 4, 0)]
+    assert [(x.stars, x.min_score) for x in bands] == [(2, 60), (1, 0)]
+    path.write_text('[[criterion]]\nmetric = "attendance"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=r"criteria\.toml：criterion\[1\]"):
+        ratings.set_rating_criteria_file(b.db, b.admin, path)
+    path.write_text('[[criterion]]\nmetric = "nonsense"\nweight = 1\ntarget = 1\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match="未知指标"):
+        ratings.set_rating_criteria_file(b.db, b.admin, path)
+    with pytest.raises(PermissionDenied):
+        ratings.set_rating_criteria_file(b.db, b.secretary, path)
