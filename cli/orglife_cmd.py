@@ -254,7 +254,7 @@ def _rating_rows(args: argparse.Namespace, rows: list[RatingRow]) -> int:
 
 
 def cmd_rating_criteria(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     db, actor = connect(args)
     if args.set:
@@ -274,19 +274,19 @@ def cmd_rating_criteria(args: argparse.Namespace) -> int:
 
 
 def cmd_rating_compute(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     return _rating_rows(args, ratings.compute_ratings(*connect(args), args.period))
 
 
 def cmd_rating_show(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     return _rating_rows(args, ratings.rating_ranking(*connect(args), args.period))
 
 
 def cmd_rating_adjust(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     ratings.adjust_rating(*connect(args), args.period, args.unit, args.score, args.reason)
     print(_("已调整 {u} 的得分为 {s:g}", u=args.unit, s=args.score))
@@ -294,7 +294,7 @@ def cmd_rating_adjust(args: argparse.Namespace) -> int:
 
 
 def cmd_rating_publish(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     n = ratings.publish_ratings(*connect(args), args.period)
     print(_("已公布 {p} 的评星结果（{n} 个支部）", p=args.period, n=n))
@@ -302,7 +302,7 @@ def cmd_rating_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_rating_honour(args: argparse.Namespace) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     out = ratings.honour_roll_pdf(*connect(args), args.period, args.out)
     print(_("已导出 {f}", f=out))

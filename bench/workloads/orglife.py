@@ -191,7 +191,7 @@ def prepare_rating() -> dict:
 
 
 def compute(state: dict) -> int:
-    from core.orglife import rating_usecases as ratings
+    from core.orglife import usecases as ratings
 
     return len(ratings.compute_ratings(state["db"], state["actor"], QUARTER))
 

@@ -30,7 +30,7 @@ from core.access.permissions import Action, scope_for
 from core.access.usecase import Change
 from core.infra.clock import local_date
 from core.models import Role
-from core.orglife import rating_usecases as ratings
+from core.orglife import usecases as ratings
 from core.orglife.honour import change_text, stars_text
 from core.orglife.rating import METRICS, RatingRow
 from gui.context import AppContext

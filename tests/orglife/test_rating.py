@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from base.errors import InvalidInput, PermissionDenied
 from core.models import AuditEntry
-from core.orglife import rating_usecases as ratings
 from core.orglife import usecases as orglife
+from core.orglife import usecases as ratings
 from core.orglife.rating import Band, Criterion, score
 from core.orglife.sessions import PRESENT, SessionSpec
 from tests.orglife.conftest import Branch
