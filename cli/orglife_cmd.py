@@ -2,8 +2,8 @@
 # Licensed under the MIT licence; see LICENSE.
 """Organisation life for scripts, as the ``--user`` account:
 
-* ``orglife add --spec session.toml | list [--period P] [--unit U] | show ID | attach ID FILE [--signin] |
-  makeup ID BADGE``: group sessions, attendance, 补学;
+* ``orglife add --spec session.toml | list [--period P] [--unit U] | show ID | attend ID --present B… |
+  attach ID FILE [--signin] | makeup ID BADGE``: group sessions, attendance, 补学;
 * ``reflection list [--period P] [--status S] | show ID | review ID --verdict V [--comment C] |
   export --period P [--unit U] --out F.docx|F.pdf``: 心得体会;
 * ``rating criteria | compute --period 2026Q4 | adjust --period P --unit U --score N --reason R |
@@ -48,6 +48,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     at.add_argument("file", type=Path)
     at.add_argument("--signin", action="store_true", help=_("这是签到表"))
     at.set_defaults(func=cmd_attach)
+    ad = osub.add_parser("attend", help=_("登记或更正一次组织生活的出勤（会前安排的，会后在此登记）"), parents=[common])
+    ad.add_argument("id")
+    ad.add_argument("--present", nargs="*", default=[], metavar="BADGE")
+    ad.add_argument("--leave", nargs="*", default=[], metavar="BADGE:REASON")
+    ad.add_argument("--absent", nargs="*", default=[], metavar="BADGE")
+    ad.set_defaults(func=cmd_attend)
     mk = osub.add_parser("makeup", help=_("确认线下完成的补学"), parents=[common])
     mk.add_argument("id")
     mk.add_argument("badge")
@@ -160,6 +166,20 @@ def cmd_attach(args: argparse.Namespace) -> int:
     sid = orglife.session_detail(db, actor, args.id).row.id
     orglife.add_attachment(db, actor, sid, args.file, "signin" if args.signin else "photo")
     print(_("已附加 {f}", f=args.file.name))
+    return 0
+
+
+def cmd_attend(args: argparse.Namespace) -> int:
+    from core.orglife import usecases as orglife
+
+    marks: dict[int | str, tuple[str, str]] = {b: ("present", "") for b in args.present}
+    for item in args.leave:
+        badge, _sep, reason = item.partition(":")
+        marks[badge] = ("leave", reason)
+    marks.update({b: ("absent", "") for b in args.absent})
+    counts = orglife.set_attendance(*connect(args), args.id, marks)
+    print(_("出席 {p}、请假 {l}、缺席 {a}", p=counts.get("present", 0), l=counts.get("leave", 0),
+            a=counts.get("absent", 0)))
     return 0
 
 

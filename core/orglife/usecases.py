@@ -83,10 +83,24 @@ def record_session_file(work: Work, path: Path) -> SessionRow:
 
 
 @use_case(Action.ORGLIFE_SESSIONS, changes=CREDIT)
-def set_attendance(work: Work, session_id: uuid.UUID, marks: Mapping[int, tuple[str, str]]) -> dict[str, int]:
-    """Correct attendance (officer id → (status, reason)); credits and 补学 follow."""
-    work.check_unit(sessions.get_session(work.session, session_id).unit_id)
-    return sessions.set_attendance(work.session, session_id, marks, work.clock, actor_id=work.actor_id)
+def set_attendance(work: Work, session_id: uuid.UUID | str, marks: Mapping[int | str, tuple[str, str]]
+                   ) -> dict[str, int]:
+    """Take or correct attendance (officer id or badge → (status, reason)); credits and 补学 follow.
+    The first attendance of a session planned ahead records the members not named as absent."""
+    from sqlalchemy import select
+
+    from core.models import Officer
+
+    sid = find_session(work, session_id)
+    work.check_unit(sessions.get_session(work.session, sid).unit_id)
+    by_id: dict[int, tuple[str, str]] = {}
+    for key, mark in marks.items():
+        officer_id = key if isinstance(key, int) else work.session.scalar(
+            select(Officer.id).where(Officer.badge == key.strip()))
+        if officer_id is None:
+            raise NotFound(_("找不到警号为 {b} 的人员", b=key))
+        by_id[officer_id] = mark
+    return sessions.set_attendance(work.session, sid, by_id, work.clock, actor_id=work.actor_id)
 
 
 @use_case(Action.ORGLIFE_SESSIONS, changes=Change.ORGLIFE)

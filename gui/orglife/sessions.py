@@ -36,7 +36,7 @@ from core.infra.clock import LOCAL_TZ
 from core.orglife import usecases as orglife
 from core.orglife.sessions import ABSENT, LEAVE, PRESENT, STATUS_LABELS, KindView, SessionSpec
 from core.orglife.usecases import Member
-from core.orglife.views import SessionDetail
+from core.orglife.views import AttendanceLine, SessionDetail
 from core.study.materials import MaterialInfo
 from gui.context import AppContext
 
@@ -201,6 +201,9 @@ class SessionDetailDialog(QDialog):
             open_button = QPushButton(_("打开 {n}", n=f.name))
             open_button.clicked.connect(lambda _c=False, fid=f.id: self._open(fid))
             files.addWidget(open_button)
+        attend = QPushButton(_("登记/更正出勤…"))
+        attend.clicked.connect(self._attendance)
+        files.addWidget(attend)
         attach = QPushButton(_("添加照片或签到表…"))
         attach.clicked.connect(self._attach)
         files.addWidget(attach)
@@ -208,6 +211,20 @@ class SessionDetailDialog(QDialog):
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
         lay.addWidget(close)
+
+    def _attendance(self) -> None:
+        def ask(lines: list[AttendanceLine]) -> None:
+            dialog = AttendanceDialog(self, lines)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self.ctx.call(orglife.set_attendance, self.detail.row.id, dialog.marks()) \
+                    .success(lambda _counts: self.accept()).run(self)
+
+        if self.detail.attendance:
+            ask(self.detail.attendance)
+        else:           # planned ahead: everyone of the branch, present unless marked otherwise
+            self.ctx.call(orglife.branch_members, self.detail.row.unit_id).success(
+                lambda members: ask([AttendanceLine(m.id, m.badge, m.name, PRESENT, "", None) for m in members])
+            ).run(self)
 
     def _attach(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, _("选择照片或签到表"), "", _("图片或 PDF (*.jpg *.jpeg *.png *.pdf)"))
@@ -227,3 +244,41 @@ class SessionDetailDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
         self.ctx.call(orglife.attachment, attachment_id).success(save).run(self)
+
+
+class AttendanceDialog(QDialog):
+    """Take (a planned session) or correct the attendance of a recorded session."""
+
+    def __init__(self, parent: QWidget, lines: list[AttendanceLine]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("登记/更正出勤"))
+        self.resize(620, 520)
+        lay = QVBoxLayout(self)
+        self.lines = lines
+        self.table = QTableWidget(len(self.lines), 4)
+        self.table.setHorizontalHeaderLabels([_("警号"), _("姓名"), _("出勤"), _("请假事由")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        for i, a in enumerate(self.lines):
+            self.table.setItem(i, 0, QTableWidgetItem(a.badge))
+            self.table.setItem(i, 1, QTableWidgetItem(a.name))
+            box = QComboBox()
+            for status in (PRESENT, LEAVE, ABSENT):
+                box.addItem(_(STATUS_LABELS[status]), status)
+            box.setCurrentIndex(box.findData(a.status))
+            self.table.setCellWidget(i, 2, box)
+            self.table.setItem(i, 3, QTableWidgetItem(a.reason))
+        lay.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def marks(self) -> dict[int | str, tuple[str, str]]:
+        out: dict[int | str, tuple[str, str]] = {}
+        for i, a in enumerate(self.lines):
+            box = self.table.cellWidget(i, 2)
+            reason = self.table.item(i, 3)
+            if isinstance(box, QComboBox):
+                out[a.officer_id] = (str(box.currentData()), reason.text() if reason else "")
+        return out

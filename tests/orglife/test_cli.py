@@ -37,6 +37,11 @@ def test_sessions_reflections_ratings_and_summary(sqlite_demo_db: Database, tmp_
     assert {r["unit"] for r in listed} == {"交警大队第一党支部"}               # the secretary's own branch
     shown = _json(capsys, ["orglife", "show", row["id"][:8], "--json", *url, *sec])
     assert isinstance(shown, dict) and {a["status"] for a in shown["attendance"]} == {"present", "absent"}
+    assert run(["orglife", "attend", row["id"][:8], "--leave", f"{DEMO_OFFICER}:值班", *url, *sec]) == 0
+    assert "出席 1、请假 1" in capsys.readouterr().out
+    shown = _json(capsys, ["orglife", "show", row["id"][:8], "--json", *url, *sec])
+    assert isinstance(shown, dict) and {"badge": DEMO_OFFICER, "status": "leave", "reason": "值班"}.items() <= \
+        next(a for a in shown["attendance"] if a["badge"] == DEMO_OFFICER).items()
     assert run(["orglife", "add", "--spec", str(spec), *url, *officer]) == 1          # officers may not
     assert "没有权限" in capsys.readouterr().err
     spec.write_text("unit = 1\n", encoding="utf-8")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from core.infra.clock import FakeClock
@@ -109,3 +110,29 @@ def test_rating_page_shows_the_published_quarter(qtbot: QtBot, context: Make) ->
     qtbot.addWidget(managed)
     _settle(qtbot, admin)
     assert managed.manager
+
+
+def test_attendance_of_a_planned_session_is_taken_in_the_detail_dialog(qtbot: QtBot, context: Make) -> None:
+    from core.orglife.sessions import SessionSpec
+    from gui.orglife.sessions import AttendanceDialog, SessionDetailDialog
+
+    ctx = context(DEMO_SECRETARY)
+    sid = orglife.record_session(ctx.db, ctx.actor, SessionSpec(ctx.user.unit_id or 0, "lecture", "党课",
+                                                                  cst(2026, 11, 5, 15), 60))
+    ctx.db.clock = FakeClock(cst(2026, 11, 6, 10))
+    detail = orglife.session_detail(ctx.db, ctx.actor, sid)
+    assert detail.attendance == []
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    dialog = SessionDetailDialog(ctx, holder, detail)
+    qtbot.addWidget(dialog)
+    members = orglife.branch_members(ctx.db, ctx.actor, ctx.user.unit_id or 0)
+    from core.orglife.views import AttendanceLine
+
+    take = AttendanceDialog(dialog, [AttendanceLine(m.id, m.badge, m.name, PRESENT, "", None) for m in members])
+    qtbot.addWidget(take)
+    marks = take.marks()
+    assert set(marks) == {m.id for m in members} and {v[0] for v in marks.values()} == {PRESENT}
+    orglife.set_attendance(ctx.db, ctx.actor, sid, {**marks, members[0].badge: (ABSENT, "")})
+    row = orglife.session_detail(ctx.db, ctx.actor, sid).row
+    assert (row.present, row.absent) == (len(members) - 1, 1)
