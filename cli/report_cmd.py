@@ -47,6 +47,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     group.add_argument("--material", type=int, metavar="ID")
     i = add("items", _("试题分析（难度、区分度）"), cmd_items)
     i.add_argument("--quiz", type=int, metavar="ID", required=True)
+    s = add("summary", _("支部月反馈、季考评、年总结（PDF 或 Word）"), cmd_summary)
+    s.add_argument("--period", required=True, help=_("时间段：2026-10、2026Q3 或 2026"))
     t = add("transcript", _("个人学习档案"), cmd_transcript)
     t.add_argument("badge", help=_("警号"))
     t.add_argument("--period", help=_("时间段（默认：全部时间）"))
@@ -124,3 +126,16 @@ def cmd_transcript(args: argparse.Namespace) -> int:
     data = {"badge": t.badge, "name": t.name, "unit": t.unit, "study_minutes": round(t.study_minutes, 1),
             "points": t.points, "attempts": len(t.attempts), "certificates": len(t.certificates)}
     return _finish(args, doc, data, lambda: doc.subtitle + "\n" + "\n\n".join(_table_text(x) for x in doc.tables))
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """``report summary --unit U --period P --out F.pdf|F.docx``: the branch's 月反馈/季考评/年总结."""
+    from core.orglife import usecases as orglife
+
+    if not args.out:
+        from base.errors import InvalidInput
+
+        raise InvalidInput(_("请用 --out 指定输出文件（.pdf 或 .docx）"))
+    out = orglife.period_summary(*connect(args), args.out, period=args.period, unit=args.unit)
+    print(_("已导出 {f}", f=out))
+    return EXIT_OK

@@ -46,6 +46,8 @@ class Action(StrEnum):
     POINTS_VIEW = "points.view"
     POINTS_RULES_VIEW = "points.rules.view"
     CERT_VIEW = "cert.view"
+    REFLECTION_WRITE = "orglife.reflection.write"     # write one's own 心得体会
+    RATING_VIEW = "orglife.rating.view"   # the published 支部评星定级 ranking (评比晾晒, public to every branch)
     CERT_PRINT = "cert.print"
     UNITS_VIEW = "org.units.view"
     AUTO_BACKUP = "admin.backup.auto"     # the automatic backup on start and every 30 minutes, as whoever
@@ -76,6 +78,9 @@ class Action(StrEnum):
     CONTEST_VIEW = "contest.view"         # contests, their questions and answers, result sheets
     CONTEST_MANAGE = "contest.manage"     # set up a contest; points and certificates after it
     CONTEST_HOST = "contest.host"         # run it on stage: questions, buzzes, rulings, adjustments
+    ORGLIFE_SESSIONS = "orglife.sessions"     # record group sessions, attendance, attachments; confirm 补学
+    REFLECTION_TASKS = "orglife.reflection.tasks"     # ask a branch for 心得体会 by a due date
+    REFLECTION_REVIEW = "orglife.reflection.review"   # read, compare and review 心得体会; export them
     # Administrators only
     POINTS_RULES_EDIT = "points.rules.edit"
     SETTINGS_EDIT = "admin.settings"
@@ -85,6 +90,7 @@ class Action(StrEnum):
     CERT_KEY_MANAGE = "cert.key.manage"   # set up the certificate signing key, change its passphrase
     EXCHANGE_TRUST = "exchange.trust"     # this PC's exchange key; trust another installation's key
     USER_UNLOCK = "people.user.unlock"    # lift a lockout after failed logins
+    RATING_MANAGE = "orglife.rating.manage"   # criteria, compute, adjust (with a reason) and publish ratings
 
 
 LABELS: dict[Action, str] = {
@@ -127,6 +133,12 @@ LABELS: dict[Action, str] = {
     Action.CONTEST_VIEW: N_("查看知识竞赛"),
     Action.CONTEST_MANAGE: N_("组织知识竞赛"),
     Action.CONTEST_HOST: N_("主持知识竞赛"),
+    Action.ORGLIFE_SESSIONS: N_("登记组织生活与出勤"),
+    Action.REFLECTION_WRITE: N_("撰写心得体会"),
+    Action.REFLECTION_TASKS: N_("布置心得体会"),
+    Action.REFLECTION_REVIEW: N_("审阅心得体会"),
+    Action.RATING_VIEW: N_("查看支部评星结果"),
+    Action.RATING_MANAGE: N_("支部评星定级"),
     Action.POINTS_RULES_EDIT: N_("修改积分规则"),
     Action.SETTINGS_EDIT: N_("系统设置"),
     Action.BACKUP: N_("备份数据库"),
@@ -185,6 +197,12 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.CONTEST_VIEW: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CONTEST_MANAGE: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CONTEST_HOST: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.ORGLIFE_SESSIONS: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.REFLECTION_WRITE: _EVERYONE_OWN,
+    Action.REFLECTION_TASKS: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.REFLECTION_REVIEW: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.RATING_VIEW: {OFFICER: ALL, SECRETARY: ALL, ADMIN: ALL},
+    Action.RATING_MANAGE: {ADMIN: ALL},
     Action.POINTS_RULES_EDIT: {ADMIN: ALL},
     Action.SETTINGS_EDIT: {ADMIN: ALL},
     Action.BACKUP: {ADMIN: ALL},

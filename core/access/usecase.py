@@ -60,8 +60,9 @@ class Change(Flag):
     CERTIFICATES = auto()   # certificates, templates
     SETTINGS = auto()
     CONTESTS = auto()       # on-stage contests and their events
+    ORGLIFE = auto()        # group sessions, attendance, 补学, 心得体会
     EVERYTHING = (BANKS | QUIZZES | ATTEMPTS | PRACTICE | STUDY | MATERIALS | POINTS | PEOPLE | CERTIFICATES
-                  | SETTINGS | CONTESTS)
+                  | SETTINGS | CONTESTS | ORGLIFE)
 
 
 @dataclass

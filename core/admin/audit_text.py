@@ -63,6 +63,17 @@ ACTION_LABELS: dict[str, str] = {
     "cert.key.create": N_("设置证书签名密钥"),
     "cert.key.unlock": N_("解锁证书签名密钥"),
     "cert.key.passphrase": N_("修改签名密钥口令"),
+    "orglife.session.add": N_("登记组织生活"),
+    "orglife.attendance": N_("更正出勤"),
+    "orglife.attachment": N_("附加组织生活照片或签到表"),
+    "orglife.makeup": N_("确认补学"),
+    "reflection.task": N_("布置心得体会"),
+    "reflection.review": N_("审阅心得体会"),
+    "rating.criteria": N_("修改评星指标"),
+    "rating.bands": N_("修改星级档次"),
+    "rating.compute": N_("计算支部评星"),
+    "rating.adjust": N_("调整支部评星"),
+    "rating.publish": N_("公布支部评星"),
     "admin.backup": N_("备份数据库"),
     "admin.restore": N_("恢复数据库"),
     "audit.export": N_("导出操作日志"),
@@ -87,6 +98,10 @@ TARGET_LABELS: dict[str, str] = {
     "settings": N_("设置 {name}"),
     "signing_key": N_("签名密钥 {name}"),
     "contest": N_("知识竞赛 {name}"),
+    "org_session": N_("组织生活 {name}"),
+    "reflection_task": N_("心得体会任务 {name}"),
+    "reflection": N_("心得体会 {name}"),
+    "rating": N_("支部评星 {name}"),
 }
 
 FIELD_LABELS: dict[str, str] = {
@@ -116,6 +131,11 @@ FIELD_LABELS: dict[str, str] = {
     "signed": N_("已签名"), "replaced": N_("替换旧密钥"), "endorsed": N_("确认旧证书"),
     # on-stage contests (core.contest)
     "teams": N_("参赛队"), "rounds": N_("轮次"), "seq": N_("事件序号"), "team": N_("参赛队"), "delta": N_("加减分"),
+    # organisation life (core.orglife)
+    "day": N_("日期"), "present": N_("出席"), "leave": N_("请假"), "absent": N_("缺席"), "planned": N_("提前安排"),
+    "officer_id": N_("相关人员"), "note": N_("备注"), "size": N_("大小"), "min_chars": N_("最少字数"),
+    "status": N_("状态"), "computed": N_("计算得分"), "criteria": N_("评星指标"), "bands": N_("星级档次"),
+    "stars": N_("星级"),
 }
 # Fields whose meaning depends on what was changed.
 TARGET_FIELD_LABELS: dict[tuple[str, str], str] = {
@@ -141,6 +161,8 @@ VALUES: dict[str, dict[str, str]] = {
     "reason": {"password": N_("密码错误"), "disabled": N_("账号已停用"), "locked": N_("警号已锁定"),
                "too_soon": N_("尝试过于频繁"), "manual": N_("立即备份")},
     "purpose": {"login": N_("登录"), "unlock": N_("解锁屏幕"), "password": N_("修改密码")},
+    "status": {"present": N_("出席"), "leave": N_("请假"), "absent": N_("缺席"), "submitted": N_("待审阅"),
+               "excellent": N_("优秀"), "pass": N_("合格"), "returned": N_("退回修改")},
 }
 
 

@@ -69,6 +69,7 @@ def run(ctx: DemoContext) -> str:
         block = int(study.params.get("block_minutes", 10)) if study else 10
         days = s.execute(select(StudySession.officer_id, StudySession.unit_id, StudySession.day,
                                 func.sum(StudySession.active_seconds))
+                         .where(StudySession.group_session_id.is_(None))
                          .group_by(StudySession.officer_id, StudySession.unit_id, StudySession.day)
                          .order_by(StudySession.day)).all()
         for officer_id, unit_id, day, seconds in days:

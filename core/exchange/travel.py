@@ -97,7 +97,8 @@ FIXED = _t(QuizQuestion, ("quiz_id", "position"), {"quiz_id": Quiz, "question_id
 
 ATTEMPTS = _t(Attempt, ("id",), {"quiz_id": Quiz, "officer_id": Officer, "unit_id": Unit})
 ITEMS = _t(AttemptItem, ("id",), {"question_id": QuestionRow, "graded_by": Officer})
-SESSIONS = _t(StudySession, ("id",), {"officer_id": Officer, "unit_id": Unit, "material_id": Material})
+SESSIONS = _t(StudySession, ("id",), {"officer_id": Officer, "unit_id": Unit, "material_id": Material},
+              omit=("group_session_id",))       # a group session's credit stays where the session was recorded
 PROGRESS = _t(MaterialProgress, ("officer_id", "material_id"), {"officer_id": Officer, "material_id": Material})
 LEDGER = _t(LedgerEntry, ("id",), {"officer_id": Officer, "unit_id": Unit})
 CERTIFICATES = _t(Certificate, ("id",), {"officer_id": Officer, "quiz_id": Quiz, "template_id": CertTemplate},

@@ -11,7 +11,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.infra.clock import local_date
-from core.models import LedgerEntry, Officer, Quiz, StudySession, WrongBookEntry
+from core.models import LedgerEntry, Material, MaterialProgress, Officer, Quiz, StudySession, WrongBookEntry
+from core.orglife.views import MakeUp, SessionRow, open_makeups, upcoming
 from core.points.ledger import HistoryLine
 from core.study.tracker import DAILY_TARGET, WEEKLY_TARGET
 
@@ -41,6 +42,7 @@ class DueMaterial:
     min_minutes: int
     read_minutes: int = 0
     overdue: bool = False
+    makeup_for: str = ""          # 补学: the topic of the group session missed
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class OfficerSummary:
     month_points_lines: list[HistoryLine] = field(default_factory=list)   # this month, newest first
     finished_materials: int = 0
     assigned_materials: int = 0
+    upcoming_sessions: list[SessionRow] = field(default_factory=list)   # group sessions of the branch ahead
+    makeups: list[MakeUp] = field(default_factory=list)                 # 补学 still open
 
 
 def officer_summary(session: Session, officer_id: int, now: dt.datetime) -> OfficerSummary:
@@ -92,6 +96,8 @@ def officer_summary(session: Session, officer_id: int, now: dt.datetime) -> Offi
            for m in mine if m.required and not m.finished]
     from core.quiz.attempts import eligible
 
+    makeups = open_makeups(session, officer_id)
+    due += _makeup_reading(session, officer_id, makeups, {d.id for d in due})
     officer = session.get(Officer, officer_id)
     quizzes = [q for q in session.scalars(
         select(Quiz)
@@ -113,4 +119,24 @@ def officer_summary(session: Session, officer_id: int, now: dt.datetime) -> Offi
         month_points_lines=history(session, officer_id, month_start, today, limit=200),
         finished_materials=sum(1 for m in mine if m.finished),
         assigned_materials=len(mine),
+        upcoming_sessions=upcoming(session, [officer.unit_id], now) if officer is not None else [],
+        makeups=makeups,
     )
+
+
+def _makeup_reading(session: Session, officer_id: int, makeups: list[MakeUp], listed: set[int]) -> list[DueMaterial]:
+    """The unread materials of open 补学 tasks, as required reading (each once)."""
+    out: list[DueMaterial] = []
+    for makeup in makeups:
+        for mid, _title, done in makeup.materials:
+            if done or mid in listed:
+                continue
+            listed.add(mid)
+            row = session.execute(select(Material.title, Material.topic, Material.min_seconds, MaterialProgress.seconds)
+                                  .outerjoin(MaterialProgress, (MaterialProgress.material_id == Material.id)
+                                             & (MaterialProgress.officer_id == officer_id))
+                                  .where(Material.id == mid)).first()
+            if row is not None:
+                out.append(DueMaterial(mid, row[0], row[1], None, (row[2] + 59) // 60, (row[3] or 0) // 60,
+                                       makeup_for=makeup.topic))
+    return out

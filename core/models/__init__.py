@@ -11,14 +11,26 @@ from core.models.cert import Certificate, CertTemplate, SigningKey
 from core.models.contest import ContestEvent, ContestRow
 from core.models.exchange import Exchange, Installation
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
+from core.models.orglife import (
+    Attendance,
+    BranchRating,
+    OrgSession,
+    RatingBand,
+    RatingCriterion,
+    Reflection,
+    ReflectionTask,
+    SessionAttachment,
+    SessionKind,
+)
 from core.models.points import LedgerEntry, PointRule
 from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
-    "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate", "ContestEvent",
-    "ContestRow", "Exchange", "Installation", "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule",
-    "QuestionRow", "Quiz",
+    "Attempt", "AttemptItem", "Attendance", "AuditEntry", "Bank", "Base", "BranchRating", "Category", "CertTemplate",
+    "Certificate", "ContestEvent", "ContestRow", "Exchange", "Installation", "LedgerEntry", "Material",
+    "MaterialProgress", "Officer", "OrgSession", "PointRule", "QuestionRow", "Quiz", "RatingBand", "RatingCriterion",
+    "Reflection", "ReflectionTask", "SessionAttachment", "SessionKind",
     "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",
 ]

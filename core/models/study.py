@@ -49,7 +49,10 @@ class MaterialProgress(Base):
 
 
 class StudySession(Base):
-    """Active reading time; a heartbeat updates ``active_seconds`` while the officer really reads."""
+    """Active reading time; a heartbeat updates ``active_seconds`` while the officer really reads.
+
+    A row with ``group_session_id`` is attendance at a group session credited as study time: it
+    counts in reports, but not against the reader's daily caps nor for study-minute points."""
 
     __tablename__ = "study_sessions"
     __table_args__ = (
@@ -61,6 +64,9 @@ class StudySession(Base):
     officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     material_id: Mapped[int | None] = mapped_column(ForeignKey("materials.id", ondelete="SET NULL"))
+    # Attendance at a group session credited as study time (core.orglife); None for the reader's time.
+    group_session_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("org_sessions.id", ondelete="CASCADE"), index=True)
     day: Mapped[dt.date] = mapped_column(Date)
     started_at: Mapped[utc]
     last_beat_at: Mapped[utc]

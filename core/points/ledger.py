@@ -56,9 +56,14 @@ DEFAULT_RULES: dict[str, RuleView] = {r.code: r for r in (
     RuleView("practice_correct", N_("每日练习答对"), 1, 5),
     RuleView("contest_taken", N_("参加知识竞赛现场赛"), 3, None),
     RuleView("contest_won", N_("知识竞赛现场赛获第一名（另加）"), 10, None),
+    # Organisation life (core.orglife): attendance at a group session, its 补学, and 心得体会 reviews.
+    RuleView("session_attended", N_("参加集中学习、党课等组织生活"), 3, None),
+    RuleView("session_made_up", N_("完成缺席组织生活的补学"), 1, None),
+    RuleView("reflection_excellent", N_("心得体会评为优秀"), 5, None),
+    RuleView("reflection_passed", N_("心得体会评为合格"), 2, None),
 )}
 SOURCE_LABELS = {"study": N_("学习"), "material": N_("资料"), "quiz": N_("考试"), "practice": N_("练习"),
-                 "manual": N_("手工"), "contest": N_("竞赛")}
+                 "manual": N_("手工"), "contest": N_("竞赛"), "orglife": N_("组织生活"), "reflection": N_("心得体会")}
 
 
 def _view(r: PointRule) -> RuleView:
@@ -174,6 +179,35 @@ def grant(session: Session, *, officer_id: int, unit_id: int, day: dt.date, code
     if amount <= 0:
         return 0.0
     return amount if _add(session, officer_id, unit_id, day, code, amount, source_type, source_id, note) else 0.0
+
+
+def grant_many(session: Session, *, officers: Collection[tuple[int, int]], day: dt.date, code: str, source_type: str,
+               source_id: str, note: str) -> float:
+    """:func:`grant` for many officers ((officer id, unit id) pairs) of one source (a group session's
+    attendance): one query for who has it already and one insert, instead of a few per officer.
+    Rules with a daily cap, or a clash with another PC, fall back to granting one by one."""
+    rule = rule_for(session, code, day)
+    if rule is None or rule.amount <= 0 or not officers:
+        return 0.0
+    if rule.daily_cap is not None:
+        return sum(grant(session, officer_id=o, unit_id=u, day=day, code=code, source_type=source_type,
+                         source_id=source_id, note=note) for o, u in officers)
+    have = set(session.scalars(select(LedgerEntry.officer_id).where(
+        LedgerEntry.rule_code == code, LedgerEntry.source_type == source_type, LedgerEntry.source_id == source_id,
+        LedgerEntry.officer_id.in_([o for o, _u in officers]))))
+    new = [(o, u) for o, u in dict(officers).items() if o not in have]
+    if not new:
+        return 0.0
+    now = utcnow()
+    try:
+        with session.begin_nested():
+            session.add_all([LedgerEntry(id=uuid.uuid4(), officer_id=o, unit_id=u, day=day, rule_code=code,
+                                         amount=rule.amount, source_type=source_type, source_id=source_id[:64],
+                                         note=note[:300], created_at=now) for o, u in new])
+    except IntegrityError:
+        return sum(grant(session, officer_id=o, unit_id=u, day=day, code=code, source_type=source_type,
+                         source_id=source_id, note=note) for o, u in new)
+    return rule.amount * len(new)
 
 
 def grant_study_minutes(session: Session, officer_id: int, unit_id: int, day: dt.date, day_seconds: int) -> float:

@@ -36,6 +36,7 @@ class Chart:
 @dataclass(slots=True)
 class Note:
     text: str
+    heading: bool = False                      # a section heading (e.g. one reflection's author and title)
 
 
 Block = Table | Chart | Note

@@ -1,6 +1,6 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Write a report :class:`~core.reports.document.Document` as PDF or Excel, chosen by the file suffix."""
+"""Write a report :class:`~core.reports.document.Document` as PDF, Word or Excel, chosen by the file suffix."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def export(doc: Document, target: Path, *, progress: ProgressSink = no_progress)
         from core.reports.excel_writer import write_xlsx
 
         write_xlsx(doc, target, progress=progress)
+    elif suffix == ".docx":
+        from core.reports.docx_writer import write_docx
+
+        write_docx(doc, target, progress=progress)
     else:
-        raise InvalidInput(_("只能导出 .pdf 或 .xlsx 文件：{f}", f=target.name))
+        raise InvalidInput(_("只能导出 .pdf、.docx 或 .xlsx 文件：{f}", f=target.name))
     return target

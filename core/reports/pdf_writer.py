@@ -196,7 +196,8 @@ def write_pdf(doc: Document, target: Path, *, progress: ProgressSink = no_progre
         elif isinstance(block, Chart):
             story.append(KeepTogether([_chart(block, font, width), Spacer(1, 4 * mm)]))
         elif isinstance(block, Note):
-            story.append(Paragraph(escape(block.text), body))
+            for para in block.text.split("\n") if not block.heading else [block.text]:
+                story.append(Paragraph(escape(para), h2 if block.heading else body))
     target.parent.mkdir(parents=True, exist_ok=True)
     template.build(story, canvasmaker=_numbered_canvas(doc, font))
     progress(len(doc.blocks), len(doc.blocks), "")

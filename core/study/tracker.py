@@ -184,8 +184,9 @@ def session_id(reading_id: uuid.UUID, day: dt.date) -> uuid.UUID:
 
 
 def _day_seconds(session: Session, officer_id: int, day: dt.date, material_id: int | None = None) -> int:
+    """The reader's seconds (group-session attendance, credited apart, is not capped with them)."""
     stmt = select(func.coalesce(func.sum(StudySession.active_seconds), 0)).where(
-        StudySession.officer_id == officer_id, StudySession.day == day)
+        StudySession.officer_id == officer_id, StudySession.day == day, StudySession.group_session_id.is_(None))
     if material_id is not None:
         stmt = stmt.where(StudySession.material_id == material_id)
     return int(session.scalar(stmt) or 0)

@@ -22,6 +22,7 @@ from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.permissions import Action, scope_for
 from core.access.usecase import Change, Work, denied, use_case
 from core.models import Material, MaterialProgress, Officer
+from core.orglife.sessions import makeup_material_ids
 from core.people import org
 from core.people.org import unit_tree
 from core.study import materials, tracker
@@ -43,7 +44,8 @@ def _check_readable(work: Work, material: Material | None, material_id: int) -> 
     if officer is None:
         raise NotFound(_("找不到人员 {id}", id=work.actor.id))
     chain = org.unit_chain(work.session, officer.unit_id)
-    if not materials.is_assigned(material.audience or {}, chain, officer.category):
+    if not materials.is_assigned(material.audience or {}, chain, officer.category) \
+            and material.id not in makeup_material_ids(work.session, officer.id):   # 补学 reading
         raise denied(work.actor, Action.STUDY_READ, _("这份资料没有下发给您"))
     return material
 

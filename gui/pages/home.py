@@ -10,7 +10,9 @@ from base.i18n import N_, _
 from core.access.usecase import Change
 from core.home import usecases as home
 from core.home.dashboard import DueMaterial, OfficerSummary, OpenQuiz
+from core.infra.clock import LOCAL_TZ
 from core.models import Role
+from core.orglife.views import SessionRow
 from core.points.ledger import SOURCE_LABELS, HistoryLine
 from core.quiz.catalog import MODE_LABELS
 from gui.context import AppContext
@@ -18,7 +20,8 @@ from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, StatCard, make_table
 
 # What the summary shows: reading, points, materials assigned, the 错题本, open exams.
-SHOWN = Change.STUDY | Change.POINTS | Change.MATERIALS | Change.PRACTICE | Change.QUIZZES | Change.ATTEMPTS
+SHOWN = (Change.STUDY | Change.POINTS | Change.MATERIALS | Change.PRACTICE | Change.QUIZZES | Change.ATTEMPTS
+         | Change.ORGLIFE)
 
 
 class HomePage(Page):
@@ -38,7 +41,7 @@ class HomePage(Page):
         self.add(holder)
 
         self.materials: RowsModel[DueMaterial] = RowsModel([
-            Column(_("必学资料"), lambda m: m.title),
+            Column(_("必学资料"), lambda m: (_("【补学】") if m.makeup_for else "") + m.title),
             Column(_("截止日期"), lambda m: (m.due_date.isoformat() if m.due_date else "—")
                    + (_("（已逾期）") if m.overdue else "")),
             Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.read_minutes, b=m.min_minutes),
@@ -49,6 +52,10 @@ class HomePage(Page):
             Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
             Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
             Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
+        ])
+        self.sessions: RowsModel[SessionRow] = RowsModel([
+            Column(_("近期组织生活"), lambda r: f"{r.kind_name}：{r.topic}"),
+            Column(_("时间"), lambda r: r.starts_at.astimezone(LOCAL_TZ).strftime("%m-%d %H:%M")),
         ])
         self.lines: RowsModel[HistoryLine] = RowsModel([
             Column(_("日期"), lambda h: h.day.strftime("%m-%d")),
@@ -64,10 +71,15 @@ class HomePage(Page):
         columns = QHBoxLayout()
         columns.setSpacing(12)
         left = QVBoxLayout()
-        left.addWidget(self._group(_("未完成的必学资料（双击开始阅读）"), self.materials_box), 1)
+        left.addWidget(self._group(_("未完成的必学资料和补学（双击开始阅读）"), self.materials_box), 1)
         left.addWidget(self._group(_("开放中的考试"), self.quizzes_box), 1)
         columns.addLayout(left, 3)
-        columns.addWidget(self._group(_("本月积分明细"), self.lines_box), 2)
+        right = QVBoxLayout()
+        self.sessions_box = EmptyOr(make_table(self.sessions, stretch_column=0), _("近期没有安排组织生活"))
+        self.sessions_group = self._group(_("近期组织生活"), self.sessions_box)
+        right.addWidget(self.sessions_group, 2)
+        right.addWidget(self._group(_("本月积分明细"), self.lines_box), 3)
+        columns.addLayout(right, 2)
         body = QWidget()
         body.setLayout(columns)
         self.add(body, 1)
@@ -90,6 +102,8 @@ class HomePage(Page):
         self.materials.set_rows(s.due_materials)
         self.quizzes.set_rows(s.open_quizzes)
         self.lines.set_rows(s.month_points_lines)
+        self.sessions.set_rows(s.upcoming_sessions)
+        self.sessions_box.show_content(bool(s.upcoming_sessions))
         self.lines_box.show_content(bool(s.month_points_lines))
         self.materials_box.show_content(bool(s.due_materials))
         self.quizzes_box.show_content(bool(s.open_quizzes))

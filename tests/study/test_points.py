@@ -157,8 +157,10 @@ def test_demo_has_people_on_target_and_behind(demo_db: Database) -> None:
 
 def test_replaying_the_demo_history_adds_nothing(demo_db: Database) -> None:
     with demo_db.transaction() as s:
+        # The reader's time (group-session attendance earns session_attended, not study minutes).
         days = s.execute(select(StudySession.officer_id, StudySession.unit_id, StudySession.day,
                                 func.sum(StudySession.active_seconds))
+                         .where(StudySession.group_session_id.is_(None))
                          .group_by(StudySession.officer_id, StudySession.unit_id, StudySession.day)
                          .limit(200)).all()
         before = s.scalar(select(func.count()).select_from(LedgerEntry))
