@@ -124,7 +124,8 @@ class RosterReport(StoreOutcome):
 
     def summary(self) -> str:
         if self.refused:
-            return _("未导入：发现{n}个错误，请修正后重试（或跳过有错误的行：界面中勾选“跳过有错误的行”，命令行用 --skip-invalid）", n=len(self.errors))
+            return _("未导入：发现{n}个错误，请修正后重试（或跳过有错误的行：界面中勾选“跳过有错误的行”，命令行用 --skip-invalid）",
+                     n=len(self.errors))
         verb = _("可新增") if self.dry_run else _("已新增")
         text = _("{verb} {n} 人，更新 {u} 人，无变化 {s} 人", verb=verb, n=self.created, u=self.updated,
                  s=self.unchanged)
