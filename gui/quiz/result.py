@@ -6,7 +6,18 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from base.i18n import _
 from core.quiz.results import AttemptResult, ReviewItem
@@ -27,6 +38,10 @@ def _fmt(v: float | None) -> str:
 
 
 class ResultView(QWidget):
+    """Emits ``close_requested`` from its 关闭 button (or Esc): the exam window then closes."""
+
+    close_requested = Signal()
+
     def __init__(self, result: AttemptResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result = result
@@ -75,6 +90,15 @@ class ResultView(QWidget):
         self.review.setOpenExternalLinks(False)
         self.review.setHtml(self.review_html())
         lay.addWidget(self.review, 1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.close_btn = QPushButton(_("关闭"))
+        self.close_btn.setProperty("primary", True)
+        self.close_btn.clicked.connect(self.close_requested.emit)
+        row.addWidget(self.close_btn)
+        lay.addLayout(row)
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _verdict(self) -> str:
         r = self.result
