@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QMessageBox,
@@ -32,6 +31,7 @@ from core.certificates import usecases as cert
 from core.certificates.batch import BatchResult, Selection
 from core.certificates.keys import KeyLocked
 from core.people.org import UnitNode
+from gui import files
 from gui.certs.keys import ask_unlock, may
 from gui.context import AppContext
 from gui.errors import show_exception
@@ -88,13 +88,13 @@ class PrintDialog(QDialog):
 
     def target(self) -> Path | None:
         mode = self.format.currentData()
-        base = str(Path.home() / _("证书"))
+        base = _("证书")
         if mode == "dir":
-            folder = QFileDialog.getExistingDirectory(self, _("选择保存证书的文件夹"), str(Path.home()))
+            folder = files.folder(self, "certificates", _("选择保存证书的文件夹"))
             return Path(folder) if folder else None
         suffix = ".pdf" if mode == "pdf" else ".zip"
         pattern = _("PDF 文件 (*.pdf)") if mode == "pdf" else _("ZIP 压缩包 (*.zip)")
-        path, _f = QFileDialog.getSaveFileName(self, _("保存证书"), base + suffix, pattern)
+        path, _f = files.save_file(self, "certificates", _("保存证书"), base + suffix, pattern)
         if not path:
             return None
         return Path(path) if path.lower().endswith(suffix) else Path(path + suffix)

@@ -101,7 +101,8 @@ class BackupsPage(Page):
         sure = QMessageBox.question(
             self, _("确认恢复"),
             _("用 {t} 的备份（{why}，{held}）替换当前数据库中的全部数据？\n\n恢复前会先把当前数据备份一份，"
-              "恢复后可以再恢复那一份来撤销。", t=when, why=chosen.reason_label, held=chosen.summary))
+              "恢复后可以再恢复那一份来撤销。", t=when, why=chosen.reason_label, held=chosen.summary),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if sure != QMessageBox.StandardButton.Yes:
             return
         (self.ctx.call(admin.restore_auto_backup, chosen.name)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from core.models import Category, Role
 from core.people.users import CATEGORY_LABELS
 from core.study import usecases as study
 from core.study.materials import MaterialInfo, OfficerMaterial
+from gui import files as file_dialogs
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
@@ -234,8 +234,8 @@ class StudyPage(Page):
         open_reader(self.ctx, model.row(rows[0]).id, self, on_closed=self.refresh)
 
     def import_files(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(self, _("选择学习资料"), "", _(FILE_FILTER))
-        if not files:
+        chosen = file_dialogs.open_files(self, "materials", _("选择学习资料"), _(FILE_FILTER))
+        if not chosen:
             return
         dialog = MaterialDialog(self, self.topic_list, self.unit_list)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -246,7 +246,7 @@ class StudyPage(Page):
             QMessageBox.information(self, _("导入完成"), _("已导入 {n} 份资料：\n{t}", n=len(infos),
                                                         t="\n".join(i.title for i in infos)))
 
-        self.ctx.call(study.import_materials, [Path(f) for f in files], topic=v["topic"],
+        self.ctx.call(study.import_materials, [Path(f) for f in chosen], topic=v["topic"],
                       required=v["required"], min_minutes=v["min_minutes"],
                       due_date=v["due_date"], audience=v["audience"]) \
             .with_progress(_("正在导入学习资料…")).success(done).run(self)

@@ -29,7 +29,7 @@ class ExamWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.ctx = ctx
         self.on_done = on_done
-        self.setWindowTitle(_("学习园地 · {t}", t=paper.quiz_title))
+        self.setWindowTitle(paper.quiz_title)   # Qt adds " — 学习园地"
         fit_to_screen(self, 1366, 768)
         self.stack = QStackedWidget()
         lay = QVBoxLayout(self)

@@ -19,7 +19,6 @@ from PySide6.QtCore import QMargins, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -32,7 +31,7 @@ from base.i18n import _
 from base.progress import CancelToken, ProgressSink
 from core.reports.document import Chart, Document, Table, format_cell
 from core.reports.export import export
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 
 SERIES_COLOURS = ["#B71C1C", "#90A4AE", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#AD1457"]
@@ -162,7 +161,7 @@ def export_document(ctx: AppContext, parent: QWidget, doc: Document | None, suff
     if doc is None:
         return
     filters = _("PDF 文件 (*.pdf)") if suffix == ".pdf" else _("Excel 文件 (*.xlsx)")
-    path, _chosen = QFileDialog.getSaveFileName(parent, _("导出报表"), str(Path.home() / f"{name}{suffix}"), filters)
+    path, _chosen = files.save_file(parent, "reports", _("导出报表"), f"{name}{suffix}", filters)
     if path:
         run_export(ctx, parent, doc, Path(path).with_suffix(suffix))
 
