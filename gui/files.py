@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from base.i18n import _
 from core.infra import localconfig
 
 
@@ -65,3 +67,14 @@ def folder(parent: QWidget | None, purpose: str, caption: str) -> str:
     if path:
         remember(purpose, path)
     return path
+
+
+def open_document(parent: QWidget | None, path: str | Path) -> bool:
+    """Open a written file (a PDF to print, a folder) in the system's viewer; when that fails, say where
+    the file is instead of failing silently."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    QMessageBox.information(parent, _("无法自动打开"),
+                            _("文件已保存到：\n{p}\n\n本机没有能打开它的程序（或打开失败）。请在文件夹中找到它，"
+                              "用 PDF 阅读器或文件管理器打开。", p=str(path)))
+    return False

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -108,7 +107,7 @@ def run_print(ctx: AppContext, parent: QWidget, sel: Selection, target: Path) ->
         if result.warnings:
             text += "\n\n" + _("请注意：") + "\n" + "\n".join(result.warnings[:10])
         QMessageBox.information(parent, _("批量打印证书"), text)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+        files.open_document(parent, result.path)
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, KeyLocked) and not exc.needs_setup and may(ctx, Action.CERT_KEY_UNLOCK):

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from base.i18n import N_, _
@@ -21,6 +20,7 @@ from core.admin import autobackup
 from core.admin import usecases as admin
 from core.infra.clock import LOCAL_TZ
 from core.models import Role
+from gui import files
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table, text_label
@@ -115,7 +115,7 @@ class BackupsPage(Page):
     def open_folder(self) -> None:
         if self._found is not None:
             self._found.folder.mkdir(parents=True, exist_ok=True)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._found.folder)))
+            files.open_document(self, self._found.folder)
 
 
 class AutoBackupTimer(QObject):

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -119,7 +118,7 @@ def print_slips(ctx: AppContext, parent: QWidget, slips: list[PasswordSlip], *, 
     def done(path: Path) -> None:
         parent.setProperty("last_slips", str(path))
         if open_after:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            files.open_document(parent, path)
 
     ctx.call(people.save_password_slips, slips, target).success(done).run(parent)
 

@@ -15,8 +15,8 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QPainter
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -177,6 +177,6 @@ def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *,
     def done(path: Path) -> None:
         parent.setProperty("last_export", str(path))
         if open_after:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            files.open_document(parent, path)
 
     ctx.op(work).with_progress(_("正在导出 {f}…", f=target.name)).success(done).run(parent)

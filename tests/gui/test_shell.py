@@ -143,3 +143,40 @@ def test_login_title_and_form_stay_put(qtbot: QtBot) -> None:
     login.set_demo_hint("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 demo1234；证书签名密钥的口令也是 demo1234")
     qtbot.wait(50)
     assert login.badge.mapTo(login, login.badge.rect().topLeft()) == before
+
+
+def test_a_document_that_cannot_be_opened_says_where_it_is(qtbot: QtBot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QDesktopServices
+
+    from gui import files
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text)))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    pdf = tmp_path / "报表.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    assert files.open_document(None, pdf) is False
+    assert told and str(pdf) in told[0]
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: True)
+    assert files.open_document(None, pdf) is True and len(told) == 1
+
+
+def test_file_dialogs_remember_the_folder_of_each_purpose(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from gui import files
+
+    app_folder = str(tmp_path.parent)
+    assert files.start_folder("exports-test") != app_folder
+    (tmp_path / "a").mkdir()
+    starts: list[str] = []
+
+    def fake(_parent, _caption, start, _filters, _selected=""):  # type: ignore[no-untyped-def]
+        starts.append(start)
+        return str(tmp_path / "a" / "x.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    files.save_file(None, "exports-test", "t", "报表.pdf", "PDF (*.pdf)")
+    files.save_file(None, "exports-test", "t", "报表.pdf", "PDF (*.pdf)")
+    assert starts[1] == str(tmp_path / "a" / "报表.pdf")
+    assert files.start_folder("other-purpose") != tmp_path / "a"

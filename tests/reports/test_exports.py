@@ -77,6 +77,9 @@ def test_pdf_and_excel_read_back(sqlite_org, tmp_path: Path) -> None:  # type: i
     fonts = reader.pages[0]["/Resources"]["/Font"]
     truetype = [f.get_object() for f in fonts.values() if f.get_object()["/Subtype"] == "/TrueType"]
     assert truetype and all("/FontFile2" in f["/FontDescriptor"] for f in truetype)   # embedded subsets
+    from tests.pdf_fonts import unembedded_fonts
+
+    assert unembedded_fonts(pdf) == []          # nor the canvas's initial Helvetica
     xlsx = export(doc, tmp_path / "b.xlsx")
     wb = load_workbook(str(xlsx))
     assert wb.sheetnames == ["支部对比", "趋势"]
