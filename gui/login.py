@@ -66,6 +66,7 @@ class LoginWindow(QWidget):
         outer.addWidget(banner)
 
         form_box = QWidget()
+        form_box.setMinimumWidth(400)          # the fields and the demo hint need the room
         form_box.setMaximumWidth(520)
         fl = QVBoxLayout(form_box)
         fl.setContentsMargins(theme.SP4 * 2, theme.SP4 * 2, theme.SP4 * 2, theme.SP4)

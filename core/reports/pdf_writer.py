@@ -115,7 +115,8 @@ def _chart(block: Chart, font: str, width: float) -> Any:
     many = len(categories) > 8
     height = 230 if many else 200
     drawing = Drawing(width, height)
-    drawing.initialFontName = font      # the renderer starts each chart on this font, not on Helvetica
+    # The renderer starts each chart in the state named by initial* attributes (else Helvetica, never embedded).
+    setattr(drawing, "initialFontName", font)  # noqa: B010  (not in ReportLab's type stubs)
     drawing.add(String(0, height - 14, block.title, fontName=font, fontSize=11, fillColor=HexColor(ACCENT)))
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
     chart.x, chart.y = 40, 60 if many else 40

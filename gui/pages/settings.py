@@ -57,10 +57,10 @@ class SettingsPage(Page):
         dform.addRow(_("数据目录"), QLabel(str(data_dir())))
         buttons = QHBoxLayout()
         if ctx.user.is_admin:
-            self.backup_button = QPushButton(_("备份数据库…"))
+            self.backup_button = QPushButton(_("备份数据库(&B)…"))
             self.backup_button.clicked.connect(self._backup)
             buttons.addWidget(self.backup_button)
-            self.restore_button = QPushButton(_("从备份恢复…"))
+            self.restore_button = QPushButton(_("从备份恢复(&R)…"))
             self.restore_button.clicked.connect(self._restore)
             buttons.addWidget(self.restore_button)
             # Off by default: a backup then holds the public key only (core.admin.backup).
