@@ -50,7 +50,7 @@ class HomePage(Page):
             Column(_("必学资料"), lambda m: m.title),
             Column(_("截止日期"), lambda m: (m.due_date.isoformat() if m.due_date else "—")
                    + (_("（已逾期）") if m.overdue else "")),
-            Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.read_minutes, b=m.min_minutes),
+            Column(_("阅读时长"), lambda m: _("已读 {a} 分钟，要求 {b} 分钟", a=m.read_minutes, b=m.min_minutes),
                    align_right=True),
         ])
         self.quizzes: RowsModel[OpenQuiz] = RowsModel([

@@ -149,7 +149,7 @@ class StudyPage(Page):
             Column(_("专题"), lambda m: m.topic),
             Column(_("类型"), lambda m: _("必学") if m.required else _("选学")),
             Column(_("截止日期"), lambda m: m.due_date.isoformat() if m.due_date else "—"),
-            Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.seconds // 60, b=m.min_minutes),
+            Column(_("阅读时长"), lambda m: _("已读 {a} 分钟，要求 {b} 分钟", a=m.seconds // 60, b=m.min_minutes),
                    align_right=True),
             Column(_("状态"), lambda m: _status(m, self._today())),
         ])

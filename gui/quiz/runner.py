@@ -117,6 +117,7 @@ class PracticeRunner(QFrame):
         self.checked = True
         self.right += 1 if fb.correct else 0
         self.question.set_locked(True)
+        self.question.mark_answer(fb.correct_letters)
         color = theme.SUCCESS if fb.correct else theme.ACCENT
         verdict = _("回答正确") if fb.correct else _("回答错误")
         parts = [f"<p style='font-size:17px; color:{color}'><b>{'✔' if fb.correct else '✘'} {verdict}</b></p>",
