@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.i18n import N_, _
+from base.i18n import N_, _, colon
 from core.access.usecase import Change
 from core.bank import usecases as bank_uc
 from core.bank.banks import BankInfo
@@ -36,7 +36,7 @@ from gui.widgets import Page, make_table, plain_tooltip
 from quizbank import formats
 from quizbank.model import DIFFICULTY_LABELS, QType
 
-STATUS_LABELS = {"all": N_("全部状态"), "active": N_("启用"), "disabled": N_("已停用")}
+STATUS_LABELS = {"all": N_("全部状态"), "active": N_("已启用"), "disabled": N_("已停用")}
 
 
 class BanksPage(Page):
@@ -184,7 +184,7 @@ class BanksPage(Page):
         c, cats = overview.counts, overview.categories
         lines = [_("启用 {n} 题，已停用 {d} 题", n=c.total, d=c.disabled)]
         lines += [f"{t.label}：{c.by_type[t.value]}" for t in QType if t.value in c.by_type]
-        top = [f"{k or _('未分类')}：{n}" for k, n in list(c.by_category.items())[:8]]
+        top = [f"{k or _('未分类')}{colon()}{n}" for k, n in list(c.by_category.items())[:8]]
         if top:
             lines.append(_("按分类：") + "，".join(top))
         self.counts_label.setText("\n".join(lines))

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.i18n import _
+from base.i18n import _, colon
 from core.quiz.results import AttemptResult, ReviewItem
 from gui import theme
 from gui.widgets import StatCard, text_label
@@ -124,11 +124,11 @@ class ResultView(QWidget):
             f"<div style='margin:10px 0 4px 0; font-size:16px'><b style='color:{color}'>{mark} {it.position + 1}.</b> "
             f"<span style='color:{theme.MUTED}'>[{QType(it.qtype).label} · {_fmt(it.score)}/{it.points:g}]</span> "
             f"{html.escape(it.stem)}</div>", opts,
-            f"<div style='margin-left:16px'>{_('您的答案')}：<b>{html.escape(it.your_answer)}</b>"
-            f" &nbsp; {_('正确答案')}：<b style='color:{theme.SUCCESS}'>{html.escape(it.correct_answer)}</b></div>",
+            f"<div style='margin-left:16px'>{_('您的答案')}{colon()}<b>{html.escape(it.your_answer)}</b>"
+            f" &nbsp; {_('正确答案')}{colon()}<b style='color:{theme.SUCCESS}'>{html.escape(it.correct_answer)}</b></div>",
         ]
         if it.explanation:
-            parts.append(f"<div style='margin-left:16px; color:{theme.MUTED}'>{_('解析')}：{html.escape(it.explanation)}</div>")
+            parts.append(f"<div style='margin-left:16px; color:{theme.MUTED}'>{_('解析')}{colon()}{html.escape(it.explanation)}</div>")
         if it.comment:
-            parts.append(f"<div style='margin-left:16px'>{_('阅卷评语')}：{html.escape(it.comment)}</div>")
+            parts.append(f"<div style='margin-left:16px'>{_('阅卷评语')}{colon()}{html.escape(it.comment)}</div>")
         return "".join(parts)

@@ -33,11 +33,13 @@ from core.reports.document import Chart, Document, Table, format_cell
 from core.reports.export import export
 from gui import files, theme
 from gui.context import AppContext
+from gui.widgets import plain_tooltip
 
 SERIES_COLOURS = ["#B71C1C", "#90A4AE", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#AD1457"]
 # One line per branch in the trend: ten hues far apart (no two reds), the first the accent.
 LINE_COLOURS = ["#B71C1C", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#795548", "#F9A825", "#455A64",
                 "#EC407A"]
+TEXT_COLUMN_MAX = 320   # px: wider text is elided (the whole text is in the tooltip)
 LABEL_CHARS = 7      # a category label longer than this is broken over two lines under its bar
 
 
@@ -160,8 +162,16 @@ class TableView(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r in table.highlight:
                     item.setBackground(warn)
+                if fmt == "text" and len(item.text()) > 16:
+                    item.setToolTip(plain_tooltip(item.text()))
                 self.setItem(r, c, item)
         self.row_data = list(row_data or [])
+        # A long text column (a question's stem) must not push the columns after it out of sight.
+        header = self.horizontalHeader()
+        for c, fmt in enumerate(table.formats):
+            if fmt == "text" and c < self.columnCount() - 1 and header.sectionSize(c) > TEXT_COLUMN_MAX:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(c, TEXT_COLUMN_MAX)
 
     def fit_height(self, most: int = 10) -> None:
         """Tall enough for every row up to ``most`` (no last row half hidden under the frame)."""

@@ -180,3 +180,18 @@ def test_file_dialogs_remember_the_folder_of_each_purpose(tmp_path, monkeypatch)
     files.save_file(None, "exports-test", "t", "报表.pdf", "PDF (*.pdf)")
     assert starts[1] == str(tmp_path / "a" / "报表.pdf")
     assert files.start_folder("other-purpose") != tmp_path / "a"
+
+
+def test_one_style_for_every_widget(qtbot: QtBot) -> None:
+    import re
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QStyle
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app)
+    assert app.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0   # no stock icons
+    images = re.findall(r"url\(([^)]+)\)", app.styleSheet())
+    assert images and all(Path(p).is_file() for p in images)          # combo and spin box arrows exist
+    assert "{" not in "".join(images)
