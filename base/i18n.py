@@ -62,6 +62,11 @@ def _(text: str, /, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def colon() -> str:
+    """The colon after a label: full-width in Chinese, ": " in English (never "Answer：B")."""
+    return "：" if _lang == "zh_CN" else ": "
+
+
 def N_(text: str, /) -> str:
     """Mark ``text`` for translation without translating it now (module-level constants)."""
     return text

@@ -205,8 +205,12 @@ class Controller(QObject):
         self.login.badge.setFocus()
 
     def _change_language(self, lang: str) -> None:
-        """Rebuild the login window in the chosen language (main windows are built after login)."""
+        """Rebuild the login window in the chosen language (main windows are built after login);
+        the choice is this PC's from now on (the next start opens in it)."""
+        from core.infra import localconfig
+
         set_language(lang)
+        localconfig.put("language", lang)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install_qt_translations(app, lang)
@@ -238,6 +242,10 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
     if _qt_translator is not None:
         app.removeTranslator(_qt_translator)
         _qt_translator = None
+    # Dates and numbers in Qt's own widgets (the file dialog's "修改日期") follow the UI language,
+    # not the PC's locale (often "C" on a station PC: dates read "6 12 2026").
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh_CN"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     if lang != "zh_CN":
         return
     translator = QTranslator(app)
@@ -257,13 +265,17 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def run_gui(*, db_url: str | None = None, lang: str | None = None) -> int:
+def startup_language(lang: str | None = None) -> str:
+    """The UI language to start in: ``lang`` when given, else this PC's last choice, else Chinese."""
     if lang is None:
         from core.infra import localconfig
 
         lang = localconfig.get("language")
-    if lang in ("zh_CN", "en"):
-        set_language(lang)
+    return lang if lang in ("zh_CN", "en") else "zh_CN"
+
+
+def run_gui(*, db_url: str | None = None, lang: str | None = None) -> int:
+    set_language(startup_language(lang))
     app = make_app()
     from gui.errors import install_excepthook
 

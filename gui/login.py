@@ -36,7 +36,8 @@ class LoginWindow(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("Page")
-        self.setWindowTitle(_("学习园地 — 登录"))
+        # Qt adds the application's display name (学习园地) to every window title itself.
+        self.setWindowTitle(_("登录"))
         self.resize(880, 560)
         self._ready = False
 
@@ -46,7 +47,7 @@ class LoginWindow(QWidget):
 
         banner = QFrame()
         banner.setObjectName("Header")
-        banner.setMinimumWidth(360)
+        banner.setMinimumWidth(420)          # the subtitle on one line in Chinese
         bl = QVBoxLayout(banner)
         bl.setContentsMargins(theme.SP4 * 2, theme.SP4 * 2, theme.SP4 * 2, theme.SP4 * 2)
         emblem = QLabel()
@@ -65,6 +66,7 @@ class LoginWindow(QWidget):
         outer.addWidget(banner)
 
         form_box = QWidget()
+        form_box.setMinimumWidth(400)          # the fields and the demo hint need the room
         form_box.setMaximumWidth(520)
         fl = QVBoxLayout(form_box)
         fl.setContentsMargins(theme.SP4 * 2, theme.SP4 * 2, theme.SP4 * 2, theme.SP4)
@@ -88,6 +90,11 @@ class LoginWindow(QWidget):
         self.message = QLabel("")
         self.message.setWordWrap(True)
         self.message.setStyleSheet(f"color: {theme.ACCENT};")
+        # Room for the messages is kept from the start, so the form does not jump when the
+        # database has opened and the demo hint appears.
+        lines = self.message.fontMetrics().lineSpacing()
+        self.message.setMinimumHeight(2 * lines)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         fl.addWidget(self.message)
         self.button = QPushButton(_("登录"))
         self.button.setDefault(True)
@@ -101,6 +108,8 @@ class LoginWindow(QWidget):
         self.hint.setObjectName("Muted")
         self.hint.setWordWrap(True)
         self.hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hint.setMinimumHeight(4 * lines)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         fl.addWidget(self.hint)
         fl.addStretch(2)
         lang_row = QHBoxLayout()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -246,11 +247,13 @@ class _Progress:
     """
 
     POLL_MS = 100
+    SHOW_AFTER_S = 0.3   # QProgressDialog alone never shows a task that jumps to 95 % and stays there
 
     def __init__(self, label: str, parent: QWidget | None) -> None:
         self.cancel = CancelToken()
         self._state: tuple[int, int, str] = (0, 0, label)
         self._finished = False
+        self._started = time.monotonic()
         self.dialog = QProgressDialog(label, _("取消"), 0, 0, parent)
         self.dialog.setWindowTitle(_("请稍候"))
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -274,6 +277,8 @@ class _Progress:
         if total:
             self.dialog.setValue(min(done, total - 1) if total > 1 else 0)
         self.dialog.setLabelText(label)
+        if not self.dialog.isVisible() and time.monotonic() - self._started >= self.SHOW_AFTER_S:
+            self.dialog.show()
 
     @property
     def finished(self) -> bool:

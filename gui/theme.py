@@ -7,7 +7,15 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleHintReturn,
+    QStyleOption,
+    QWidget,
+)
 
 from core.infra.paths import UI_FONT, font_path, resources_dir
 
@@ -56,8 +64,28 @@ QTableView, QTreeView, QListView {{ background: {SURFACE}; border: 1px solid {BO
     alternate-background-color: #FAFAFB; selection-background-color: {ACCENT_SOFT}; selection-color: {TEXT}; }}
 QHeaderView::section {{ background: #ECEFF1; border: none; border-right: 1px solid {BORDER};
     border-bottom: 1px solid {BORDER}; padding: 6px; font-weight: bold; }}
-QTabBar::tab {{ padding: 8px 18px; }}
-QTabBar::tab:selected {{ color: {ACCENT}; border-bottom: 2px solid {ACCENT}; }}
+QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 4px; background: {SURFACE}; top: -1px; }}
+QTabBar::tab {{ padding: 8px 18px; border: none; border-bottom: 2px solid transparent; background: transparent;
+    color: {MUTED}; }}
+QTabBar::tab:hover {{ color: {TEXT}; }}
+QTabBar::tab:selected {{ color: {ACCENT}; border-bottom: 2px solid {ACCENT}; font-weight: bold; }}
+QComboBox {{ padding-right: 26px; }}
+QComboBox::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 24px; border: none; }}
+QComboBox::down-arrow {{ image: url({{down}}); width: 12px; height: 12px; }}
+QComboBox QAbstractItemView {{ background: {SURFACE}; border: 1px solid {BORDER}; selection-background-color: {ACCENT_SOFT};
+    selection-color: {TEXT}; outline: 0; }}
+QSpinBox, QDoubleSpinBox, QDateEdit {{ padding-right: 22px; }}
+QSpinBox::up-button, QDoubleSpinBox::up-button, QDateEdit::up-button {{ subcontrol-origin: border;
+    subcontrol-position: top right; width: 20px; border: none; border-left: 1px solid {BORDER}; }}
+QSpinBox::down-button, QDoubleSpinBox::down-button, QDateEdit::down-button {{ subcontrol-origin: border;
+    subcontrol-position: bottom right; width: 20px; border: none; border-left: 1px solid {BORDER}; }}
+QSpinBox::up-button:hover, QDoubleSpinBox::up-button:hover, QSpinBox::down-button:hover,
+QDoubleSpinBox::down-button:hover {{ background: {ACCENT_SOFT}; }}
+QSpinBox::up-arrow, QDoubleSpinBox::up-arrow, QDateEdit::up-arrow {{ image: url({{up}}); width: 10px; height: 10px; }}
+QSpinBox::down-arrow, QDoubleSpinBox::down-arrow, QDateEdit::down-arrow {{ image: url({{down}}); width: 10px;
+    height: 10px; }}
+QDateEdit::drop-down {{ subcontrol-origin: padding; subcontrol-position: center right; width: 24px; border: none; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 16px; height: 16px; }}
 """
 
 
@@ -69,8 +97,26 @@ def font_family() -> str:
     return families[0] if families else QApplication.font().family()
 
 
+class AppStyle(QProxyStyle):
+    """Fusion, with the few hints that made Qt's own dialogs look foreign beside the app."""
+
+    def styleHint(self, hint: QStyle.StyleHint, option: QStyleOption | None = None,  # noqa: N802
+                  widget: QWidget | None = None, data: QStyleHintReturn | None = None) -> int:
+        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+            return 0     # no olive/brown stock icons on 是/否/确定
+        return super().styleHint(hint, option, widget, data)
+
+
+def stylesheet() -> str:
+    """The one style sheet, with the arrow images of combo and spin boxes filled in."""
+    icons = resources_dir() / "icons"
+    return STYLESHEET.replace("{down}", (icons / "chevron-down.svg").as_posix()).replace(
+        "{up}", (icons / "chevron-up.svg").as_posix())
+
+
 def apply(app: QApplication) -> None:
-    app.setStyle("Fusion")
+    # One base style for every widget: Fusion (through AppStyle), then the palette and the style sheet.
+    app.setStyle(AppStyle(QStyleFactory.create("Fusion")))
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
     palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))
@@ -86,7 +132,7 @@ def apply(app: QApplication) -> None:
     font = QFont(font_family())
     font.setPixelSize(14)
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
+    app.setStyleSheet(stylesheet())
     app.setWindowIcon(icon("emblem"))
 
 

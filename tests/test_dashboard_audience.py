@@ -30,3 +30,29 @@ def test_open_exams_respect_the_audience(demo_db: Database, clock: FakeClock) ->
     assert title in seen_by_auxiliary
     demo_db.clock = clock                     # the home page's use case: the same, for the one logged in
     assert title not in {q.title for q in home.officer_summary(demo_db, actor_of(demo_db, "200001")).open_quizzes}
+
+
+def test_open_exams_mark_the_unfinished_one_and_drop_used_up_ones(demo_db: Database, clock: FakeClock) -> None:
+    from core.models import Attempt
+    from core.quiz.attempts import submit_attempt
+
+    with demo_db.transaction() as s:
+        officer = s.scalar(select(Officer).where(Officer.badge == "200001"))
+        assert officer is not None
+        attempt = s.scalar(select(Attempt).where(Attempt.officer_id == officer.id, Attempt.status == "in_progress"))
+        assert attempt is not None
+        quiz = s.get(Quiz, attempt.quiz_id)
+        assert quiz is not None
+        quiz.attempts_allowed = attempt.number          # this attempt is the last one allowed
+        quiz.closes_at = None
+        quiz_id, attempt_id, officer_id = quiz.id, attempt.id, officer.id
+    with demo_db.transaction() as s:
+        shown = {q.id: q for q in officer_summary(s, officer_id, clock.now()).open_quizzes}
+    assert shown[quiz_id].in_progress and shown[quiz_id].attempts_left == 0
+    from gui.pages.home import quiz_state
+
+    assert quiz_state(shown[quiz_id]) == "作答中，可继续"
+    with demo_db.transaction() as s:
+        submit_attempt(s, attempt_id, clock, officer_id=officer_id)
+    with demo_db.transaction() as s:
+        assert quiz_id not in {q.id for q in officer_summary(s, officer_id, clock.now()).open_quizzes}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian/Ubuntu packages StudyHall needs: Qt's runtime libraries (offscreen and X11), Python's venv,
-# and for tests poppler (PDF to PNG) and a PostgreSQL server. Installs them when run as root,
+# and for tests poppler (PDF to PNG), a PostgreSQL server, and Xvfb + openbox + xdotool (a real window). Installs them when run as root,
 # otherwise prints the exact apt-get line and fails.
 #   tools/system_deps.sh [run|test]
 set -euo pipefail
@@ -9,7 +9,7 @@ pkgs=(python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetyp
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
       libxkbcommon-x11-0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libpulse0)
 if [ "$purpose" = test ]; then
-  pkgs+=(poppler-utils postgresql zbar-tools)
+  pkgs+=(poppler-utils postgresql zbar-tools xvfb xauth openbox xdotool)   # xvfb..xdotool: tests/gui/test_xvfb_smoke.py
 fi
 command -v dpkg-query >/dev/null || { echo "not a Debian/Ubuntu system: install Qt 6's runtime libraries yourself" >&2; exit 0; }
 missing=()

@@ -32,12 +32,14 @@ import datetime as dt
 import json
 import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
+from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.admin.backup_check import (
@@ -89,7 +91,7 @@ def backup(db: Database, target: Path, *, with_secrets: bool = False,
         if db.engine.dialect.name == "postgresql":     # one snapshot for every table, writers go on
             conn.execution_options(isolation_level="REPEATABLE READ")
         for i, table in enumerate(tables):
-            progress(i, len(tables), table.name)
+            progress(i, len(tables), _("正在备份第 {i} / {n} 张数据表", i=i + 1, n=len(tables)))
             n = 0
             blank = () if with_secrets else SECRET_COLUMNS.get(table.name, ())
             with zf.open(member_name(table), "w") as fh:
@@ -114,6 +116,33 @@ def backup(db: Database, target: Path, *, with_secrets: bool = False,
     tmp.replace(target)
     progress(len(tables), len(tables), "")
     return counts
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    """What the restore confirmation names: the file, when the backup was made, how many rows."""
+
+    name: str
+    created_at: dt.datetime | None
+    rows: int
+
+
+def describe(source: Path) -> BackupSummary:
+    """Read only the manifest of ``source`` (the full check comes with the restore itself)."""
+    with open_backup(source) as zf:
+        try:
+            manifest = json.loads(zf.read(MANIFEST).decode("utf-8"))
+        except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
+            raise InvalidInput(_("{f} 不是 StudyHall 备份文件：{e}", f=source.name, e=exc)) from exc
+    if not isinstance(manifest, dict):
+        raise InvalidInput(_("{f} 不是 StudyHall 备份文件：{e}", f=source.name, e=MANIFEST))
+    try:
+        created: dt.datetime | None = dt.datetime.fromisoformat(str(manifest.get("created_at")))
+    except ValueError:
+        created = None
+    counts = manifest.get("counts")
+    rows = sum(v for v in counts.values() if isinstance(v, int)) if isinstance(counts, dict) else 0
+    return BackupSummary(source.name, created, rows)
 
 
 def check(db: Database, source: Path, *, progress: ProgressSink = no_progress,
@@ -147,7 +176,7 @@ def load(db: Database, source: Path, checked: CheckedBackup, *, progress: Progre
         for table in reversed(order):
             conn.execute(delete(table))
         for i, table in enumerate(order):
-            progress(i, len(order), _("正在恢复 {t}", t=table.name))
+            progress(i, len(order), _("正在恢复第 {i} / {n} 张数据表", i=i + 1, n=len(order)))
             counts[table.name] = _load_table(conn, zf, source.name, table, cancel)
             if counts[table.name] != checked.counts[table.name]:    # the file changed since it was checked
                 raise BackupRefused(source.name, _("清单记录 {a} 行，文件中有 {b} 行（文件不完整或被改动）",

@@ -378,7 +378,7 @@ def check_backup(zf: zipfile.ZipFile, source: str, revision: str | None, *, prog
     checked = read_manifest(zf, source, revision)
     tables = checked.tables
     for i, table in enumerate(tables):
-        progress(i, len(tables), _("正在检查 {t}", t=table.name))
+        progress(i, len(tables), _("正在检查第 {i} / {n} 张数据表", i=i + 1, n=len(tables)))
         n = sum(1 for _line in read_rows(zf, source, table, cancel))
         expected = checked.counts[table.name]
         if n != expected:

@@ -55,6 +55,18 @@ class BatchResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def publish(tmp: str, target: Path) -> None:
+    """Move a finished temporary file into place with the permissions of any file the user saves.
+
+    ``mkstemp`` creates files readable by their owner only (0600); a certificate PDF is meant to be
+    printed and passed on, so it gets the usual ``0666`` less the process's umask (0644 typically).
+    """
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(tmp, 0o666 & ~mask)
+    os.replace(tmp, target)
+
+
 def output_mode(target: Path) -> str:
     suffix = target.suffix.lower()
     return "pdf" if suffix == ".pdf" else "zip" if suffix == ".zip" else "dir"
@@ -158,7 +170,7 @@ def write_batch(pages: list[CertPage], target: Path, *, progress: ProgressSink =
         try:
             rendered = render_pdf(pages, tmp, total=len(pages), title=title or _("证书"), progress=progress,
                                   cancel=cancel)
-            os.replace(tmp, target)
+            publish(tmp, target)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -171,7 +183,7 @@ def write_batch(pages: list[CertPage], target: Path, *, progress: ProgressSink =
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as zf:
                 for name, data in _per_person(pages, progress, cancel, result):
                     zf.writestr(name, data)
-            os.replace(tmp, target)
+            publish(tmp, target)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

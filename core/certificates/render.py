@@ -87,8 +87,10 @@ class PdfCanvas:
     def __init__(self, target: str | Path | BinaryIO, *, title: str = "", subject: str = "") -> None:
         from reportlab.pdfgen.canvas import Canvas
 
-        register_fonts()
-        self.c = Canvas(target if not isinstance(target, Path) else str(target), pageCompression=1)
+        sans, _kai = register_fonts()
+        # The initial font would otherwise be Helvetica: referenced by every page, never embedded.
+        initial: dict[str, Any] = {"initialFontName": sans}     # (typed as a float in types-reportlab)
+        self.c = Canvas(target if not isinstance(target, Path) else str(target), pageCompression=1, **initial)
         self.c.setTitle(title or "证书")
         self.c.setAuthor("StudyHall 学习园地")
         self.c.setCreator("StudyHall")

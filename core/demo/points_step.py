@@ -28,6 +28,7 @@ from core.models import (
     Quiz,
     StudySession,
 )
+from core.models.bank import QuestionRow as Question
 from core.models.quiz import PracticeAnswer
 from core.points.ledger import EPOCH, RuleBook, practice_note, seed_default_rules, study_note, study_source_id
 
@@ -110,14 +111,15 @@ def _attempts(s: Session, ledger: _Ledger) -> None:
                 ledger.add(officer_id, unit_id, day, code, "quiz", str(quiz_id),
                            f"《{title}》得分率 {percent or 0:.0f}%")
     answers = s.execute(select(PracticeAnswer.officer_id, Officer.unit_id, PracticeAnswer.answered_at,
-                               PracticeAnswer.question_id)
+                               PracticeAnswer.question_id, Question.stem)
                         .join(Officer, Officer.id == PracticeAnswer.officer_id)
+                        .join(Question, Question.id == PracticeAnswer.question_id)
                         .where(PracticeAnswer.correct.is_(True))
                         .order_by(PracticeAnswer.answered_at)).all()
-    for officer_id, unit_id, at, question_id in answers:
+    for officer_id, unit_id, at, question_id, stem in answers:
         day = local_date(at)
         ledger.add(officer_id, unit_id, day, "practice_correct", "practice", f"{day.isoformat()}:{question_id}",
-                   practice_note(question_id))
+                   practice_note(stem))
 
 
 STEP = DemoStep("points", 70, N_("登记积分台账"), run)

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from core.infra.clock import local_date
-from core.models import LedgerEntry, Material, MaterialProgress, Officer, Quiz, StudySession, WrongBookEntry
+from core.models import Attempt, LedgerEntry, Material, MaterialProgress, Officer, Quiz, StudySession, WrongBookEntry
 from core.orglife.views import MakeUp, SessionRow, open_makeups, upcoming
 from core.points.ledger import HistoryLine
 from core.study.tracker import DAILY_TARGET, WEEKLY_TARGET
@@ -52,6 +52,8 @@ class OpenQuiz:
     mode: str
     closes_at: dt.datetime | None
     time_limit_min: int | None
+    in_progress: bool = False            # the officer has an unfinished attempt: 继续作答
+    attempts_left: int | None = None     # None: no limit
 
 
 @dataclass(slots=True)
@@ -112,8 +114,7 @@ def officer_summary(session: Session, officer_id: int, now: dt.datetime) -> Offi
         month_points=float(points or 0),
         wrong_book=int(wrong or 0),
         due_materials=due,
-        open_quizzes=[OpenQuiz(q.id, q.title, q.mode, q.closes_at,
-                               q.time_limit_s // 60 if q.time_limit_s else None) for q in quizzes],
+        open_quizzes=_open_quizzes(session, officer_id, quizzes),
         daily_target=conf.daily_target,
         weekly_target=conf.weekly_target,
         month_points_lines=history(session, officer_id, month_start, today, limit=200),
@@ -140,3 +141,25 @@ def _makeup_reading(session: Session, officer_id: int, makeups: list[MakeUp], li
                 out.append(DueMaterial(mid, row[0], row[1], None, (row[2] + 59) // 60, (row[3] or 0) // 60,
                                        makeup_for=makeup.topic))
     return out
+
+
+def _open_quizzes(session: Session, officer_id: int, quizzes: list[Quiz]) -> list[OpenQuiz]:
+    """The exams an officer can still take or continue: a quiz whose attempts are used up (and none
+    is unfinished) is not open to them any more."""
+    if not quizzes:
+        return []
+    used: dict[int, tuple[int, bool]] = {}
+    for quiz_id, count, unfinished in session.execute(
+            select(Attempt.quiz_id, func.count(), func.max(case((Attempt.status == "in_progress", 1), else_=0)))
+            .where(Attempt.officer_id == officer_id, Attempt.quiz_id.in_([q.id for q in quizzes]))
+            .group_by(Attempt.quiz_id)):
+        used[quiz_id] = (int(count), bool(unfinished))
+    shown = []
+    for q in quizzes:
+        count, unfinished = used.get(q.id, (0, False))
+        left = max(q.attempts_allowed - count, 0) if q.attempts_allowed else None
+        if left == 0 and not unfinished:
+            continue
+        shown.append(OpenQuiz(q.id, q.title, q.mode, q.closes_at, q.time_limit_s // 60 if q.time_limit_s else None,
+                              unfinished, left))
+    return shown

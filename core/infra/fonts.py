@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from core.infra.paths import CERT_FONT, UI_FONT, font_path
 
@@ -51,7 +52,8 @@ def write_test_page(target: Path, text: str) -> None:
     from reportlab.pdfgen.canvas import Canvas
 
     sans, kai = register_fonts()
-    c = Canvas(str(target), pagesize=A4)
+    initial: dict[str, Any] = {"initialFontName": sans}     # never the unembedded Helvetica
+    c = Canvas(str(target), pagesize=A4, **initial)
     c.setFont(kai, 28)
     c.drawCentredString(A4[0] / 2, A4[1] - 120, text)
     c.setFont(sans, 14)

@@ -26,6 +26,7 @@ from base.i18n import N_, _
 from core.infra import audit
 from core.infra.clock import Clock, local_date, utcnow
 from core.models import Attempt, LedgerEntry, Material, Officer, PointRule, Quiz, Unit
+from core.models.bank import QuestionRow as Question
 
 EPOCH = dt.date(2000, 1, 1)
 
@@ -288,11 +289,19 @@ def on_practice_answer(session: Session, *, officer_id: int, question_id: int, c
         return
     day = local_date(clock.now())
     grant(session, officer_id=officer_id, unit_id=officer.unit_id, day=day, code="practice_correct",
-          source_type="practice", source_id=f"{day.isoformat()}:{question_id}", note=practice_note(question_id))
+          source_type="practice", source_id=f"{day.isoformat()}:{question_id}",
+          note=practice_note(session.scalar(select(Question.stem).where(Question.id == question_id)) or ""))
 
 
-def practice_note(question_id: int) -> str:
-    return f"练习答对第 {question_id} 号题"
+NOTE_STEM_CHARS = 20
+
+
+def practice_note(stem: str) -> str:
+    """The ledger line of a correct practice answer, in words an officer recognises: the question's
+    own beginning (never the database's question number)."""
+    text = " ".join(stem.split())
+    short = text if len(text) <= NOTE_STEM_CHARS else text[:NOTE_STEM_CHARS] + "…"
+    return f"练习答对：{short}" if short else "练习答对一题"
 
 
 # --- tallies, rankings, history -------------------------------------------------------------------

@@ -151,6 +151,7 @@ class Paper:
     responses: dict[int, Any] = field(default_factory=dict)   # position -> shown-letter response
     flagged: set[int] = field(default_factory=set)
     expired_now: bool = False           # the deadline had passed: submitted by this load
+    resume_at: int = 0                  # where the officer was: the position answered last
 
     @property
     def total_points(self) -> float:
@@ -184,12 +185,15 @@ def load_paper(session: Session, attempt_id: uuid.UUID, officer_id: int, clock: 
     paper.remaining_s = remaining
     rows = session.execute(select(AttemptItem, QuestionRow).join(QuestionRow, QuestionRow.id == AttemptItem.question_id)
                            .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
+    last_answered: dt.datetime | None = None
     for item, q in rows:
         paper.items.append(view_of(q, position=item.position, points=item.points, order=item.option_order))
         if item.response is not None:
             paper.responses[item.position] = to_shown(q.qtype, item.response, item.option_order)
         if item.flagged:
             paper.flagged.add(item.position)
+        if item.answered_at is not None and (last_answered is None or item.answered_at >= last_answered):
+            last_answered, paper.resume_at = item.answered_at, item.position
     return paper
 
 

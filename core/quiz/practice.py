@@ -122,6 +122,7 @@ class Feedback:
     wrong_count: int            # times this question was missed (exams and practice)
     in_wrongbook: bool          # still in the book after this answer
     right_streak: int
+    correct_letters: tuple[str, ...] = ()   # the options to mark green (判断: A 正确, B 错误)
 
 
 def check_answer(session: Session, officer_id: int, question_id: int, response: list[str], clock: Clock, *,
@@ -148,7 +149,17 @@ def check_answer(session: Session, officer_id: int, question_id: int, response: 
     hooks.fire("practice_did_answer", session, officer_id=officer_id, question_id=q.id, correct=correct, clock=clock)
     return Feedback(correct, response_text(q.qtype, response, []), answer_text(q.qtype, q.answer or [], q.blanks or [], []),
                     q.explanation or "", entry.wrong_count if entry else 0,
-                    bool(entry and not entry.cleared), entry.right_streak if entry else 0)
+                    bool(entry and not entry.cleared), entry.right_streak if entry else 0,
+                    correct_letters(q.qtype, q.answer or []))
+
+
+def correct_letters(qtype: str, answer: list[str]) -> tuple[str, ...]:
+    """The letters of the right options as practice shows them (options in their own order)."""
+    if qtype == "judge":
+        return ("A",) if answer == ["T"] else ("B",) if answer == ["F"] else ()
+    if qtype in ("single", "multiple"):
+        return tuple(sorted(str(a).upper() for a in answer))
+    return ()
 
 
 def streak_note(fb: Feedback) -> str:

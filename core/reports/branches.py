@@ -263,6 +263,23 @@ def branch_trend(session: Session, period: Period, scope: Scope, *, metric: str 
     periods = period.last(count)
     series: dict[str, list[float | None]] = {u.name: [] for u in units}
     for p in periods:
-        for s in branch_stats(session, p, scope, active_days=active_days, units=units):
-            series[s.unit.name].append(s.value(metric))
+        stats = branch_stats(session, p, scope, active_days=active_days, units=units)
+        # A period in which nothing this metric counts happened anywhere in the scope (no exam held,
+        # nobody studied) has no value: the chart draws a gap there, not a fall to 0 %.
+        happened = any(_activity(s, metric) for s in stats)
+        for s in stats:
+            series[s.unit.name].append(s.value(metric) if happened else None)
     return Trend(metric, periods, series)
+
+
+def _activity(s: BranchStats, metric: str) -> float:
+    """What ``metric`` is made of in one branch and period (0: nothing to measure)."""
+    if metric in ("participation", "avg_score", "pass_rate"):
+        return s.attempts
+    if metric in ("study_minutes", "activity"):
+        return s.study_seconds
+    if metric == "points":
+        return s.points
+    if metric == "materials":
+        return s.materials_total
+    return s.members

@@ -68,4 +68,6 @@ def format_cell(value: Cell, fmt: str) -> str:
         return f"{value * 100:+.1f}%"
     if fmt == "delta":
         return f"{value:+.1f}"
+    if float(value).is_integer():
+        return str(int(value))          # 269, not 269.0
     return f"{value:.1f}"

@@ -6,7 +6,8 @@
 * discrimination: facility among the top 27% of attempts (by total percent) minus facility
   among the bottom 27% (Kelley's groups). Warnings follow common classroom-test rules:
   太容易 (facility > 0.9), 太难 (< 0.3), 区分度低 (< 0.2), 答案可能有误 (below -0.1, so that
-  sampling noise around zero on small groups is not reported as a wrong key).
+  sampling noise around zero on small groups is not reported as a wrong key); a question answered
+  fewer than MIN_ATTEMPTS times is not judged.
 Computed in SQL with window functions (SQLite ≥ 3.25 and PostgreSQL).
 """
 
@@ -23,7 +24,7 @@ from core.models import Attempt, AttemptItem, QuestionRow, Quiz
 
 EASY, HARD, LOW_DISCRIMINATION = 0.9, 0.3, 0.2
 WRONG_KEY = -0.1      # clearly negative: the weaker group does better, so the key may be wrong
-MIN_ATTEMPTS = 10     # below this, discrimination is not judged
+MIN_ATTEMPTS = 10     # answers to one question below which it is not judged at all (two answers say nothing)
 WARNINGS = {"easy": N_("太容易"), "hard": N_("太难"), "low": N_("区分度低"), "key": N_("答案可能有误")}
 QTYPE_LABELS = {"single": N_("单选题"), "multiple": N_("多选题"), "judge": N_("判断题"), "fill": N_("填空题"),
                 "essay": N_("简答题")}
@@ -61,14 +62,18 @@ class ItemAnalysis:
                            "warnings": list(r.warnings)} for r in self.rows]}
 
 
-def _warnings(facility: float | None, disc: float | None, attempts: int) -> tuple[str, ...]:
-    out = []
+def _warnings(facility: float | None, disc: float | None, answered: int) -> tuple[str, ...]:
+    """Flags for one question, judged only on enough answers to it (a question drawn for two officers
+    out of fifty is neither "too easy" nor "too hard" on that evidence)."""
+    out: list[str] = []
+    if answered < MIN_ATTEMPTS:
+        return ()
     if facility is not None:
         if facility > EASY:
             out.append("easy")
         elif facility < HARD:
             out.append("hard")
-    if disc is not None and attempts >= MIN_ATTEMPTS:
+    if disc is not None:
         if disc < WRONG_KEY:
             out.append("key")
         elif disc < LOW_DISCRIMINATION and "easy" not in out:
@@ -107,7 +112,7 @@ def item_analysis(session: Session, quiz_id: int) -> ItemAnalysis:
         disc = None if upper is None or lower is None or n < 2 else float(upper) - float(lower)
         fac = None if facility is None else float(facility)
         rows.append(ItemRow(qid, q.qtype if q else "", q.stem if q else "", answered, fac, disc,
-                            _warnings(fac, disc, n)))
+                            _warnings(fac, disc, int(answered))))
     severity = {"key": 0, "low": 1, "hard": 2, "easy": 3}
     rows.sort(key=lambda r: (min((severity[w] for w in r.warnings), default=9), r.discrimination or 0.0))
     result.rows = rows

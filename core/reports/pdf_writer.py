@@ -35,6 +35,7 @@ def _numbered_canvas(doc: Document, font: str) -> Any:
             def _startPage(self) -> None: ...  # noqa: N802
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["initialFontName"] = font   # not Helvetica (the doc template passes its default), never embedded
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
 
@@ -114,6 +115,8 @@ def _chart(block: Chart, font: str, width: float) -> Any:
     many = len(categories) > 8
     height = 230 if many else 200
     drawing = Drawing(width, height)
+    # The renderer starts each chart in the state named by initial* attributes (else Helvetica, never embedded).
+    setattr(drawing, "initialFontName", font)  # noqa: B010  (not in ReportLab's type stubs)
     drawing.add(String(0, height - 14, block.title, fontName=font, fontSize=11, fillColor=HexColor(ACCENT)))
     chart = VerticalBarChart() if block.kind == "bar" else HorizontalLineChart()
     chart.x, chart.y = 40, 60 if many else 40

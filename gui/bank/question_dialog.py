@@ -125,7 +125,7 @@ class QuestionDialog(QDialog):
         self.category.setText(q.category)
         self.difficulty.setCurrentIndex(max(self.difficulty.findData(q.difficulty), 0))
         self.tags.setText("，".join(q.tags))
-        state = _("启用") if d.active else _("已停用")
+        state = _("已启用") if d.active else _("已停用")
         used = _("，已被试卷或答题记录使用") if d.used else ""
         self.status.setText(_("{bank} · 编号 {id} · 第{v}版 · {state}{used}", bank=d.bank, id=d.id, v=d.version,
                               state=state, used=used))

@@ -92,7 +92,7 @@ class QuestionTableModel(TableModel["QuestionSummary"]):
         if role == Qt.ItemDataRole.DisplayRole:
             return [
                 str(r.id), r.type_label, r.stem.replace("\n", " "), r.category,
-                _(DIFFICULTY_LABELS.get(r.difficulty, "")), _("启用") if r.active else _("已停用"),
+                _(DIFFICULTY_LABELS.get(r.difficulty, "")), _("已启用") if r.active else _("已停用"),
                 f"v{r.version}", r.bank,
             ][col]
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:

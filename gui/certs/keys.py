@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -33,7 +32,7 @@ from base.i18n import N_, _
 from core.access.permissions import Action, scope_for
 from core.certificates import usecases as cert
 from core.certificates.keys import MIN_PASSPHRASE, KeyInfo
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 from gui.errors import show_exception
 
@@ -236,8 +235,7 @@ class KeyTab(QWidget):
         self.ctx.call(cert.lock_signing_key).success(lambda _r: self.refresh()).run(self)
 
     def _export(self) -> None:
-        default = str(Path.home() / _("证书公钥.pem"))
-        path, _f = QFileDialog.getSaveFileName(self, _("导出公钥"), default, _("公钥文件 (*.pem)"))
+        path, _f = files.save_file(self, "keys", _("导出公钥"), _("证书公钥.pem"), _("公钥文件 (*.pem)"))
         if not path:
             return
 

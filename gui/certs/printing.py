@@ -11,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QMessageBox,
@@ -32,6 +30,7 @@ from core.certificates import usecases as cert
 from core.certificates.batch import BatchResult, Selection
 from core.certificates.keys import KeyLocked
 from core.people.org import UnitNode
+from gui import files
 from gui.certs.keys import ask_unlock, may
 from gui.context import AppContext
 from gui.errors import show_exception
@@ -88,13 +87,13 @@ class PrintDialog(QDialog):
 
     def target(self) -> Path | None:
         mode = self.format.currentData()
-        base = str(Path.home() / _("证书"))
+        base = _("证书")
         if mode == "dir":
-            folder = QFileDialog.getExistingDirectory(self, _("选择保存证书的文件夹"), str(Path.home()))
+            folder = files.folder(self, "certificates", _("选择保存证书的文件夹"))
             return Path(folder) if folder else None
         suffix = ".pdf" if mode == "pdf" else ".zip"
         pattern = _("PDF 文件 (*.pdf)") if mode == "pdf" else _("ZIP 压缩包 (*.zip)")
-        path, _f = QFileDialog.getSaveFileName(self, _("保存证书"), base + suffix, pattern)
+        path, _f = files.save_file(self, "certificates", _("保存证书"), base + suffix, pattern)
         if not path:
             return None
         return Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
@@ -108,7 +107,7 @@ def run_print(ctx: AppContext, parent: QWidget, sel: Selection, target: Path) ->
         if result.warnings:
             text += "\n\n" + _("请注意：") + "\n" + "\n".join(result.warnings[:10])
         QMessageBox.information(parent, _("批量打印证书"), text)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.path)))
+        files.open_document(parent, result.path)
 
     def failed(exc: BaseException) -> None:
         if isinstance(exc, KeyLocked) and not exc.needs_setup and may(ctx, Action.CERT_KEY_UNLOCK):

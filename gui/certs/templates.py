@@ -16,7 +16,6 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen, 
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -46,7 +45,7 @@ from core.certificates.templates import (
     sample_seal,
 )
 from core.infra.paths import CERT_FONT, font_path
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 from gui.errors import show_exception
 
@@ -270,7 +269,7 @@ class TemplateEditor(QWidget):
                                 else _("未选公章图片"))
 
     def _pick_seal(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, _("选择公章图片"), "", _("PNG 图片（透明背景） (*.png)"))
+        path = files.open_file(self, "seal", _("选择公章图片"), _("PNG 图片（透明背景） (*.png)"))
         if path:
             self.set_seal(Path(path).read_bytes())
 

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from base.i18n import _
 from core.certificates import usecases as cert
 from core.certificates.verify import Verdict, Verification
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 
 # status -> (text colour, background)
@@ -78,7 +78,7 @@ class VerifyTab(QWidget):
         self.run(text)
 
     def _pick_pdf(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, _("选择证书 PDF"), "", _("PDF 文件 (*.pdf)"))
+        path = files.open_file(self, "verify", _("选择证书 PDF"), _("PDF 文件 (*.pdf)"))
         if path:
             self.field.setText(path)
             self.run(path)

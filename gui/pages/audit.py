@@ -18,7 +18,6 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +32,7 @@ from core.admin import usecases as admin
 from core.admin.audit import PAGE_SIZE, AuditFilter, AuditRow
 from core.infra.clock import local_date
 from core.models import Role
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import EmptyOr, Page, TableModel, make_table, plain_tooltip
@@ -260,8 +259,7 @@ class AuditPage(Page):
 
     def ask_export_path(self) -> str:
         name = f"{_('操作日志')}-{local_date(self.ctx.clock.now()).isoformat()}.xlsx"
-        path, _f = QFileDialog.getSaveFileName(self, _("导出操作日志"), str(Path.home() / name),
-                                               _("Excel 文件 (*.xlsx)"))
+        path, _f = files.save_file(self, "audit", _("导出操作日志"), name, _("Excel 文件 (*.xlsx)"))
         return path
 
 

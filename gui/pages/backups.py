@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QMessageBox
 
 from base.i18n import N_, _
@@ -21,6 +20,7 @@ from core.admin import autobackup
 from core.admin import usecases as admin
 from core.infra.clock import LOCAL_TZ
 from core.models import Role
+from gui import files
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table, text_label
@@ -101,7 +101,8 @@ class BackupsPage(Page):
         sure = QMessageBox.question(
             self, _("确认恢复"),
             _("用 {t} 的备份（{why}，{held}）替换当前数据库中的全部数据？\n\n恢复前会先把当前数据备份一份，"
-              "恢复后可以再恢复那一份来撤销。", t=when, why=chosen.reason_label, held=chosen.summary))
+              "恢复后可以再恢复那一份来撤销。", t=when, why=chosen.reason_label, held=chosen.summary),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if sure != QMessageBox.StandardButton.Yes:
             return
         (self.ctx.call(admin.restore_auto_backup, chosen.name)
@@ -114,7 +115,7 @@ class BackupsPage(Page):
     def open_folder(self) -> None:
         if self._found is not None:
             self._found.folder.mkdir(parents=True, exist_ok=True)
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._found.folder)))
+            files.open_document(self, self._found.folder)
 
 
 class AutoBackupTimer(QObject):

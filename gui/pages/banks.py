@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from base.i18n import N_, _
+from base.i18n import N_, _, colon
 from core.access.usecase import Change
 from core.bank import usecases as bank_uc
 from core.bank.banks import BankInfo
 from core.bank.questions import QuestionFilter
 from core.models import Role
+from gui import files
 from gui.bank.question_model import QuestionTableModel
 from gui.context import AppContext
 from gui.pages import PageSpec
@@ -36,7 +36,7 @@ from gui.widgets import Page, make_table, plain_tooltip
 from quizbank import formats
 from quizbank.model import DIFFICULTY_LABELS, QType
 
-STATUS_LABELS = {"all": N_("全部状态"), "active": N_("启用"), "disabled": N_("已停用")}
+STATUS_LABELS = {"all": N_("全部状态"), "active": N_("已启用"), "disabled": N_("已停用")}
 
 
 class BanksPage(Page):
@@ -184,7 +184,7 @@ class BanksPage(Page):
         c, cats = overview.counts, overview.categories
         lines = [_("启用 {n} 题，已停用 {d} 题", n=c.total, d=c.disabled)]
         lines += [f"{t.label}：{c.by_type[t.value]}" for t in QType if t.value in c.by_type]
-        top = [f"{k or _('未分类')}：{n}" for k, n in list(c.by_category.items())[:8]]
+        top = [f"{k or _('未分类')}{colon()}{n}" for k, n in list(c.by_category.items())[:8]]
         if top:
             lines.append(_("按分类：") + "，".join(top))
         self.counts_label.setText("\n".join(lines))
@@ -251,7 +251,7 @@ class BanksPage(Page):
         writable = [s for s in formats.formats().values() if s.write]
         filters = [f"{_(s.label)} ({' '.join('*' + e for e in s.extensions[:1])})" for s in writable]
         name = (bank.name if bank else _("全部题库")) + writable[-1].extensions[0]
-        path, chosen = QFileDialog.getSaveFileName(self, _("导出题库"), name, ";;".join(filters), filters[-1])
+        path, chosen = files.save_file(self, "banks", _("导出题库"), name, ";;".join(filters), filters[-1])
         if not path:
             return
         spec = writable[filters.index(chosen)] if chosen in filters else None
@@ -269,7 +269,7 @@ class BanksPage(Page):
                       format_name=format_name).success(done).run(self)
 
     def save_template(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self, _("下载导入模板"), _("题库导入模板.xlsx"), "Excel (*.xlsx)")
+        path, _f = files.save_file(self, "banks", _("下载导入模板"), _("题库导入模板.xlsx"), "Excel (*.xlsx)")
         if not path:
             return
         target = Path(path)

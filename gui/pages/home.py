@@ -24,6 +24,15 @@ SHOWN = (Change.STUDY | Change.POINTS | Change.MATERIALS | Change.PRACTICE | Cha
          | Change.ORGLIFE)
 
 
+def quiz_state(q: OpenQuiz) -> str:
+    """继续作答 for an unfinished attempt, else how many attempts are left."""
+    if q.in_progress:
+        return _("作答中，可继续")
+    if q.attempts_left is None:
+        return _("可参加")
+    return _("还可作答 {n} 次", n=q.attempts_left)
+
+
 class HomePage(Page):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(_("今日任务"), _("{name}，您好！以下是今天需要完成的学习与考试。", name=ctx.user.name))
@@ -44,7 +53,7 @@ class HomePage(Page):
             Column(_("必学资料"), lambda m: (_("【补学】") if m.makeup_for else "") + m.title),
             Column(_("截止日期"), lambda m: (m.due_date.isoformat() if m.due_date else "—")
                    + (_("（已逾期）") if m.overdue else "")),
-            Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.read_minutes, b=m.min_minutes),
+            Column(_("阅读时长"), lambda m: _("已读 {a} 分钟，要求 {b} 分钟", a=m.read_minutes, b=m.min_minutes),
                    align_right=True),
         ])
         self.quizzes: RowsModel[OpenQuiz] = RowsModel([
@@ -52,6 +61,7 @@ class HomePage(Page):
             Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
             Column(_("时长"), lambda q: _("{n} 分钟", n=q.time_limit_min) if q.time_limit_min else _("不限时")),
             Column(_("截止"), lambda q: q.closes_at.astimezone().strftime("%Y-%m-%d %H:%M") if q.closes_at else "—"),
+            Column(_("状态"), quiz_state),
         ])
         self.sessions: RowsModel[SessionRow] = RowsModel([
             Column(_("近期组织生活"), lambda r: f"{r.kind_name}：{r.topic}"),
@@ -66,13 +76,15 @@ class HomePage(Page):
         materials_view = make_table(self.materials, stretch_column=0)
         materials_view.doubleClicked.connect(lambda i: self._read(self.materials.row(i).id))
         self.materials_box = EmptyOr(materials_view, _("必学资料都已读完，做得好！"))
-        self.quizzes_box = EmptyOr(make_table(self.quizzes, stretch_column=0), _("目前没有开放的考试"))
+        quizzes_view = make_table(self.quizzes, stretch_column=0)
+        quizzes_view.doubleClicked.connect(lambda i: self._take(self.quizzes.row(i).id))
+        self.quizzes_box = EmptyOr(quizzes_view, _("目前没有开放的考试"))
         self.lines_box = EmptyOr(make_table(self.lines, stretch_column=2), _("本月还没有积分"))
         columns = QHBoxLayout()
         columns.setSpacing(12)
         left = QVBoxLayout()
         left.addWidget(self._group(_("未完成的必学资料和补学（双击开始阅读）"), self.materials_box), 1)
-        left.addWidget(self._group(_("开放中的考试"), self.quizzes_box), 1)
+        left.addWidget(self._group(_("开放中的考试（双击参加或继续）"), self.quizzes_box), 1)
         columns.addLayout(left, 3)
         right = QVBoxLayout()
         self.sessions_box = EmptyOr(make_table(self.sessions, stretch_column=0), _("近期没有安排组织生活"))
@@ -113,6 +125,11 @@ class HomePage(Page):
         group = QGroupBox(title)
         QVBoxLayout(group).addWidget(box)
         return group
+
+    def _take(self, quiz_id: int) -> None:
+        from gui.quiz import start_quiz
+
+        start_quiz(self.ctx, quiz_id, self, on_done=self.refresh)
 
     def _read(self, material_id: int) -> None:
         from gui.study.reader import open_reader

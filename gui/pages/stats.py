@@ -55,7 +55,9 @@ class StatsPage(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(theme.SP4, theme.SP3, theme.SP4, theme.SP3)
         lay.setSpacing(theme.SP2)
-        lay.addLayout(self._filters())
+        head, filters = self._filters()
+        lay.addLayout(head)
+        lay.addLayout(filters)
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
         self._build_compare_tab()
@@ -75,20 +77,23 @@ class StatsPage(QWidget):
 
     # --- top bar -----------------------------------------------------------------------
 
-    def _filters(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.setSpacing(theme.SP2)
+    def _filters(self) -> tuple[QHBoxLayout, QHBoxLayout]:
+        """The title row (title, exports) and the filter row below it: both languages fit at 1280 px."""
+        head = QHBoxLayout()
+        head.setSpacing(theme.SP2)
         title = QLabel(_("统计"))
         title.setObjectName("PageTitle")
-        row.addWidget(title)
-        row.addSpacing(theme.SP3)
+        head.addWidget(title)
+        head.addStretch(1)
+        row = QHBoxLayout()
+        row.setSpacing(theme.SP2)
         self.kind = QComboBox()
         for key, label in KINDS:
             self.kind.addItem(_(label), key)
         self.kind.setCurrentIndex(1)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.period_edit = QLineEdit()
-        self.period_edit.setFixedWidth(190)
+        self.period_edit.setMinimumWidth(self.period_edit.fontMetrics().horizontalAdvance("2026-10-01..2026-12-31") + 24)
         self.period_edit.setToolTip(_("例如 2026-10、2026Q3、2026 或 2026-10-01..2026-12-31"))
         self.period_edit.returnPressed.connect(self.refresh)
         self.unit = QComboBox()
@@ -101,6 +106,8 @@ class StatsPage(QWidget):
         for key in METRICS:
             self.metric_box.addItem(metric_label(key), key)
         for w in (self.kind, self.period_edit, self.unit, self.category, self.party, self.metric_box):
+            if isinstance(w, QComboBox):
+                w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             row.addWidget(w)
         self.unit.currentIndexChanged.connect(self.refresh)
         self.category.currentIndexChanged.connect(self.refresh)
@@ -112,10 +119,10 @@ class StatsPage(QWidget):
         pdf.clicked.connect(lambda: self._export_current(".pdf"))
         xlsx = QPushButton(_("导出 Excel"))
         xlsx.clicked.connect(lambda: self._export_current(".xlsx"))
-        row.addWidget(pdf)
-        row.addWidget(xlsx)
+        head.addWidget(pdf)
+        head.addWidget(xlsx)
         self._kind_changed()
-        return row
+        return head, row
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()
@@ -169,13 +176,15 @@ class StatsPage(QWidget):
         lay = QVBoxLayout(tab)
         lay.setContentsMargins(0, theme.SP2, 0, 0)
         self.chart = ChartView()
+        self.chart.setMinimumHeight(160)        # the table's rows come first at 1280×720; the chart takes the rest
         self.summary = QLabel()
         self.summary.setObjectName("Muted")
+        self.summary.setWordWrap(True)
         self.table = TableView()
         self.table.doubleClicked.connect(lambda idx: self.drill(idx.row()))
-        lay.addWidget(self.chart, 5)
+        lay.addWidget(self.chart, 1)
         lay.addWidget(self.summary)
-        lay.addWidget(self.table, 4)
+        lay.addWidget(self.table)
         self.tabs.addTab(tab, _("支部对比"))
 
     def _with_buttons(self, view: DocumentView, key: str) -> QWidget:
@@ -255,6 +264,7 @@ class StatsPage(QWidget):
         self.chart.show_chart(report.chart)
         self.trend_chart.show_chart(report.trend_chart)
         self.table.show_table(report.table, [r.unit.id for r in cmp.rows])
+        self.table.fit_height(most=8)
         t = cmp.total
         self.summary.setText(_("{s}　{p}（对比 {q}）：{n} 个支部、{m} 人，参考率 {r}，人均学习 {h} 分钟。双击支部查看人员明细。",
                                s=cmp.scope_name, p=cmp.period.label, q=cmp.previous_period.label, n=len(cmp.rows),

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from core.models import Category, Role
 from core.people.users import CATEGORY_LABELS
 from core.study import usecases as study
 from core.study.materials import MaterialInfo, OfficerMaterial
+from gui import files as file_dialogs
 from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
@@ -149,7 +149,7 @@ class StudyPage(Page):
             Column(_("专题"), lambda m: m.topic),
             Column(_("类型"), lambda m: _("必学") if m.required else _("选学")),
             Column(_("截止日期"), lambda m: m.due_date.isoformat() if m.due_date else "—"),
-            Column(_("已读 / 至少"), lambda m: _("{a} / {b} 分钟", a=m.seconds // 60, b=m.min_minutes),
+            Column(_("阅读时长"), lambda m: _("已读 {a} 分钟，要求 {b} 分钟", a=m.seconds // 60, b=m.min_minutes),
                    align_right=True),
             Column(_("状态"), lambda m: _status(m, self._today())),
         ])
@@ -234,8 +234,8 @@ class StudyPage(Page):
         open_reader(self.ctx, model.row(rows[0]).id, self, on_closed=self.refresh)
 
     def import_files(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(self, _("选择学习资料"), "", _(FILE_FILTER))
-        if not files:
+        chosen = file_dialogs.open_files(self, "materials", _("选择学习资料"), _(FILE_FILTER))
+        if not chosen:
             return
         dialog = MaterialDialog(self, self.topic_list, self.unit_list)
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -246,7 +246,7 @@ class StudyPage(Page):
             QMessageBox.information(self, _("导入完成"), _("已导入 {n} 份资料：\n{t}", n=len(infos),
                                                         t="\n".join(i.title for i in infos)))
 
-        self.ctx.call(study.import_materials, [Path(f) for f in files], topic=v["topic"],
+        self.ctx.call(study.import_materials, [Path(f) for f in chosen], topic=v["topic"],
                       required=v["required"], min_minutes=v["min_minutes"],
                       due_date=v["due_date"], audience=v["audience"]) \
             .with_progress(_("正在导入学习资料…")).success(done).run(self)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from base.i18n import _
 from core.people import usecases as people
 from core.people.roster_import import RosterReport
 from core.people.users import UserInfo
+from gui import files
 from gui.context import AppContext
 from gui.people.password import print_slips
 
@@ -67,7 +67,7 @@ class RosterImportDialog(QDialog):
             lay.addWidget(w)
 
     def choose(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, _("选择花名册"), "", _("表格 (*.xlsx *.xls *.ods *.csv)"))
+        path = files.open_file(self, "roster", _("选择花名册"), _("表格 (*.xlsx *.xls *.ods *.csv)"))
         if path:
             self.preview(Path(path))
 
@@ -120,7 +120,7 @@ class RosterImportDialog(QDialog):
         if pdf is not None and box.clickedButton() is pdf:
             print_slips(self.ctx, parent, self.slips)
         elif xlsx is not None and box.clickedButton() is xlsx:
-            target, _f = QFileDialog.getSaveFileName(self, _("导出初始密码"), _("初始密码单.xlsx"), "Excel (*.xlsx)")
+            target, _f = files.save_file(self, "slips", _("导出初始密码"), _("初始密码单.xlsx"), "Excel (*.xlsx)")
             if target:
                 self.ctx.call(people.save_password_slips, self.slips, Path(target)).run(parent)
         self.accept()

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -28,7 +26,7 @@ from core.infra.passwords import MIN_PASSWORD_LENGTH, check_password_policy
 from core.people import usecases as people
 from core.people.slips import PasswordSlip
 from core.people.users import UserInfo
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
 
 
@@ -103,7 +101,7 @@ class NewPasswordDialog(QDialog):
 
 def ask_slip_path(parent: QWidget, count: int, today_text: str) -> Path | None:
     name = _("初始密码单-{d}.pdf", d=today_text) if count > 1 else _("初始密码-{d}.pdf", d=today_text)
-    path, _f = QFileDialog.getSaveFileName(parent, _("打印初始密码单"), str(Path.home() / name), _("PDF 文件 (*.pdf)"))
+    path, _f = files.save_file(parent, "slips", _("打印初始密码单"), name, _("PDF 文件 (*.pdf)"))
     if not path:
         return None
     return Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf")
@@ -120,7 +118,7 @@ def print_slips(ctx: AppContext, parent: QWidget, slips: list[PasswordSlip], *, 
     def done(path: Path) -> None:
         parent.setProperty("last_slips", str(path))
         if open_after:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            files.open_document(parent, path)
 
     ctx.call(people.save_password_slips, slips, target).success(done).run(parent)
 

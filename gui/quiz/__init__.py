@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QStackedWidget, QVBoxLayout, QWidget
 
 from base.i18n import _
@@ -29,8 +29,8 @@ class ExamWindow(QWidget):
         super().__init__(None, Qt.WindowType.Window)
         self.ctx = ctx
         self.on_done = on_done
-        self.setWindowTitle(_("学习园地 · {t}", t=paper.quiz_title))
-        self.resize(1366, 768)
+        self.setWindowTitle(paper.quiz_title)   # Qt adds " — 学习园地"
+        fit_to_screen(self, 1366, 768)
         self.stack = QStackedWidget()
         lay = QVBoxLayout(self)
         lay.addWidget(self.stack)
@@ -47,6 +47,7 @@ class ExamWindow(QWidget):
     def show_result(self, attempt_id: uuid.UUID) -> None:
         def done(result: AttemptResult) -> None:
             view = ResultView(result)
+            view.close_requested.connect(self.close)
             self.stack.addWidget(view)
             self.stack.setCurrentWidget(view)
             if self.on_done:
@@ -74,6 +75,17 @@ class ExamWindow(QWidget):
         if self in _open_windows:
             _open_windows.remove(self)
         super().closeEvent(event)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size ``window`` to ``width``×``height`` or the screen's free area, whichever is smaller, and
+    centre it: exam windows must fit every station screen from 1280×720 to 1920×1080."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else QRect(0, 0, width, height)
+    window.setMinimumSize(min(960, area.width()), min(600, area.height()))
+    size = QSize(min(width, area.width()), min(height, area.height()))
+    window.resize(size)
+    window.move(area.x() + (area.width() - size.width()) // 2, area.y() + (area.height() - size.height()) // 2)
 
 
 def leave_exam_windows() -> None:

@@ -29,6 +29,9 @@ OPTION_STYLE = f"""
 #Option {{ background: {theme.SURFACE}; border: 1px solid {theme.BORDER}; border-radius: 8px; }}
 #Option:hover {{ border-color: {theme.ACCENT}; }}
 #Option[checked="true"] {{ background: {theme.ACCENT_SOFT}; border: 2px solid {theme.ACCENT}; }}
+#Option[result="right"] {{ background: #E8F5E9; border: 2px solid {theme.SUCCESS}; }}
+#Option[result="right"] #OptionLetter {{ color: {theme.SUCCESS}; }}
+#Option[result="wrong"] {{ background: {theme.ACCENT_SOFT}; border: 2px dashed {theme.ACCENT}; }}
 #OptionLetter {{ font-size: 17px; font-weight: bold; color: {theme.ACCENT}; min-width: 28px; }}
 #OptionText {{ font-size: 17px; }}
 #Stem {{ font-size: {STEM_PX}px; line-height: 150%; }}
@@ -57,6 +60,15 @@ class OptionRow(QFrame):
         self.setProperty("checked", "true" if on else "false")
         self.style().unpolish(self)
         self.style().polish(self)
+
+    def set_result(self, result: str) -> None:
+        """"right" (green: a correct option), "wrong" (chosen but not correct) or "" after checking."""
+        self.setProperty("result", result)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for child in (self.letter, self.text):
+            child.style().unpolish(child)
+            child.style().polish(child)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
@@ -175,6 +187,11 @@ class QuestionWidget(QWidget):
                 row.set_checked(i == index)
         self.changed.emit(self.response())
         return True
+
+    def mark_answer(self, correct: tuple[str, ...]) -> None:
+        """After checking a practice answer: the correct options in green, a wrong choice marked too."""
+        for i, row in enumerate(self.rows):
+            row.set_result("right" if LETTERS[i] in correct else "wrong" if row.checked else "")
 
     def takes_text(self) -> bool:
         return bool(self.view and self.view.qtype in ("fill", "essay"))

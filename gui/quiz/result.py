@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from base.i18n import _
+from base.i18n import _, colon
 from core.quiz.results import AttemptResult, ReviewItem
 from gui import theme
 from gui.widgets import StatCard, text_label
@@ -27,6 +38,10 @@ def _fmt(v: float | None) -> str:
 
 
 class ResultView(QWidget):
+    """Emits ``close_requested`` from its 关闭 button (or Esc): the exam window then closes."""
+
+    close_requested = Signal()
+
     def __init__(self, result: AttemptResult, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.result = result
@@ -75,6 +90,15 @@ class ResultView(QWidget):
         self.review.setOpenExternalLinks(False)
         self.review.setHtml(self.review_html())
         lay.addWidget(self.review, 1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.close_btn = QPushButton(_("关闭"))
+        self.close_btn.setProperty("primary", True)
+        self.close_btn.clicked.connect(self.close_requested.emit)
+        bottom.addWidget(self.close_btn)
+        lay.addLayout(bottom)
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close_requested.emit)
+        esc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _verdict(self) -> str:
         r = self.result
@@ -100,11 +124,11 @@ class ResultView(QWidget):
             f"<div style='margin:10px 0 4px 0; font-size:16px'><b style='color:{color}'>{mark} {it.position + 1}.</b> "
             f"<span style='color:{theme.MUTED}'>[{QType(it.qtype).label} · {_fmt(it.score)}/{it.points:g}]</span> "
             f"{html.escape(it.stem)}</div>", opts,
-            f"<div style='margin-left:16px'>{_('您的答案')}：<b>{html.escape(it.your_answer)}</b>"
-            f" &nbsp; {_('正确答案')}：<b style='color:{theme.SUCCESS}'>{html.escape(it.correct_answer)}</b></div>",
+            f"<div style='margin-left:16px'>{_('您的答案')}{colon()}<b>{html.escape(it.your_answer)}</b>"
+            f" &nbsp; {_('正确答案')}{colon()}<b style='color:{theme.SUCCESS}'>{html.escape(it.correct_answer)}</b></div>",
         ]
         if it.explanation:
-            parts.append(f"<div style='margin-left:16px; color:{theme.MUTED}'>{_('解析')}：{html.escape(it.explanation)}</div>")
+            parts.append(f"<div style='margin-left:16px; color:{theme.MUTED}'>{_('解析')}{colon()}{html.escape(it.explanation)}</div>")
         if it.comment:
-            parts.append(f"<div style='margin-left:16px'>{_('阅卷评语')}：{html.escape(it.comment)}</div>")
+            parts.append(f"<div style='margin-left:16px'>{_('阅卷评语')}{colon()}{html.escape(it.comment)}</div>")
         return "".join(parts)

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout
 
-from base.i18n import _
+from base.i18n import _, colon
 from core.quiz import usecases as quiz
 from core.quiz.practice import Feedback, streak_note
 from core.quiz.question_view import QuestionView
@@ -117,13 +117,14 @@ class PracticeRunner(QFrame):
         self.checked = True
         self.right += 1 if fb.correct else 0
         self.question.set_locked(True)
+        self.question.mark_answer(fb.correct_letters)
         color = theme.SUCCESS if fb.correct else theme.ACCENT
         verdict = _("回答正确") if fb.correct else _("回答错误")
         parts = [f"<p style='font-size:17px; color:{color}'><b>{'✔' if fb.correct else '✘'} {verdict}</b></p>",
-                 f"<p>{_('您的答案')}：<b>{html.escape(fb.your_answer)}</b> &nbsp; "
-                 f"{_('正确答案')}：<b style='color:{theme.SUCCESS}'>{html.escape(fb.correct_answer)}</b></p>"]
+                 f"<p>{_('您的答案')}{colon()}<b>{html.escape(fb.your_answer)}</b> &nbsp; "
+                 f"{_('正确答案')}{colon()}<b style='color:{theme.SUCCESS}'>{html.escape(fb.correct_answer)}</b></p>"]
         if fb.explanation:
-            parts.append(f"<p>{_('解析')}：{html.escape(fb.explanation)}</p>")
+            parts.append(f"<p>{_('解析')}{colon()}{html.escape(fb.explanation)}</p>")
         note = streak_note(fb)
         if note:
             parts.append(f"<p style='color:{theme.MUTED}'>{html.escape(note)}</p>")

@@ -77,7 +77,7 @@ class ExamScreen(QWidget):
         self.setStyleSheet(GRID_STYLE)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
-        self.show_question(0)
+        self.show_question(min(paper.resume_at, len(paper.items) - 1) if paper.items else 0)
         self.tick()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
@@ -166,9 +166,16 @@ class ExamScreen(QWidget):
         self.submit_btn.clicked.connect(self.request_submit)
         sl.addWidget(self.submit_btn)
         outer.addWidget(side)
+        # ←/→ as shortcuts of the whole screen: a click on an option, the stem or the answer card
+        # leaves focus on a scroll area or label, which would otherwise take the arrows for itself.
+        # Text inputs (填空, 简答) still get ←/→ to move the cursor: they claim them first.
         for seq, fn in (("Alt+Left", lambda: self.go(self.current - 1)), ("Alt+Right", lambda: self.go(self.current + 1)),
-                        ("PgUp", lambda: self.go(self.current - 1)), ("PgDown", lambda: self.go(self.current + 1))):
-            QShortcut(QKeySequence(seq), self, fn)
+                        ("PgUp", lambda: self.go(self.current - 1)), ("PgDown", lambda: self.go(self.current + 1)),
+                        ("Left", lambda: self.go(self.current - 1)), ("Right", lambda: self.go(self.current + 1))):
+            shortcut = QShortcut(QKeySequence(seq), self, fn)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        for area in self.findChildren(QScrollArea):
+            area.setFocusPolicy(Qt.FocusPolicy.NoFocus)   # a click lands on the screen, which takes the keys
 
     # --- state ------------------------------------------------------------------------------
     def answered(self, position: int) -> bool:

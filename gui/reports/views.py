@@ -15,11 +15,10 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QPainter
+from PySide6.QtCore import QMargins, Qt
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QTableWidget,
@@ -32,10 +31,24 @@ from base.i18n import _
 from base.progress import CancelToken, ProgressSink
 from core.reports.document import Chart, Document, Table, format_cell
 from core.reports.export import export
-from gui import theme
+from gui import files, theme
 from gui.context import AppContext
+from gui.widgets import plain_tooltip
 
 SERIES_COLOURS = ["#B71C1C", "#90A4AE", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#AD1457"]
+# One line per branch in the trend: ten hues far apart (no two reds), the first the accent.
+LINE_COLOURS = ["#B71C1C", "#1565C0", "#2E7D32", "#EF6C00", "#6A1B9A", "#00838F", "#795548", "#F9A825", "#455A64",
+                "#EC407A"]
+TEXT_COLUMN_MAX = 320   # px: wider text is elided (the whole text is in the tooltip)
+LABEL_CHARS = 7      # a category label longer than this is broken over two lines under its bar
+
+
+def category_label(text: str) -> str:
+    """Long branch names on two lines (QtCharts would cut them to “交警大队第一党…”)."""
+    if len(text) <= LABEL_CHARS:
+        return text
+    half = (len(text) + 1) // 2
+    return text[:half] + "<br>" + text[half:]
 
 
 class ChartView(QChartView):
@@ -62,7 +75,7 @@ class ChartView(QChartView):
         scale = 100.0 if block.percent else 1.0
         top = 0.0
         axis_x = QBarCategoryAxis()
-        axis_x.append(block.categories)
+        axis_x.append([category_label(c) for c in block.categories])
         axis_x.setLabelsFont(font)
         axis_y = QValueAxis()
         axis_y.setLabelsFont(font)
@@ -83,19 +96,42 @@ class ChartView(QChartView):
             series.attachAxis(axis_y)
         else:
             for i, (name, values) in enumerate(block.series):
-                line = QLineSeries()
-                line.setName(name)
-                line.setColor(QColor(SERIES_COLOURS[(i + 2) % len(SERIES_COLOURS)] if i else SERIES_COLOURS[0]))
-                for x, v in enumerate(values):
-                    line.append(x + 0.5 - 0.5, (v or 0.0) * scale)
-                    top = max(top, (v or 0.0) * scale)
-                chart.addSeries(line)
-                line.attachAxis(axis_x)
-                line.attachAxis(axis_y)
+                colour = QColor(LINE_COLOURS[i % len(LINE_COLOURS)])
+                # A period without data is a gap, not 0 %: one line per run of known values.
+                for n, run in enumerate(_runs(values)):
+                    line = QLineSeries()
+                    line.setName(name)
+                    line.setColor(colour)
+                    line.setPointsVisible(True)        # a run of one period is still seen
+                    for x, v in run:
+                        line.append(x, v * scale)
+                        top = max(top, v * scale)
+                    chart.addSeries(line)
+                    line.attachAxis(axis_x)
+                    line.attachAxis(axis_y)
+                    if n:
+                        for marker in chart.legend().markers(line):
+                            marker.setVisible(False)  # one legend entry per branch
         axis_y.setRange(0, 100 if block.percent else max(1.0, top * 1.15))
         axis_y.setLabelFormat("%d%%" if block.percent else "%.0f")
         chart.legend().setVisible(len(block.series) > 1)
         self.setChart(chart)
+
+
+def _runs(values: list[float | None]) -> list[list[tuple[int, float]]]:
+    """The runs of consecutive known values, as (x, value) points."""
+    runs: list[list[tuple[int, float]]] = []
+    current: list[tuple[int, float]] = []
+    for x, v in enumerate(values):
+        if v is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append((x, float(v)))
+    if current:
+        runs.append(current)
+    return runs
 
 
 class TableView(QTableWidget):
@@ -126,8 +162,25 @@ class TableView(QTableWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if r in table.highlight:
                     item.setBackground(warn)
+                if fmt == "text" and len(item.text()) > 16:
+                    item.setToolTip(plain_tooltip(item.text()))
                 self.setItem(r, c, item)
         self.row_data = list(row_data or [])
+        # A long text column (a question's stem) must not push the columns after it out of sight.
+        header = self.horizontalHeader()
+        for c, fmt in enumerate(table.formats):
+            if fmt == "text" and c < self.columnCount() - 1 and header.sectionSize(c) > TEXT_COLUMN_MAX:
+                header.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(c, TEXT_COLUMN_MAX)
+
+    def fit_height(self, most: int = 10) -> None:
+        """Tall enough for every row up to ``most`` (no last row half hidden under the frame)."""
+        rows = min(self.rowCount(), most)
+        height = self.horizontalHeader().height() + 2 * self.frameWidth() + 2
+        height += sum(self.rowHeight(r) for r in range(rows))
+        if self.horizontalScrollBar().isVisible() or self.horizontalHeader().length() > self.viewport().width():
+            height += self.horizontalScrollBar().sizeHint().height()
+        self.setMinimumHeight(height)
 
 
 class DocumentView(QWidget):
@@ -146,7 +199,9 @@ class DocumentView(QWidget):
 
     def show_document(self, doc: Document) -> None:
         self.document = doc
-        self.note.setText(doc.subtitle or doc.title)
+        # Say what is shown: the report, for which unit (the branch of a drill-down) and period.
+        head = " · ".join(x for x in (doc.unit_name, doc.period_label) if x)
+        self.note.setText(f"{doc.title} — {head}" + (f"\n{doc.subtitle}" if doc.subtitle else ""))
         for t in self.tables:
             t.deleteLater()
         self.tables = []
@@ -162,7 +217,7 @@ def export_document(ctx: AppContext, parent: QWidget, doc: Document | None, suff
     if doc is None:
         return
     filters = _("PDF 文件 (*.pdf)") if suffix == ".pdf" else _("Excel 文件 (*.xlsx)")
-    path, _chosen = QFileDialog.getSaveFileName(parent, _("导出报表"), str(Path.home() / f"{name}{suffix}"), filters)
+    path, _chosen = files.save_file(parent, "reports", _("导出报表"), f"{name}{suffix}", filters)
     if path:
         run_export(ctx, parent, doc, Path(path).with_suffix(suffix))
 
@@ -178,6 +233,6 @@ def run_export(ctx: AppContext, parent: QWidget, doc: Document, target: Path, *,
     def done(path: Path) -> None:
         parent.setProperty("last_export", str(path))
         if open_after:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            files.open_document(parent, path)
 
     ctx.op(work).with_progress(_("正在导出 {f}…", f=target.name)).success(done).run(parent)

@@ -55,6 +55,10 @@ SCHEMES = {  # (background, text, headings)
     "day": ("#FBF8F1", "#2B2B2B", "#8E1414"),
     "night": ("#1F2227", "#CFC9BC", "#D9A05B"),
 }
+CHROME = {  # the toolbar and status line around the page: (background, text, border, control)
+    "day": (theme.SURFACE, theme.TEXT, theme.BORDER, theme.SURFACE),
+    "night": ("#16181C", "#CFC9BC", "#33373E", "#262A31"),
+}
 SPACINGS = [(150, "1.5"), (180, "1.8"), (210, "2.1")]
 
 
@@ -75,6 +79,7 @@ class ReaderWindow(QWidget):
         self._sent = 0.0                               # seconds handed to heartbeats so far
         self._stored_position = content.position      # the reading position last handed to a heartbeat
         self._closed = False
+        self._pending_share: float | None = None     # a place to keep while the text is laid out again
         self.setWindowTitle(_("阅读：{t}", t=content.title))
         self.resize(1100, 720)
         prefs = localconfig.get("reader", {}) or {}
@@ -97,6 +102,7 @@ class ReaderWindow(QWidget):
             target.installEventFilter(self)
         if self.scrollbar is not None:
             self.scrollbar.valueChanged.connect(lambda _v: self.tracker.activity())
+            self.scrollbar.rangeChanged.connect(self._range_changed)
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._app_state)
@@ -106,6 +112,7 @@ class ReaderWindow(QWidget):
         self._beat_timer = QTimer(self)
         self._beat_timer.timeout.connect(self.beat)
         self._beat_timer.start(HEARTBEAT_SECONDS * 1000)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self.close)
         QShortcut(QKeySequence.StandardKey.ZoomIn, self).activated.connect(lambda: self.zoom(2))
         QShortcut(QKeySequence.StandardKey.ZoomOut, self).activated.connect(lambda: self.zoom(-2))
         self.apply_style()
@@ -136,7 +143,9 @@ class ReaderWindow(QWidget):
         self.finish_button = QPushButton(_("标记为已学完"))
         self.finish_button.setProperty("primary", True)
         self.finish_button.clicked.connect(self.mark_finished)
-        for w in (smaller, bigger, self.spacing_box, self.night_box, self.finish_button):
+        self.close_button = QPushButton(_("关闭 (Esc)"))
+        self.close_button.clicked.connect(self.close)
+        for w in (smaller, bigger, self.spacing_box, self.night_box, self.finish_button, self.close_button):
             row.addWidget(w)
         return bar
 
@@ -174,12 +183,28 @@ class ReaderWindow(QWidget):
 
     # --- typography ----------------------------------------------------------------------------
     def apply_style(self) -> None:
-        bg, fg, head = SCHEMES["night" if self.night else "day"]
+        # Keep the reading position as a share of the text: a bigger font makes the text longer, and
+        # even a new style sheet lays the page out again.
+        where = self.position()
+        self._pending_share = where if where > 0 else None
+        scheme = "night" if self.night else "day"
+        bg, fg, head = SCHEMES[scheme]
+        chrome, text, border, control = CHROME[scheme]
+        # Night mode darkens the whole window (toolbar, buttons, status line), not only the page.
         self.setStyleSheet(
-            f"#ReaderBar {{ background: {theme.SURFACE}; border-bottom: 1px solid {theme.BORDER}; }}"
-            f"#ReaderStatus {{ background: {theme.SURFACE}; color: {theme.MUTED}; border-top: 1px solid "
-            f"{theme.BORDER}; }}"
-            f"QTextBrowser {{ background: {bg}; color: {fg}; }}")
+            f"ReaderWindow {{ background: {chrome}; }}"
+            f"#ReaderBar {{ background: {chrome}; border-bottom: 1px solid {border}; }}"
+            f"#ReaderBar QLabel, #ReaderBar QCheckBox {{ color: {text}; }}"
+            f"#ReaderBar #PageTitle {{ color: {head}; }}"
+            + (f"#ReaderBar QPushButton, #ReaderBar QComboBox {{ background: {control}; color: {text}; "
+               f"border: 1px solid {border}; }}"
+               f"#ReaderBar QPushButton[primary=\"true\"] {{ background: {theme.ACCENT_DARK}; color: white; }}"
+               f"#ReaderBar QPushButton:disabled {{ color: #6B7078; background: {chrome}; }}"
+               if self.night else "")
+            + f"#ReaderStatus {{ background: {chrome}; color: {theme.MUTED if not self.night else '#9AA0A6'}; "
+            f"border-top: 1px solid {border}; }}"
+            f"QTextBrowser {{ background: {bg}; color: {fg}; }}"
+            f"QPdfView {{ background: {bg}; }}")
         if self.browser is None:
             return
         doc = self.browser.document()
@@ -196,11 +221,21 @@ class ReaderWindow(QWidget):
             f"h3 {{ font-size: {int(self.font_px * 1.15)}px; }}"
             f"td, th {{ padding: 4px 8px; }} th {{ background: {'#2A2E35' if self.night else '#EFE8DA'}; }}"
             f"a {{ color: {head}; }}")
-        value = self.scrollbar.value() if self.scrollbar else 0
         self.browser.setHtml(self.content.body_html)       # re-layout with the new style sheet
-        if self.scrollbar:
-            self.scrollbar.setValue(value)
         self._center_column()
+        if where > 0:
+            self._go_to(where)
+
+    def _go_to(self, share: float) -> None:
+        """Scroll to ``share`` of the text, and keep it there while the document is laid out (that
+        happens in steps, the scroll range growing each time) until the reader scrolls themself."""
+        self._pending_share = share
+        if self.scrollbar is not None and not self._closed:
+            self.scrollbar.setValue(round(share * self.scrollbar.maximum()))
+
+    def _range_changed(self, _low: int, high: int) -> None:
+        if self._pending_share is not None and self.scrollbar is not None:
+            self.scrollbar.setValue(round(self._pending_share * high))
 
     def _center_column(self) -> None:
         if self.browser is None:
@@ -235,6 +270,8 @@ class ReaderWindow(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in ACTIVITY_EVENTS:
             self.tracker.activity()
+            if event.type() != QEvent.Type.MouseMove:
+                self._pending_share = None            # the reader moves on: stop holding the place
         return super().eventFilter(watched, event)
 
     def event(self, event: QEvent) -> bool:

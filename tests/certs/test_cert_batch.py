@@ -120,3 +120,24 @@ def test_cli_list_print_verify_revoke_reissue(issued, tmp_path: Path, capsys, mo
                 "--json", *login]) == 0
     honour = json.loads(capsys.readouterr().out)[0]
     assert honour["kind"] == "honour" and honour["award"] == "一等奖" and honour["name"] == "赵𪚥"
+
+
+def test_batch_pdfs_embed_every_font_and_are_readable_by_others(issued, tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from tests.pdf_fonts import unembedded_fonts
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "all.pdf"
+        print_batch(issued, Selection(unit_id=issued.units["root"]), out)
+        packed = tmp_path / "all.zip"
+        print_batch(issued, Selection(unit_id=issued.units["root"]), packed)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644        # printed files are the user's, like any saved file
+    assert stat.S_IMODE(packed.stat().st_mode) == 0o644
+    assert unembedded_fonts(out) == []                       # no Helvetica from ReportLab's initial font
+    with zipfile.ZipFile(packed) as zf:
+        assert all(unembedded_fonts(zf.read(n)) == [] for n in zf.namelist())

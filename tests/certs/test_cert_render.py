@@ -134,3 +134,11 @@ def test_no_seal_and_no_payload_still_render() -> None:
     page = CertPage(DEFAULTS[1][1], None, "LJ-2026-0000000A", 1, dict(FIELDS), "")
     data, _ = render_one(page)
     assert "张晓燕" in PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_selftest_page_embeds_every_font(tmp_path: Path) -> None:
+    from core.infra.fonts import write_test_page
+    from tests.pdf_fonts import unembedded_fonts
+
+    write_test_page(tmp_path / "t.pdf", "学习园地")
+    assert unembedded_fonts(tmp_path / "t.pdf") == []

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from base.errors import InvalidInput
+from base.i18n import language
 from core.demo import DEMO_PASSWORD
 from core.infra.db import Database
 from core.people.users import authenticate
@@ -100,5 +101,97 @@ def test_qt_standard_buttons_speak_chinese(qtbot: QtBot) -> None:
         qtbot.addWidget(box)
         texts = {b.text().replace("&", "") for b in box.buttons()}
         assert any("是" in t for t in texts) and any("否" in t for t in texts), texts
+        from PySide6.QtCore import QDate, QLocale
+        from PySide6.QtWidgets import QFileDialog, QLabel
+
+        dialog = QFileDialog(None, "t")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        qtbot.addWidget(dialog)
+        labels = {w.text() for w in dialog.findChildren(QLabel)}
+        assert not labels & {"Look in:", "Files of type:", "File name:"}, labels
+        assert QLocale().toString(QDate(2026, 12, 6), QLocale.FormatType.ShortFormat) == "2026/12/6"
     finally:
         install_qt_translations(app, "en")
+
+
+def test_language_chosen_at_login_is_remembered(qtbot: QtBot) -> None:
+    from core.infra import localconfig
+    from gui.app import Controller, startup_language
+
+    localconfig.put("language", "zh_CN")
+    controller = Controller(None)          # not started: no database is opened
+    qtbot.addWidget(controller.login)
+    controller.login.lang.setCurrentIndex(1)
+    qtbot.addWidget(controller.login)      # the login window, rebuilt in English
+    assert language() == "en" and controller.login.lang.currentData() == "en"
+    assert localconfig.get("language") == "en"
+    assert startup_language() == "en"      # the next start opens in English
+    controller.login.lang.setCurrentIndex(0)
+    assert startup_language() == "zh_CN"
+    assert startup_language("en") == "en"  # --lang wins
+
+
+def test_login_title_and_form_stay_put(qtbot: QtBot) -> None:
+    login = LoginWindow()
+    qtbot.addWidget(login)
+    login.resize(1280, 720)
+    login.show()
+    qtbot.waitExposed(login)
+    assert "学习园地" not in login.windowTitle()   # Qt appends the application's name itself
+    before = login.badge.mapTo(login, login.badge.rect().topLeft())
+    login.set_ready(True)
+    login.set_demo_hint("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 demo1234；证书签名密钥的口令也是 demo1234")
+    qtbot.wait(50)
+    assert login.badge.mapTo(login, login.badge.rect().topLeft()) == before
+
+
+def test_a_document_that_cannot_be_opened_says_where_it_is(qtbot: QtBot, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QDesktopServices
+
+    from gui import files
+
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text: told.append(text)))
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: False)
+    pdf = tmp_path / "报表.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    assert files.open_document(None, pdf) is False
+    assert told and str(pdf) in told[0]
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda _url: True)
+    assert files.open_document(None, pdf) is True and len(told) == 1
+
+
+def test_file_dialogs_remember_the_folder_of_each_purpose(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog
+
+    from gui import files
+
+    app_folder = str(tmp_path.parent)
+    assert files.start_folder("exports-test") != app_folder
+    (tmp_path / "a").mkdir()
+    starts: list[str] = []
+
+    def fake(_parent, _caption, start, _filters, _selected=""):  # type: ignore[no-untyped-def]
+        starts.append(start)
+        return str(tmp_path / "a" / "x.pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+    files.save_file(None, "exports-test", "t", "报表.pdf", "PDF (*.pdf)")
+    files.save_file(None, "exports-test", "t", "报表.pdf", "PDF (*.pdf)")
+    assert starts[1] == str(tmp_path / "a" / "报表.pdf")
+    assert files.start_folder("other-purpose") != tmp_path / "a"
+
+
+def test_one_style_for_every_widget(qtbot: QtBot) -> None:
+    import re
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QStyle
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    theme.apply(app)
+    assert app.style().styleHint(QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons) == 0   # no stock icons
+    images = re.findall(r"url\(([^)]+)\)", app.styleSheet())
+    assert images and all(Path(p).is_file() for p in images)          # combo and spin box arrows exist
+    assert "{" not in "".join(images)

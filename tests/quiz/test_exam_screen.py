@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from core.infra.clock import FakeClock
@@ -128,3 +129,69 @@ def test_countdown_warns_at_5_and_1_minutes_then_submits(qtbot, screen: ExamScre
         a = s.get(Attempt, screen.paper.attempt_id)
         assert a.status == "submitted" and a.auto_submitted
 
+
+
+def test_arrows_work_after_clicking_an_option_or_the_answer_card(qtbot, screen: ExamScreen) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    screen.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is screen.window())
+    pos = first(screen, "single")
+    screen.go(pos)
+    qtbot.mouseClick(screen.question.rows[1], Qt.MouseButton.LeftButton)
+    assert screen.responses[pos] == ["B"]
+    target = QApplication.focusWidget() or screen
+    qtbot.keyClick(target, Qt.Key.Key_Right)
+    assert screen.current == pos + 1
+    qtbot.mouseClick(screen.cells[pos + 3], Qt.MouseButton.LeftButton)
+    assert screen.current == pos + 3
+    # a click on the stem (selectable text) or the card's scroll area must not swallow the arrows either
+    screen.go(pos)
+    qtbot.waitUntil(lambda: any(w.objectName() == "Stem" and w.isVisible() for w in screen.question.findChildren(QLabel)))
+    stem = next(w for w in screen.question.findChildren(QLabel) if w.objectName() == "Stem" and w.isVisible())
+    qtbot.mouseClick(stem, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(QApplication.focusWidget() or screen, Qt.Key.Key_A)
+    assert screen.responses[pos] == ["A"]
+    qtbot.keyClick(QApplication.focusWidget() or screen, Qt.Key.Key_Left)
+    assert screen.current == pos - 1
+
+
+def test_a_resumed_exam_opens_where_the_officer_was(qtbot, screen: ExamScreen) -> None:  # type: ignore[no-untyped-def]
+    pos = first(screen, "single") + 5
+    screen.go(pos)
+    qtbot.keyClick(screen, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: screen.ctx.tasks.pending == 0)
+    with screen.ctx.db.transaction() as s:
+        paper = load_paper(s, screen.paper.attempt_id, screen.ctx.user.id, screen.ctx.clock)
+    assert paper.resume_at == pos
+    again = ExamScreen(screen.ctx, paper)
+    qtbot.addWidget(again)
+    assert again.current == pos
+    again.timer.stop()
+
+
+def test_result_screen_closes_the_exam_window(qtbot, sqlite_demo_db: Database, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QSize
+
+    from gui.quiz import ExamWindow
+    from gui.quiz.result import ResultView
+
+    db = sqlite_demo_db
+    with db.transaction() as s:
+        user = get_user(s, "200001")
+        aid = s.scalar(select(Attempt.id).where(Attempt.officer_id == user.id, Attempt.status == "submitted"))
+        paper = load_paper(s, aid, user.id, clock)
+    tasks = TaskManager()
+    db.clock = clock
+    win = ExamWindow(AppContext(db, user, tasks), paper)
+    qtbot.addWidget(win)
+    available = win.screen().availableGeometry().size()
+    assert win.width() <= available.width() and win.height() <= available.height()
+    assert win.minimumSize().boundedTo(QSize(1280, 720)) == win.minimumSize()   # fits a 1280×720 screen
+    win.show()
+    qtbot.waitUntil(lambda: isinstance(win.stack.currentWidget(), ResultView), timeout=10000)
+    view = win.stack.currentWidget()
+    assert isinstance(view, ResultView)
+    qtbot.mouseClick(view.close_btn, Qt.MouseButton.LeftButton)
+    assert not win.isVisible()
+    tasks.shutdown()

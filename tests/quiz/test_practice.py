@@ -136,3 +136,20 @@ def test_spec_rejects_unknown_keys(demo_db: Database) -> None:
     assert spec.opens_at == dt.datetime(2026, 11, 1, 0, 0, tzinfo=dt.UTC) and not publish
     assert spec.audience == {"categories": ["auxiliary"]} and spec.sections[0].qtype == "judge"
 
+
+
+def test_practice_points_name_the_question_not_its_number(demo_db: Database, clock: FakeClock) -> None:
+    from core.models import LedgerEntry
+
+    oid = officer(demo_db, "200020")
+    qid, right, _wrong = right_and_wrong(demo_db)
+    clock.advance(86400 * 2)                      # a fresh day: the point is not already granted
+    with demo_db.transaction() as s:
+        stem = s.get(QuestionRow, qid).stem
+        practice.check_answer(s, oid, qid, right, clock)
+        notes = s.scalars(select(LedgerEntry.note).where(LedgerEntry.officer_id == oid,
+                                                         LedgerEntry.source_id.like(f"%:{qid}"))).all()
+        demo_notes = s.scalars(select(LedgerEntry.note).where(LedgerEntry.source_type == "practice")).all()
+    assert notes and all(n.startswith("练习答对：") and str(qid) not in n for n in notes)
+    assert " ".join(stem.split())[:10] in notes[-1]
+    assert demo_notes and not [n for n in demo_notes if "号题" in n]   # the demo's history too

@@ -98,7 +98,8 @@ def test_subtree_scope_and_trend(org) -> None:  # type: ignore[no-untyped-def]
         trend = branch_trend(s, Q3, Scope(), metric="points", count=3)
     assert [r.unit.code for r in only_b.rows] == ["B"]
     assert [p.code for p in trend.periods] == ["2026Q1", "2026Q2", "2026Q3"]
-    assert trend.series["二支部"] == [0.0, 0.0, pytest.approx(4.0)]
+    # Nobody earned points anywhere before Q3: those quarters have no value (a gap), not 0.
+    assert trend.series["二支部"] == [None, None, pytest.approx(4.0)]
     assert trend.series["三支部"] == [None, None, None]
 
 

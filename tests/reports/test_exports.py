@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from base.errors import InvalidInput
 from core.infra.clock import LOCAL_TZ
@@ -77,6 +77,9 @@ def test_pdf_and_excel_read_back(sqlite_org, tmp_path: Path) -> None:  # type: i
     fonts = reader.pages[0]["/Resources"]["/Font"]
     truetype = [f.get_object() for f in fonts.values() if f.get_object()["/Subtype"] == "/TrueType"]
     assert truetype and all("/FontFile2" in f["/FontDescriptor"] for f in truetype)   # embedded subsets
+    from tests.pdf_fonts import unembedded_fonts
+
+    assert unembedded_fonts(pdf) == []          # nor the canvas's initial Helvetica
     xlsx = export(doc, tmp_path / "b.xlsx")
     wb = load_workbook(str(xlsx))
     assert wb.sheetnames == ["支部对比", "趋势"]
@@ -148,6 +151,20 @@ def test_item_analysis_flags(sqlite_org) -> None:  # type: ignore[no-untyped-def
     assert by_q[2].discrimination == pytest.approx(1.0) and not by_q[2].warnings
     assert by_q[3].discrimination == pytest.approx(-1.0) and "key" in by_q[3].warnings
     assert a.rows[0].question_id == 3                   # the suspect key is listed first
+
+
+def test_item_analysis_judges_only_questions_answered_often_enough(demo_db: Database) -> None:
+    """On the demo, flags mean something: never on a question two officers happened to draw, and never
+    on every row (a flag that is always on says nothing)."""
+    from core.models import Quiz
+    from core.reports.items import MIN_ATTEMPTS
+
+    with demo_db.transaction() as s:
+        analyses = [item_analysis(s, q) for q in s.scalars(select(Quiz.id).where(Quiz.mode != "practice"))]
+    rows = [r for a in analyses for r in a.rows]
+    assert rows and not [r for r in rows if r.warnings and r.answered < MIN_ATTEMPTS]
+    judged = [r for r in rows if r.answered >= MIN_ATTEMPTS]
+    assert judged and 0 < sum(1 for r in judged if r.warnings) < len(judged) / 2
 
 
 def test_report_cli_as_the_user(sqlite_demo_db: Database, tmp_path: Path, demo_login) -> None:  # type: ignore[no-untyped-def]

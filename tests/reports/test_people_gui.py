@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QDesktopServices
 
 from base.errors import AuthenticationFailed
 from core.people.users import get_user, list_users
@@ -85,7 +86,7 @@ def test_people_page_resets_a_password_with_a_slip_and_unlocks(qtbot, sqlite_db,
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     boxes: list[QMessageBox] = []
     monkeypatch.setattr(password_gui, "ask_slip_path", lambda *a: tmp_path / "slip.pdf")
-    monkeypatch.setattr(password_gui.QDesktopServices, "openUrl", lambda url: True)
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: True)
     monkeypatch.setattr("gui.pages.people.offer_slip", lambda ctx, parent, slip: boxes.append(
         password_gui.offer_slip(ctx, parent, slip)))
     page.reset_password()

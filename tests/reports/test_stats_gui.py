@@ -98,3 +98,21 @@ def test_new_quizzes_reach_the_filter_bar(page, qtbot) -> None:  # type: ignore[
     qtbot.waitUntil(lambda: page.items_quiz.count() == 3, timeout=10_000)
     assert page.coverage_quiz.findText("补考") >= 0
     qtbot.waitUntil(lambda: page.ctx.tasks.pending == 0, timeout=10_000)   # the comparison it recomputes
+
+
+def test_trend_lines_break_at_periods_without_data(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCharts import QLineSeries
+
+    from core.reports.document import Chart
+    from gui.reports.views import LINE_COLOURS, ChartView, category_label
+
+    view = ChartView()
+    qtbot.addWidget(view)
+    view.show_chart(Chart("t", "line", ["25Q3", "25Q4", "26Q1", "26Q2"],
+                          [("一支部", [None, 0.5, None, 0.8]), ("二支部", [0.2, 0.3, 0.4, 0.6])], percent=True))
+    lines = [s for s in view.chart().series() if isinstance(s, QLineSeries)]
+    first = [[(p.x(), p.y()) for p in s.points()] for s in lines if s.name() == "一支部"]
+    assert first == [[(1.0, 50.0)], [(3.0, 80.0)]]            # two runs, no point at 0
+    assert {s.color().name().upper() for s in lines} == {LINE_COLOURS[0], LINE_COLOURS[1]}
+    assert len(set(LINE_COLOURS)) == len(LINE_COLOURS)
+    assert category_label("交警大队第一党支部") == "交警大队第<br>一党支部"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from core.access.usecase import Change
@@ -124,3 +124,31 @@ def test_heartbeats_announce_reading_and_the_reader_opens_through_the_use_case(q
               if isinstance(w, ReaderWindow) and w is not window and w.isVisible()]
     assert len(opened) == 1 and opened[0].stored_seconds == 150
     opened[0].close()
+
+
+def test_font_size_keeps_the_place_night_mode_darkens_the_window_esc_closes(qtbot, reader) -> None:  # type: ignore[no-untyped-def]
+    window, _ctx, _clock = reader
+    window.resize(1100, 500)
+    bar = window.scrollbar
+    assert bar is not None and window.browser is not None
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    before = window.position()
+    assert 0.4 < before < 0.6
+    window.zoom(6)
+    qtbot.wait(50)
+    assert window.position() == pytest.approx(before, abs=0.05)      # not the same pixel offset, the same place
+
+    toolbar = window.findChild(QWidget, "ReaderBar")
+    assert toolbar is not None
+    window.night_box.setChecked(True)
+    qtbot.wait(50)
+    colour = toolbar.grab().toImage().pixelColor(3, 3)
+    assert colour.lightness() < 60                                     # the toolbar too, not only the page
+    window.night_box.setChecked(False)
+    qtbot.wait(50)
+    assert toolbar.grab().toImage().pixelColor(3, 3).lightness() > 200
+
+    assert window.close_button.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert not window.isVisible()
