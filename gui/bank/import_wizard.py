@@ -42,12 +42,20 @@ from gui import theme
 from gui.bank.mapping import ColumnMappingDialog
 from gui.bank.preview import FILTERS, PreviewModel, PreviewTable
 from gui.context import AppContext
-from gui.widgets import make_table
+from gui.widgets import make_table, text_label
 from quizbank import formats
 from quizbank.layout import SUPPORTED, describe
-from quizbank.model import LAYOUT_GUESSED, LAYOUT_HEADER, LAYOUT_NUMBERED, NO_HEADER, ImportResult
+from quizbank.model import LAYOUT_GUESSED, LAYOUT_HEADER, LAYOUT_NUMBERED, NO_HEADER, ImportResult, QType
 
 FILTER_LABELS = {"all": N_("全部"), "errors": N_("只看错误"), "warnings": N_("只看警告")}
+MAX_FITTED_ROWS = 500          # rows measured for their height in the errors / warnings views
+
+
+def _type_label(qtype: str) -> str:
+    try:
+        return QType(qtype).label
+    except ValueError:
+        return qtype
 
 
 class FilesPage(QWizardPage):
@@ -124,9 +132,20 @@ class PreviewPage(QWizardPage):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         # The problems column (last, stretched) gets the room: it is what the secretary must read.
-        for column, width in enumerate((170, 64, 330, 200, 90, 80)):
+        # A long location keeps both its file and its row number (elided in the middle).
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        for column, width in enumerate((210, 64, 300, 190, 90, 80)):
             self.table.setColumnWidth(column, width)
+        self.w.model.modelReset.connect(self._fit_rows)
         lay.addWidget(self.table, 1)
+
+    def _fit_rows(self) -> None:
+        """In the errors or warnings view every problem is read whole: rows grow to their text
+        (at most a few hundred rows are measured; the full view stays one line a row, fast)."""
+        wrap = self.w.model.mode != "all" and self.w.model.rowCount() <= MAX_FITTED_ROWS
+        self.table.setWordWrap(wrap)
+        if wrap:
+            QTimer.singleShot(0, self.table.resizeRowsToContents)
 
     def initializePage(self) -> None:
         self.w.parse()
@@ -218,6 +237,8 @@ class TargetPage(QWizardPage):
 
 
 class ResultPage(QWizardPage):
+    """What the import did: the summary, then the counts by type and what was left out."""
+
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(_("完成"))
@@ -226,7 +247,27 @@ class ResultPage(QWizardPage):
         self.message.setObjectName("CardValue")
         self.message.setWordWrap(True)
         lay.addWidget(self.message)
+        self.details = QFormLayout()
+        lay.addLayout(self.details)
+        self.notes = QLabel()
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setObjectName("Muted")
+        lay.addWidget(self.notes)
         lay.addStretch(1)
+
+    def show_report(self, report: ImportReport) -> None:
+        while self.details.rowCount():
+            self.details.removeRow(0)
+        self.details.addRow(_("题库"), text_label(report.bank))
+        self.details.addRow(_("新增题目"), text_label(str(report.imported)))
+        for qtype, n in sorted(report.by_type.items()):
+            self.details.addRow("    " + _type_label(qtype), text_label(str(n)))
+        self.details.addRow(_("重复跳过"), text_label(str(report.duplicates)))
+        self.details.addRow(_("有错误跳过"), text_label(str(report.invalid)))
+        warnings = [str(p) for p in report.problems if p.severity is Severity.WARNING]
+        shown = warnings[:8] + ([_("…… 另有 {n} 项", n=len(warnings) - 8)] if len(warnings) > 8 else [])
+        self.notes.setText("\n".join(shown))
 
 
 class ImportWizard(QWizard):
@@ -244,6 +285,9 @@ class ImportWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.BackButton, _("上一步"))
         self.setButtonText(QWizard.WizardButton.FinishButton, _("完成"))
         self.setButtonText(QWizard.WizardButton.CancelButton, _("取消"))
+        # Once the questions are stored there is nothing left to cancel: the last page offers 完成 only.
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.files: list[Path] = []
         self.columns: dict[Path, dict[str, int]] = {}
         self.read: ImportResult | None = None     # what the readers understood
@@ -349,10 +393,8 @@ class ImportWizard(QWizard):
     def _stored(self, report: ImportReport) -> None:
         self.stored = report
         text = report.summary()
-        warnings = [str(p) for p in report.problems if p.severity is Severity.WARNING][:5]
         self.result_page.message.setText(text if report.stored else _("未导入：{s}", s=text))
-        if warnings:
-            self.result_page.setSubTitle("\n".join(warnings))
+        self.result_page.show_report(report)
         if report.stored:
             self.imported.emit(report)   # screens showing banks refresh on the use case's Change.BANKS
         self.next()

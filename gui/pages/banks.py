@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -90,6 +91,7 @@ class BanksPage(Page):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("Muted")
         self.counts_label.setWordWrap(True)
+        self.counts_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         llay.addWidget(self.counts_label)
         left.setMinimumWidth(220)
 
@@ -184,9 +186,12 @@ class BanksPage(Page):
         c, cats = overview.counts, overview.categories
         lines = [_("启用 {n} 题，已停用 {d} 题", n=c.total, d=c.disabled)]
         lines += [f"{t.label}：{c.by_type[t.value]}" for t in QType if t.value in c.by_type]
-        top = [f"{k or _('未分类')}{colon()}{n}" for k, n in list(c.by_category.items())[:8]]
-        if top:
-            lines.append(_("按分类：") + "，".join(top))
+        top = [f"  {k or _('未分类')}{colon()}{n}" for k, n in list(c.by_category.items())[:8]]
+        if top:            # one category a line: a long comma list was clipped in the narrow column
+            lines.append(_("按分类："))
+            lines += top
+            if len(c.by_category) > 8:
+                lines.append("  " + _("…… 另有 {n} 项", n=len(c.by_category) - 8))
         self.counts_label.setText("\n".join(lines))
         chosen = self.category_combo.currentData()
         self.category_combo.blockSignals(True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
 
 from gui.bank.import_wizard import ImportWizard
 from gui.bank.preview import ERROR_BG
@@ -32,8 +33,13 @@ def test_import_wizard_preview_and_store(qtbot, gui_ctx, tmp_path: Path) -> None
     error_rows = [r for r in range(model.rowCount())
                   if model.index(r, 0).data(Qt.ItemDataRole.BackgroundRole) == ERROR_BG]
     assert len(error_rows) == 1 and "答案" in model.index(error_rows[0], 6).data()
+    view = wizard.preview_page.table
+    assert view.textElideMode() == Qt.TextElideMode.ElideMiddle      # the row number stays visible
+    assert not view.wordWrap()                                       # the full view: one line a row
     wizard.preview_page.filter.setCurrentIndex(wizard.preview_page.filter.findData("errors"))
     assert model.rowCount() == 1 and "第6行" in model.index(0, 0).data()
+    # The errors view shows each problem whole: rows wrap and grow to their text.
+    qtbot.waitUntil(lambda: view.wordWrap() and view.rowHeight(0) >= view.sizeHintForRow(0), timeout=5_000)
     wizard.next()
     page = wizard.target_page
     assert page.bank.currentText() == "支部题库"
@@ -48,6 +54,12 @@ def test_import_wizard_preview_and_store(qtbot, gui_ctx, tmp_path: Path) -> None
     assert signal.args[0].imported == 4
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.result_page, timeout=10_000)
     assert wizard.result_page.message.text().startswith("已导入 4 题")
+    # The last page: what was stored, and nothing left to cancel.
+    labels = [wizard.result_page.details.itemAt(i).widget().text()
+              for i in range(wizard.result_page.details.count()) if wizard.result_page.details.itemAt(i).widget()]
+    assert "支部题库" in labels and "4" in labels and "有错误跳过" in labels
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    assert wizard.button(QWizard.WizardButton.FinishButton).isVisible()
     assert bank_count(gui_ctx.db, "支部题库") == 4
 
 
