@@ -8,6 +8,7 @@ from core.models.audit import AuditEntry, Secret, Setting
 from core.models.bank import Bank, QuestionRow
 from core.models.base import Base
 from core.models.cert import Certificate, CertTemplate, SigningKey
+from core.models.exam_trust import Departure, PaperVersion, Regrade, RegradeChange
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
 from core.models.points import LedgerEntry, PointRule
 from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
@@ -15,7 +16,7 @@ from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
     "Attempt", "AttemptItem", "AuditEntry", "Bank", "Base", "Category", "CertTemplate", "Certificate",
-    "LedgerEntry", "Material", "MaterialProgress", "Officer", "PointRule", "QuestionRow", "Quiz",
-    "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
-    "UnitMembership", "WrongBookEntry",
+    "Departure", "LedgerEntry", "Material", "MaterialProgress", "Officer", "PaperVersion", "PointRule", "QuestionRow", "Quiz",
+    "QuizQuestion", "QuizSection", "Regrade", "RegradeChange", "Role", "Secret", "Setting", "SigningKey",
+    "StudySession", "Unit", "UnitKind", "UnitMembership", "WrongBookEntry",
 ]
