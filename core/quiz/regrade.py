@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from base.errors import InvalidInput, NotFound
@@ -39,7 +39,7 @@ from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates import issue as certs
 from core.infra import audit
 from core.infra.clock import Clock, local_date
-from core.models import Attempt, AttemptItem, Certificate, LedgerEntry, Officer, QuestionRow, Quiz, Regrade, RegradeChange
+from core.models import Attempt, AttemptItem, Certificate, LedgerEntry, Officer, QuestionRow, Quiz, QuizQuestion, Regrade, RegradeChange
 from core.points.ledger import rule_for
 from core.quiz.attempts import set_totals
 from core.quiz.grading import grade
@@ -259,6 +259,21 @@ def _settle_points(session: Session, quiz: Quiz, officer_id: int, run_id: uuid.U
     session.flush()
 
 
+def on_attempt_submitted(session: Session, *, attempt_id: uuid.UUID, clock: Clock, **_kw: Any) -> None:
+    """``attempt_did_submit``/``attempt_did_grade`` listener, after the ledger's: an officer whose quiz
+    points a regrade moved is settled the same way again, so a pass after a reversal pays (the
+    ledger's own grant sees its first entry and pays once only)."""
+    attempt = session.get(Attempt, attempt_id)
+    if attempt is None or attempt.status != "submitted":
+        return
+    moved = session.scalar(select(LedgerEntry.id).where(
+        LedgerEntry.officer_id == attempt.officer_id, LedgerEntry.source_type == "regrade",
+        LedgerEntry.source_id.like(f"{attempt.quiz_id}:%")).limit(1))
+    quiz = session.get(Quiz, attempt.quiz_id)
+    if moved is not None and quiz is not None:
+        _settle_points(session, quiz, attempt.officer_id, uuid.uuid4(), clock)
+
+
 def _best_pass(session: Session, officer_id: int, quiz_id: int) -> Attempt | None:
     return session.scalar(select(Attempt).where(
         Attempt.officer_id == officer_id, Attempt.quiz_id == quiz_id, Attempt.status == "submitted",
@@ -356,6 +371,10 @@ def _apply(session: Session, q: QuestionRow, quizzes: list[Quiz], items: list[tu
         if moved or g.score != item.score or g.correct != item.correct:
             item.score, item.correct = g.score, g.correct
             touched.add(attempt.id)
+    # The quizzes' fixed questions move too: a later attempt is drawn with the corrected key.
+    session.execute(update(QuizQuestion).where(QuizQuestion.quiz_id.in_(list(by_quiz)),
+                                               QuizQuestion.question_id.in_(_lineage_ids(session, q)),
+                                               QuizQuestion.question_id != q.id).values(question_id=q.id))
     session.flush()
     for attempt in {a.id: a for _i, a in items if a.id in touched}.values():
         scores = list(session.scalars(select(AttemptItem.score).where(AttemptItem.attempt_id == attempt.id)))

@@ -19,6 +19,7 @@ from core.certificates.templates import default_template_for
 from core.infra.clock import FakeClock
 from core.infra.db import Database
 from core.models import Attempt, AttemptItem, AuditEntry, Bank, Certificate, LedgerEntry, Officer, QuestionRow, Quiz, Regrade, RegradeChange
+from core.points.ledger import rule_for
 from core.quiz import attempts, results
 from core.quiz import usecases as quiz
 from core.quiz.compose import save_quiz, set_published
@@ -79,6 +80,13 @@ def _correct(db: Database, question_id: int, answer: str) -> int:
     with db.transaction() as s:
         q = to_question(s.get(QuestionRow, question_id))
         return edit_question(s, question_id, dataclasses.replace(q, answer=[answer])).id
+
+
+def _points(db: Database, badge: str) -> float:
+    with db.transaction() as s:
+        oid = s.scalar(select(Officer.id).where(Officer.badge == badge))
+        return float(s.scalar(select(func.coalesce(func.sum(LedgerEntry.amount), 0)).where(
+            LedgerEntry.officer_id == oid, LedgerEntry.source_type.in_(["quiz", "regrade"]))) or 0)
 
 
 def _state(db: Database, setup: Setup) -> dict[str, tuple[float | None, bool | None, float, list[str]]]:
@@ -167,6 +175,29 @@ def test_a_correction_back_reverses_points_and_revokes_certificates(demo_db: Dat
             LedgerEntry.officer_id == oid, LedgerEntry.source_type == "regrade").order_by(LedgerEntry.created_at))]
     # Paid by the first regrade, reversed by the second: never an edit, the entries sum to zero.
     assert entries and any(a < 0 for a in entries) and sum(entries) == pytest.approx(0.0)
+    # Question 2's key is corrected too: 200002 falls from 80 to 60, their first pass's points (paid
+    # when they submitted) are reversed; passing a new attempt pays them again.
+    with demo_db.transaction() as s:
+        first_key = s.get(QuestionRow, setup.questions[1]).answer[0]
+    second = _correct(demo_db, setup.questions[1], next(x for x in "ABCD" if x != first_key))
+    quiz.regrade_attempts(demo_db, admin, second, [setup.quiz_id], reason="第2题答案有误")
+    assert _state(demo_db, setup)["200002"][:3] == (60.0, False, 0.0)
+    with demo_db.transaction() as s:
+        oid = s.scalar(select(Officer.id).where(Officer.badge == "200002"))
+        aid = attempts.start_attempt(s, setup.quiz_id, oid, clock)
+    with demo_db.transaction() as s:
+        paper = attempts.load_paper(s, aid, oid, clock)
+        assert second in {i.question_id for i in paper.items}        # drawn with the corrected version
+        keys = {i.question_id: s.get(QuestionRow, i.question_id).answer for i in paper.items}
+        for item in paper.items:
+            attempts.save_answer(s, aid, oid, item.position, keys[item.question_id], clock)
+    with demo_db.transaction() as s:
+        attempts.submit_attempt(s, aid, clock)
+        assert s.get(Attempt, aid).percent == 100.0
+    paid = _points(demo_db, "200002")
+    with demo_db.transaction() as s:
+        rules = {c: rule_for(s, c, clock.now().date()) for c in ("quiz_passed", "score_80", "score_90")}
+    assert paid == sum(r.amount for r in rules.values() if r is not None) > 0
 
 
 def test_refusals(demo_db: Database, clock: FakeClock) -> None:
