@@ -60,6 +60,8 @@ class Action(StrEnum):
     QUIZ_MANAGE = "quiz.manage"
     QUIZ_RESULTS = "quiz.results"
     QUIZ_GRADE = "quiz.grade"
+    QUIZ_REGRADE = "quiz.regrade"         # an answer-key correction: new grades, points and certificates
+    QUIZ_PAPER = "quiz.paper"             # paper exams: print versions and sheets, enter the answers
     MATERIALS_MANAGE = "study.materials.manage"
     POINTS_TALLY = "points.tally"
     CERT_ISSUE = "cert.issue"
@@ -116,6 +118,8 @@ LABELS: dict[Action, str] = {
     Action.QUIZ_MANAGE: N_("组卷与发布"),
     Action.QUIZ_RESULTS: N_("查看试卷成绩"),
     Action.QUIZ_GRADE: N_("阅卷"),
+    Action.QUIZ_REGRADE: N_("更正答案并重新评分"),
+    Action.QUIZ_PAPER: N_("纸质考试：打印题本与录入答卷"),
     Action.MATERIALS_MANAGE: N_("管理学习资料"),
     Action.POINTS_TALLY: N_("积分统计"),
     Action.CERT_ISSUE: N_("颁发、补发与撤销证书"),
@@ -179,6 +183,8 @@ TABLE: dict[Action, dict[Role | None, Scope]] = {
     Action.QUIZ_MANAGE: {SECRETARY: UNIT, ADMIN: ALL},
     Action.QUIZ_RESULTS: {SECRETARY: UNIT, ADMIN: ALL},
     Action.QUIZ_GRADE: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.QUIZ_REGRADE: {SECRETARY: UNIT, ADMIN: ALL},
+    Action.QUIZ_PAPER: {SECRETARY: UNIT, ADMIN: ALL},
     Action.MATERIALS_MANAGE: {SECRETARY: ALL, ADMIN: ALL},
     Action.POINTS_TALLY: {SECRETARY: UNIT, ADMIN: ALL},
     Action.CERT_ISSUE: {SECRETARY: UNIT, ADMIN: ALL},

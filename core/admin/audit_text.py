@@ -39,6 +39,7 @@ ACTION_LABELS: dict[str, str] = {
     "unit.deactivate": N_("停用单位"),
     "bank.import": N_("导入题库"),
     "bank.export": N_("导出题库"),
+    "bank.exam_only": N_("设置考试专用题库"),
     "question.edit": N_("修改题目"),
     "question.enable": N_("启用题目"),
     "question.disable": N_("停用题目"),
@@ -47,6 +48,9 @@ ACTION_LABELS: dict[str, str] = {
     "quiz.save": N_("保存试卷"),
     "quiz.publish": N_("发布试卷"),
     "quiz.withdraw": N_("撤回试卷"),
+    "quiz.regrade": N_("更正答案重新评分"),
+    "quiz.paper": N_("生成纸质考试题本"),
+    "quiz.paper.enter": N_("录入纸质答卷"),
     "attempt.grade": N_("阅卷评分"),
     "material.import": N_("导入学习资料"),
     "material.update": N_("修改学习资料"),
@@ -136,12 +140,16 @@ FIELD_LABELS: dict[str, str] = {
     "officer_id": N_("相关人员"), "note": N_("备注"), "size": N_("大小"), "min_chars": N_("最少字数"),
     "status": N_("状态"), "computed": N_("计算得分"), "criteria": N_("评星指标"), "bands": N_("星级档次"),
     "stars": N_("星级"),
+    # answer-key regrades (core.quiz.regrade)
+    "quizzes": N_("试卷"), "items": N_("更正的作答题目"), "attempts": N_("分数变化的答卷"),
+    "certificates": N_("证书变化"), "exam_only": N_("仅用于考试"),
 }
 # Fields whose meaning depends on what was changed.
 TARGET_FIELD_LABELS: dict[tuple[str, str], str] = {
     ("officer", "name"): N_("姓名"), ("officer", "title"): N_("职务"), ("attempt", "title"): N_("试卷"),
     ("certificate", "title"): N_("证书"), ("attempt", "score"): N_("得分"), ("certificate", "score"): N_("成绩"),
     ("certificate", "officer"): N_("持证人"), ("attempt", "officer"): N_("考生"),
+    ("question", "points"): N_("积分变化"),
 }
 # True/False detail flags shown as one word when set.
 FLAGS: dict[str, str] = {"automatic": N_("考试合格自动颁发"), "new": N_("新建")}

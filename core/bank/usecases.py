@@ -281,3 +281,19 @@ def export_bank(work: Work, path: Path, *, bank: str | None = None, every_bank: 
     n = questions.export_bank(s, path, bank=bank, format_name=format_name, media_store=media_store_dir(),
                               actor_id=work.actor_id)
     return Exported(bank, n)
+
+
+@use_case(Action.BANK_EDIT, changes=Change.BANKS | Change.PRACTICE)
+def set_exam_only(work: Work, bank_id: int, exam_only: bool) -> None:
+    """Mark a bank 仅用于考试: kept out of practice, 每日一练 and the 错题本 until every quiz drawing
+    from it has closed (core/quiz/exam_only.py)."""
+    from core.infra import audit
+    from core.models import Bank
+
+    _check_bank(work, bank_id, manage=True)
+    bank = work.session.get(Bank, bank_id)
+    assert bank is not None            # checked above
+    if bank.exam_only != exam_only:
+        audit.record(work.session, "bank.exam_only", target_type="bank", target_id=bank_id, name=bank.name,
+                     changes={"exam_only": [bank.exam_only, exam_only]})
+        bank.exam_only = exam_only

@@ -230,8 +230,10 @@ def current(session: Session, serial: str, *, for_change: bool = False) -> Certi
 
 
 def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
-            actor_id: int | None = None) -> CertInfo:
-    """New version of the same serial (e.g. lost, damaged or a corrected name); the old one is superseded."""
+            actor_id: int | None = None, score: str | None = None,
+            attempt_id: uuid.UUID | None = None) -> CertInfo:
+    """New version of the same serial (e.g. lost, damaged or a corrected name); the old one is superseded.
+    ``score`` and ``attempt_id``: a regrade changed the score it states (core/quiz/regrade.py)."""
     old = current(session, serial, for_change=True)
     if old.status == "revoked":
         raise InvalidInput(_("证书 {s} 已撤销，不能补发", s=old.serial))
@@ -239,13 +241,15 @@ def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
     fields = dict(old.fields or {})
     if officer is not None:
         fields.update(name=officer.name, badge=officer.badge)
+    if score is not None:
+        fields["score"] = score
     now = clock.now()
     version = old.version + 1
     old.status = "superseded"
     signer = keys.signer(session)
     row = Certificate(serial=old.serial, version=version, kind=old.kind, status="valid", officer_id=old.officer_id,
-                      quiz_id=old.quiz_id, attempt_id=old.attempt_id, template_id=old.template_id, title=old.title,
-                      fields=fields, signature=signer.sign(old.serial, version, fields) if signer else "",
+                      quiz_id=old.quiz_id, attempt_id=attempt_id or old.attempt_id, template_id=old.template_id,
+                      title=old.title, fields=fields, signature=signer.sign(old.serial, version, fields) if signer else "",
                       key_id=signer.key_id if signer else None, issued_at=now)
     session.add(row)
     session.flush()

@@ -95,7 +95,8 @@ QUIZZES = _t(Quiz, ("uid",), {"certificate_template_id": CertTemplate, "created_
 SECTIONS = _t(QuizSection, ("quiz_id", "position"), {"quiz_id": Quiz}, json_refs={"filters": ("bank_ids", Bank)})
 FIXED = _t(QuizQuestion, ("quiz_id", "position"), {"quiz_id": Quiz, "question_id": QuestionRow})
 
-ATTEMPTS = _t(Attempt, ("id",), {"quiz_id": Quiz, "officer_id": Officer, "unit_id": Unit})
+ATTEMPTS = _t(Attempt, ("id",), {"quiz_id": Quiz, "officer_id": Officer, "unit_id": Unit},
+              omit=("paper_version_id",))       # paper versions are printed and entered at the branch
 ITEMS = _t(AttemptItem, ("id",), {"question_id": QuestionRow, "graded_by": Officer})
 SESSIONS = _t(StudySession, ("id",), {"officer_id": Officer, "unit_id": Unit, "material_id": Material},
               omit=("group_session_id",))       # a group session's credit stays where the session was recorded

@@ -24,8 +24,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 LISTENERS: dict[str, list[str]] = {
-    "attempt_did_submit": ["core.points.ledger:on_attempt_submit", "core.certificates.issue:on_attempt_submitted"],
-    "attempt_did_grade": ["core.points.ledger:on_attempt_submit", "core.certificates.issue:on_attempt_submitted"],
+    "attempt_did_submit": ["core.points.ledger:on_attempt_submit", "core.quiz.regrade:on_attempt_submitted",
+                           "core.certificates.issue:on_attempt_submitted"],
+    "attempt_did_grade": ["core.points.ledger:on_attempt_submit", "core.quiz.regrade:on_attempt_submitted",
+                          "core.certificates.issue:on_attempt_submitted"],
     "material_did_finish": ["core.points.ledger:on_material_finish", "core.orglife.sessions:on_material_finish"],
     "practice_did_answer": ["core.points.ledger:on_practice_answer"],
 }

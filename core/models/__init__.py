@@ -9,6 +9,7 @@ from core.models.bank import Bank, QuestionRow
 from core.models.base import Base
 from core.models.cert import Certificate, CertTemplate, SigningKey
 from core.models.contest import ContestEvent, ContestRow
+from core.models.exam_trust import Departure, PaperVersion, Regrade, RegradeChange
 from core.models.exchange import Exchange, Installation
 from core.models.org import Category, Officer, Role, Unit, UnitKind, UnitMembership
 from core.models.orglife import (
@@ -28,9 +29,9 @@ from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
     "Attempt", "AttemptItem", "Attendance", "AuditEntry", "Bank", "Base", "BranchRating", "Category", "CertTemplate",
-    "Certificate", "ContestEvent", "ContestRow", "Exchange", "Installation", "LedgerEntry", "Material",
-    "MaterialProgress", "Officer", "OrgSession", "PointRule", "QuestionRow", "Quiz", "RatingBand", "RatingCriterion",
-    "Reflection", "ReflectionTask", "SessionAttachment", "SessionKind",
-    "QuizQuestion", "QuizSection", "Role", "Secret", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
+    "Certificate", "ContestEvent", "ContestRow", "Departure", "Exchange", "Installation", "LedgerEntry", "Material",
+    "MaterialProgress", "Officer", "OrgSession", "PaperVersion", "PointRule", "QuestionRow", "Quiz", "QuizQuestion",
+    "QuizSection", "RatingBand", "RatingCriterion", "Reflection", "ReflectionTask", "Regrade", "RegradeChange", "Role",
+    "Secret", "SessionAttachment", "SessionKind", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, intpk, str20, str200, utc
@@ -26,6 +26,8 @@ class Bank(Base):
     # The unit whose secretaries manage the bank (its subtree's secretaries edit and export it; units
     # below it draw from it). None: the whole organisation's, managed by administrators.
     owner_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # 仅用于考试: kept out of practice until every quiz drawing from it has closed (core/quiz/exam_only.py).
+    exam_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[utc]
 
     questions: Mapped[list[QuestionRow]] = relationship(back_populates="bank")

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, text
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, Uuid, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.models.base import Base, intpk, str20, str200, utc, uuidpk
@@ -36,6 +36,10 @@ class Quiz(Base):
     review_after_close: Mapped[bool] = mapped_column(Boolean, default=True)
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # units, categories, party_only
     certificate_template_id: Mapped[int | None] = mapped_column(ForeignKey("cert_templates.id"))
+    # Lockdown exam mode: full screen, leaving it is recorded; after ``leave_limit`` departures the
+    # attempt is submitted (None: recorded and warned, never submitted).
+    lockdown: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    leave_limit: Mapped[int | None]
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     # The unit whose secretaries manage the quiz (as for banks); None: administrators'.
@@ -112,6 +116,8 @@ class Attempt(Base):
     max_score: Mapped[float] = mapped_column(Float, default=0.0)
     percent: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool | None] = mapped_column(Boolean)
+    # A paper exam's attempt: the printed version its answers were entered for (core/quiz/paper.py).
+    paper_version_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("paper_versions.id"))
 
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
@@ -137,6 +143,9 @@ class AttemptItem(Base):
     correct: Mapped[bool | None] = mapped_column(Boolean)
     graded_by: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     comment: Mapped[str] = mapped_column(Text, default="")
+    # The version the paper was drawn with, when an answer-key correction regraded this item
+    # against a newer version (``question_id``); None: never corrected.
+    original_question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
 

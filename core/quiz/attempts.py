@@ -32,6 +32,7 @@ from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz
 from core.people.org import unit_chain
 from core.quiz.compose import draw_paper, get_quiz
 from core.quiz.grading import grade, is_answered
+from core.quiz.lockdown import counted as departures_counted
 from core.quiz.question_view import QuestionView, to_original, to_shown, view_of
 from core.quiz.wrongbook import Outcome, record
 
@@ -152,6 +153,9 @@ class Paper:
     flagged: set[int] = field(default_factory=set)
     expired_now: bool = False           # the deadline had passed: submitted by this load
     resume_at: int = 0                  # where the officer was: the position answered last
+    lockdown: bool = False              # full screen, departures counted (core/quiz/lockdown.py)
+    leave_limit: int | None = None
+    departures: int = 0                 # counted departures so far
 
     @property
     def total_points(self) -> float:
@@ -183,6 +187,9 @@ def load_paper(session: Session, attempt_id: uuid.UUID, officer_id: int, clock: 
         return paper
     attempt.last_seen_at = effective_now(attempt, clock)
     paper.remaining_s = remaining
+    if quiz.lockdown:
+        paper.lockdown, paper.leave_limit = True, quiz.leave_limit
+        paper.departures = departures_counted(session, attempt.id)
     rows = session.execute(select(AttemptItem, QuestionRow).join(QuestionRow, QuestionRow.id == AttemptItem.question_id)
                            .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position))
     last_answered: dt.datetime | None = None

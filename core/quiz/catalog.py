@@ -72,6 +72,7 @@ def quiz_detail(session: Session, quiz_id: int) -> dict[str, object]:
         "shuffle_questions": q.shuffle_questions, "shuffle_options": q.shuffle_options,
         "multi_scoring": q.multi_scoring, "fill_ordered": q.fill_ordered, "review": q.review,
         "review_after_close": q.review_after_close, "audience": dict(q.audience or {}),
+        "lockdown": q.lockdown, "leave_limit": q.leave_limit,
         "sections": [{"type": s.qtype, "count": s.count, "points_each": s.points_each, "filters": s.filters,
                       "available": p.available, "drawable": p.ok} for s, p in zip(q.sections, previews, strict=True)],
         "fixed": [{"question_id": f.question_id, "points": f.points} for f in q.fixed],

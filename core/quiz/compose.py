@@ -190,6 +190,8 @@ def _apply(quiz: Quiz, spec: QuizSpec) -> None:
     quiz.fill_ordered = spec.fill_ordered
     quiz.review = spec.review
     quiz.review_after_close = spec.review_after_close
+    quiz.lockdown = spec.lockdown
+    quiz.leave_limit = spec.leave_limit if spec.lockdown else None
     quiz.audience = dict(spec.audience)
     quiz.sections = [QuizSection(position=i, title=s.title, qtype=s.qtype, count=s.count, points_each=s.points_each,
                                  filters=s.filters()) for i, s in enumerate(spec.sections)]
@@ -246,6 +248,7 @@ def quiz_spec(session: Session, quiz_id: int) -> QuizSpec:
         attempts_allowed=q.attempts_allowed, counting=q.counting, opens_at=q.opens_at, closes_at=q.closes_at,
         shuffle_questions=q.shuffle_questions, shuffle_options=q.shuffle_options, multi_scoring=q.multi_scoring,
         fill_ordered=q.fill_ordered, review=q.review, review_after_close=q.review_after_close,
+        lockdown=q.lockdown, leave_limit=q.leave_limit,
         audience=dict(q.audience or {}), sections=[SectionSpec.from_row(s) for s in q.sections],
         fixed=[(f.question_id, f.points) for f in q.fixed],
     )

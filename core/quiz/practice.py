@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from base.errors import InvalidInput, NotFound
 from base.i18n import _
 from core.infra import hooks
-from core.infra.clock import LOCAL_TZ, Clock, local_date
+from core.infra.clock import LOCAL_TZ, Clock, local_date, utcnow
 from core.models import Bank, QuestionRow, WrongBookEntry
 from core.models.quiz import PracticeAnswer
+from core.quiz.exam_only import check_practisable, withheld_banks
 from core.quiz.grading import grade, is_answered
 from core.quiz.question_view import QuestionView, answer_text, response_text, view_of
 from core.quiz.wrongbook import CLEAR_AFTER, Outcome, record
@@ -39,13 +40,18 @@ class BankSource:
     categories: dict[str, int] = field(default_factory=dict)
 
 
-def sources(session: Session) -> list[BankSource]:
-    """Banks and their categories with the number of practisable questions."""
-    out: dict[int, BankSource] = {b.id: BankSource(b.id, b.name, 0) for b in session.scalars(select(Bank).order_by(Bank.name))}
+def sources(session: Session, now: dt.datetime | None = None) -> list[BankSource]:
+    """Banks and their categories with the number of practisable questions (exam-only banks withheld
+    at ``now`` left out)."""
+    hidden = withheld_banks(session, now or utcnow())
+    out: dict[int, BankSource] = {b.id: BankSource(b.id, b.name, 0) for b in session.scalars(select(Bank).order_by(Bank.name))
+                                  if b.id not in hidden}
     rows = session.execute(select(QuestionRow.bank_id, QuestionRow.category, func.count())
                            .where(QuestionRow.is_current, QuestionRow.active, QuestionRow.qtype.in_(OBJECTIVE))
                            .group_by(QuestionRow.bank_id, QuestionRow.category).order_by(QuestionRow.category))
     for bank_id, category, n in rows:
+        if bank_id not in out:
+            continue
         src = out[bank_id]
         src.total += n
         src.categories[category or ""] = int(n)
@@ -56,14 +62,16 @@ def _views(rows: list[QuestionRow]) -> list[QuestionView]:
     return [view_of(q, position=i, points=1.0, order=[]) for i, q in enumerate(rows)]
 
 
-def _base() -> Select[QuestionRow]:
-    return select(QuestionRow).where(QuestionRow.is_current, QuestionRow.active, QuestionRow.qtype.in_(OBJECTIVE))
+def _base(session: Session, now: dt.datetime) -> Select[QuestionRow]:
+    stmt = select(QuestionRow).where(QuestionRow.is_current, QuestionRow.active, QuestionRow.qtype.in_(OBJECTIVE))
+    hidden = withheld_banks(session, now)
+    return stmt.where(QuestionRow.bank_id.not_in(hidden)) if hidden else stmt
 
 
 def practice_set(session: Session, officer_id: int, *, bank_id: int | None = None, category: str | None = None,
-                 order: str = "sequential", count: int = 20) -> list[QuestionView]:
+                 order: str = "sequential", count: int = 20, now: dt.datetime | None = None) -> list[QuestionView]:
     """In order: the bank's questions the officer has not yet answered right, by position. Random: any."""
-    stmt = _base()
+    stmt = _base(session, now or utcnow())
     if bank_id is not None:
         stmt = stmt.where(QuestionRow.bank_id == bank_id)
     if category:
@@ -84,10 +92,11 @@ def daily_set(session: Session, officer_id: int, clock: Clock, n: int = DAILY_CO
     now = clock.now()
     seen = select(PracticeAnswer.lineage).where(PracticeAnswer.officer_id == officer_id,
                                                 PracticeAnswer.answered_at < day_start(now))
-    pool = list(session.execute(_base().with_only_columns(QuestionRow.id).where(QuestionRow.lineage.not_in(seen))
+    base = _base(session, now)
+    pool = list(session.execute(base.with_only_columns(QuestionRow.id).where(QuestionRow.lineage.not_in(seen))
                                 .order_by(QuestionRow.id)).scalars())
     if len(pool) < n:   # everything practised: fall back to the whole bank
-        pool = list(session.scalars(_base().with_only_columns(QuestionRow.id).order_by(QuestionRow.id)))
+        pool = list(session.scalars(base.with_only_columns(QuestionRow.id).order_by(QuestionRow.id)))
     rng = random.Random(f"{officer_id}:{local_date(now).isoformat()}")
     ids = rng.sample(pool, min(n, len(pool)))
     rows = {q.id: q for q in session.scalars(select(QuestionRow).where(QuestionRow.id.in_(ids)))}
@@ -102,14 +111,17 @@ def daily_done(session: Session, officer_id: int, clock: Clock) -> int:
 
 
 def wrongbook_set(session: Session, officer_id: int, *, category: str | None = None,
-                  count: int = 20) -> list[QuestionView]:
-    """Open 错题本 questions (current versions), most-missed first."""
+                  count: int = 20, now: dt.datetime | None = None) -> list[QuestionView]:
+    """Open 错题本 questions (current versions), most-missed first (none of a withheld exam-only bank)."""
     stmt = (select(QuestionRow).join(WrongBookEntry, (WrongBookEntry.lineage == QuestionRow.lineage)
                                      & (WrongBookEntry.officer_id == officer_id))
             .where(QuestionRow.is_current, WrongBookEntry.cleared.is_(False), QuestionRow.qtype.in_(OBJECTIVE))
             .order_by(WrongBookEntry.wrong_count.desc(), WrongBookEntry.last_wrong_at.desc()).limit(count))
     if category:
         stmt = stmt.where(WrongBookEntry.category == category)
+    hidden = withheld_banks(session, now or utcnow())
+    if hidden:
+        stmt = stmt.where(QuestionRow.bank_id.not_in(hidden))
     return _views(list(session.scalars(stmt)))
 
 
@@ -133,6 +145,7 @@ def check_answer(session: Session, officer_id: int, question_id: int, response: 
         raise NotFound(_("题目不存在"))
     if q.qtype not in OBJECTIVE:
         raise InvalidInput(_("简答题不能自动判分练习"))
+    check_practisable(session, q.id, clock.now())
     if not is_answered(q.qtype, response):
         raise InvalidInput(_("请先作答"))
     if q.qtype in ("single", "multiple", "judge"):

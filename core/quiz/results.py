@@ -25,7 +25,9 @@ from base.errors import NotFound, PermissionDenied
 from base.i18n import _
 from core.infra.clock import LOCAL_TZ, Clock
 from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz, Unit
+from core.quiz import lockdown
 from core.quiz.attempts import eligible, window_open
+from core.quiz.lockdown import DepartureInfo
 from core.quiz.question_view import answer_text, response_text
 
 
@@ -51,6 +53,7 @@ class ReviewItem:
     correct: bool | None
     explanation: str
     comment: str
+    corrected: bool = False            # regraded against a corrected answer key (core/quiz/regrade.py)
 
 
 @dataclass(slots=True)
@@ -72,6 +75,9 @@ class AttemptResult:
     review_note: str = ""
     breakdown: list[TypeScore] = field(default_factory=list)
     items: list[ReviewItem] = field(default_factory=list)
+    corrected: int = 0                 # items regraded after an answer-key correction
+    departures: int = 0                # times the officer left a lockdown exam (core/quiz/lockdown.py)
+    departure_log: list[DepartureInfo] = field(default_factory=list)
 
 
 def review_level(quiz: Quiz, now: dt.datetime, *, privileged: bool = False,
@@ -112,6 +118,8 @@ def attempt_result(session: Session, attempt_id: uuid.UUID, viewer_id: int, cloc
     res = AttemptResult(attempt.id, quiz.id, quiz.title, attempt.number, attempt.status, attempt.started_at,
                         attempt.submitted_at, attempt.auto_submitted, attempt.score, attempt.max_score,
                         attempt.percent, attempt.passed, quiz.pass_percent, level, note)
+    res.departure_log = lockdown.history(session, attempt.id)
+    res.departures = sum(1 for d in res.departure_log if d.counted)
     rows = session.execute(select(AttemptItem, QuestionRow).join(QuestionRow, QuestionRow.id == AttemptItem.question_id)
                            .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
     by_type: dict[str, list[float]] = {}
@@ -121,13 +129,15 @@ def attempt_result(session: Session, attempt_id: uuid.UUID, viewer_id: int, cloc
         t[1] += 1 if item.correct else 0
         t[2] += item.score or 0.0
         t[3] += item.points
+        res.corrected += 1 if item.original_question_id is not None else 0
         if level == "score":
             continue
         order = item.option_order or []
         res.items.append(ReviewItem(
             item.position, q.qtype, q.stem, tuple((q.options or [])[i] for i in order) or tuple(q.options or []),
             response_text(q.qtype, item.response, order), answer_text(q.qtype, q.answer or [], q.blanks or [], order),
-            item.score, item.points, item.correct, q.explanation if level == "explanations" else "", item.comment))
+            item.score, item.points, item.correct, q.explanation if level == "explanations" else "", item.comment,
+            item.original_question_id is not None))
     order_types = ["single", "multiple", "judge", "fill", "essay"]
     res.breakdown = [TypeScore(k, int(v[0]), int(v[1]), round(v[2], 2), v[3])
                      for k, v in sorted(by_type.items(), key=lambda kv: order_types.index(kv[0]))]
@@ -225,6 +235,7 @@ class OfficerStanding:
     percent: float | None
     passed: bool | None
     status: str
+    departures: int = 0                # counted lockdown departures in the counted attempt
 
 
 @dataclass(slots=True)
@@ -233,6 +244,7 @@ class QuizResults:
     title: str
     counting: str
     has_pass_mark: bool = True
+    lockdown: bool = False             # a lockdown quiz: rows count departures
     takers: int = 0
     attempts: int = 0
     passed: int = 0
@@ -248,7 +260,8 @@ class QuizResults:
                 "attempts": self.attempts, "passed": self.passed, "pass_rate": self.pass_rate,
                 "average_percent": self.average_percent,
                 "officers": [{"badge": r.badge, "name": r.name, "unit": r.unit, "attempts": r.attempts,
-                              "score": r.score, "percent": r.percent, "passed": r.passed, "status": r.status}
+                              "score": r.score, "percent": r.percent, "passed": r.passed, "status": r.status,
+                              "departures": r.departures}
                              for r in self.rows]}
 
 
@@ -257,7 +270,7 @@ def quiz_results(session: Session, quiz_id: int, *, unit_ids: Collection[int] | 
     quiz = session.get(Quiz, quiz_id)
     if quiz is None:
         raise NotFound(_("试卷 {id} 不存在", id=quiz_id))
-    res = QuizResults(quiz.id, quiz.title, quiz.counting, quiz.pass_percent is not None)
+    res = QuizResults(quiz.id, quiz.title, quiz.counting, quiz.pass_percent is not None, quiz.lockdown)
     by_officer: dict[int, list[Attempt]] = {}
     attempts = select(Attempt).where(Attempt.quiz_id == quiz_id)
     if unit_ids is not None:
@@ -267,6 +280,7 @@ def quiz_results(session: Session, quiz_id: int, *, unit_ids: Collection[int] | 
     people = {o.id: (o.badge, o.name, unit) for o, unit in session.execute(
         select(Officer, Unit.name).join(Unit, Unit.id == Officer.unit_id).where(Officer.id.in_(list(by_officer))))}
     percents = []
+    left = lockdown.counts(session, [a.id for tries in by_officer.values() for a in tries]) if quiz.lockdown else {}
     for oid, tries in by_officer.items():
         res.attempts += len(tries)
         best = counted(tries, quiz.counting)
@@ -279,7 +293,7 @@ def quiz_results(session: Session, quiz_id: int, *, unit_ids: Collection[int] | 
         if best.percent is not None:
             percents.append(best.percent)
         res.rows.append(OfficerStanding(badge, name, unit, len(tries), best.score, best.percent, best.passed,
-                                        best.status))
+                                        best.status, left.get(best.id, 0)))
     res.average_percent = round(sum(percents) / len(percents), 1) if percents else None
     res.rows.sort(key=lambda r: (-(r.percent or -1), r.badge))
     return res

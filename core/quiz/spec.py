@@ -73,6 +73,8 @@ class QuizSpec:
     fill_ordered: bool = True
     review: str = "explanations"
     review_after_close: bool = True        # answers only once the quiz closed (core/quiz/results.py)
+    lockdown: bool = False                 # full screen, departures recorded (core/quiz/lockdown.py)
+    leave_limit: int | None = None         # departures allowed before the attempt is submitted
     audience: dict[str, Any] = field(default_factory=dict)     # unit_ids, categories, party_only
     sections: list[SectionSpec] = field(default_factory=list)
     fixed: list[tuple[int, float]] = field(default_factory=list)   # (question id, points)
@@ -93,6 +95,8 @@ class QuizSpec:
             raise InvalidInput(_("考试时长应大于 0 分钟"))
         if self.attempts_allowed is not None and self.attempts_allowed <= 0:
             raise InvalidInput(_("允许次数应大于 0"))
+        if self.leave_limit is not None and self.leave_limit < 0:
+            raise InvalidInput(_("允许离开次数不能为负"))
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise InvalidInput(_("截止时间应晚于开放时间"))
         for i, s in enumerate(self.sections, start=1):

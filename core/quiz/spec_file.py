@@ -94,6 +94,8 @@ def parse_spec(session: Session, data: dict[str, Any]) -> tuple[QuizSpec, bool]:
         shuffle_options=bool(data.get("shuffle_options", True)),
         multi_scoring=str(scoring.get("multiple", "all_or_nothing")), fill_ordered=bool(scoring.get("fill_ordered", True)),
         review=str(review.get("show", "explanations")), review_after_close=bool(review.get("after_close", True)),
+        lockdown=bool(data.get("lockdown", False)),
+        leave_limit=int(data["leave_limit"]) if data.get("leave_limit") is not None else None,
         audience=aud, sections=sections,
         fixed=[(int(f["question"]), float(f.get("points", 1))) for f in data.get("fixed", [])],
     )

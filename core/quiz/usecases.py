@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from base.errors import InvalidInput, NotFound
 from base.i18n import _
+from base.progress import CancelToken, ProgressSink, no_progress
 from core.access.ownership import check_manage, check_see, own_unit, reach
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, denied, use_case
@@ -25,13 +26,16 @@ from core.bank.banks import BankInfo, list_banks
 from core.bank.usecases import visible_bank_ids
 from core.models import Attempt, AttemptItem, QuestionRow, Quiz
 from core.people.org import UnitNode, unit_tree
-from core.quiz import attempts, catalog, compose, marking, practice, results, spec_file, wrongbook
+from core.quiz import attempts, catalog, compose, lockdown, marking, paper, practice, regrade, results, spec_file, wrongbook
 from core.quiz.attempts import Paper, ResumeOffer
 from core.quiz.catalog import QuizInfo
 from core.quiz.compose import QuestionHit, SectionPreview
+from core.quiz.lockdown import LockdownState
 from core.quiz.marking import PendingItem
+from core.quiz.paper import EnteredAttempt, PaperAnswers, SheetRow, VersionView
 from core.quiz.practice import BankSource, Feedback
 from core.quiz.question_view import QuestionView
+from core.quiz.regrade import Correction, RegradeReport, RegradeTarget
 from core.quiz.results import AttemptResult, AttemptRow, OfficerQuiz, QuizResults
 from core.quiz.spec import QuizSpec, SectionSpec
 from core.quiz.upkeep import settle_expired
@@ -58,15 +62,39 @@ def my_exams(work: Work) -> MyExams:
 @use_case(Action.QUIZ_TAKE, changes=Change.ATTEMPTS, retry_on_conflict=True)
 def start_attempt(work: Work, quiz_id: int) -> Paper:
     """Start (or continue) the actor's attempt at ``quiz_id``: the frozen paper, never the answers."""
+    running = work.session.scalar(select(Attempt.id).where(
+        Attempt.quiz_id == quiz_id, Attempt.officer_id == work.actor.id, Attempt.status == "in_progress"))
     attempt_id = attempts.start_attempt(work.session, quiz_id, work.actor.id, work.clock)
     work.session.flush()
-    return attempts.load_paper(work.session, attempt_id, work.actor.id, work.clock)
+    return _opened(work, attempt_id, resumed=running == attempt_id)
 
 
 @use_case(Action.QUIZ_TAKE, changes=SUBMITTED)
 def open_attempt(work: Work, attempt_id: uuid.UUID) -> Paper:
     """The actor's paper with saved answers and the true remaining time (submitted if time ran out)."""
-    return attempts.load_paper(work.session, attempt_id, work.actor.id, work.clock)
+    return _opened(work, attempt_id, resumed=True)
+
+
+def _opened(work: Work, attempt_id: uuid.UUID, *, resumed: bool) -> Paper:
+    paper = attempts.load_paper(work.session, attempt_id, work.actor.id, work.clock)
+    if resumed and paper.lockdown and not paper.finished:
+        attempt = work.session.get(Attempt, attempt_id)
+        assert attempt is not None     # loaded just now
+        lockdown.record_resume(work.session, attempt, work.clock)
+    return paper
+
+
+@use_case(Action.QUIZ_TAKE, changes=SUBMITTED)
+def leave_exam(work: Work, attempt_id: uuid.UUID, kind: str, *, note: str = "") -> LockdownState:
+    """The actor left a lockdown exam's screen just now (focus / app / minimized / screen): recorded
+    at once; one departure more than the quiz allows submits the attempt."""
+    return lockdown.record_departure(work.session, attempt_id, work.actor.id, kind, work.clock, note=note)
+
+
+@use_case(Action.QUIZ_TAKE)
+def back_to_exam(work: Work, departure_id: uuid.UUID, seconds: float) -> None:
+    """The actor came back to the exam screen after ``seconds``."""
+    lockdown.record_return(work.session, departure_id, work.actor.id, seconds)
 
 
 @use_case(Action.QUIZ_TAKE)
@@ -119,14 +147,15 @@ class PracticeOverview:
 @use_case(Action.PRACTICE, readonly=True)
 def practice_overview(work: Work) -> PracticeOverview:
     s, me = work.session, work.actor.id
-    return PracticeOverview(practice.sources(s), practice.daily_done(s, me, work.clock), wrongbook.categories(s, me))
+    return PracticeOverview(practice.sources(s, work.clock.now()), practice.daily_done(s, me, work.clock),
+                            wrongbook.categories(s, me))
 
 
 @use_case(Action.PRACTICE, readonly=True)
 def practice_set(work: Work, *, bank_id: int | None = None, category: str | None = None, order: str = "sequential",
                  count: int = 20) -> list[QuestionView]:
     return practice.practice_set(work.session, work.actor.id, bank_id=bank_id, category=category, order=order,
-                                 count=count)
+                                 count=count, now=work.clock.now())
 
 
 @use_case(Action.PRACTICE, readonly=True)
@@ -136,7 +165,7 @@ def daily_set(work: Work) -> list[QuestionView]:
 
 @use_case(Action.PRACTICE, readonly=True)
 def wrongbook_set(work: Work, *, category: str | None = None) -> list[QuestionView]:
-    return practice.wrongbook_set(work.session, work.actor.id, category=category)
+    return practice.wrongbook_set(work.session, work.actor.id, category=category, now=work.clock.now())
 
 
 @use_case(Action.PRACTICE, readonly=True)
@@ -301,3 +330,107 @@ def grade_answer(work: Work, item_id: uuid.UUID, score: float, comment: str) -> 
         if attempt is not None:
             work.check_officer(attempt.officer_id)
     marking.grade_item(work.session, item_id, score, comment, grader_id=work.actor.id, clock=work.clock)
+
+
+# --- answer-key corrections ----------------------------------------------------------------------
+
+@use_case(Action.QUIZ_REGRADE, readonly=True)
+def corrected_questions(work: Work, quiz_id: int) -> list[Correction]:
+    """Questions of the quiz's attempts edited since they were drawn: what a regrade could apply."""
+    _quiz(work, quiz_id, manage=True)
+    return regrade.corrections(work.session, quiz_id)
+
+
+@use_case(Action.QUIZ_REGRADE, readonly=True)
+def regrade_targets(work: Work, question_id: int) -> list[RegradeTarget]:
+    """The quizzes the actor manages whose attempts hold some version of the question."""
+    manages = reach(work, Action.QUIZ_MANAGE)
+    owners = {qid: owner for qid, owner in work.session.execute(select(Quiz.id, Quiz.owner_unit_id))}
+    return [t for t in regrade.targets(work.session, question_id) if manages.can_manage(owners.get(t.quiz_id))]
+
+
+@use_case(Action.QUIZ_REGRADE, changes=SUBMITTED)
+def regrade_attempts(work: Work, question_id: int, quiz_ids: list[int], *, reason: str = "",
+                     dry_run: bool = False, progress: ProgressSink = no_progress,
+                     cancel: CancelToken | None = None) -> RegradeReport:
+    """Regrade the attempts of ``quiz_ids`` against the corrected question ``question_id`` (its newest
+    version): new scores, pass/fail, points and certificates. ``dry_run`` lists the changes only."""
+    work.require(Action.CERT_ISSUE)
+    for quiz_id in quiz_ids:
+        _quiz(work, quiz_id, manage=True)
+    return regrade.regrade(work.session, question_id, quiz_ids, reason=reason, clock=work.clock,
+                           actor_id=work.actor_id, dry_run=dry_run, progress=progress, cancel=cancel)
+
+
+# --- paper exams ---------------------------------------------------------------------------------
+
+@use_case(Action.QUIZ_PAPER, changes=Change.QUIZZES)
+def make_paper_versions(work: Work, quiz_id: int, count: int) -> list[VersionView]:
+    """Draw the quiz's paper once and store ``count`` shuffled versions (A, B…) to print."""
+    _quiz(work, quiz_id, manage=True)
+    return paper.make_versions(work.session, quiz_id, count, clock=work.clock, actor_id=work.actor_id)
+
+
+@use_case(Action.QUIZ_PAPER, readonly=True)
+def paper_versions(work: Work, quiz_id: int) -> list[VersionView]:
+    """The quiz's versions with their questions and keys (secretaries only: they hold the answers)."""
+    _quiz(work, quiz_id, manage=False)
+    return paper.versions(work.session, quiz_id)
+
+
+@use_case(Action.QUIZ_PAPER, readonly=True)
+def answer_sheets(work: Work, quiz_id: int) -> list[SheetRow]:
+    """One sheet per officer of the actor's units in the quiz's audience, versions dealt in turn."""
+    _quiz(work, quiz_id, manage=False)
+    units = work.units()
+    return paper.sheet_rows(work.session, quiz_id, sorted(units) if units is not None else None)
+
+
+@use_case(Action.QUIZ_PAPER, transaction=False)
+def print_paper(work: Work, quiz_id: int, folder: Path, *, sheets: bool = True, progress: ProgressSink = no_progress,
+                cancel: CancelToken | None = None) -> list[Path]:
+    """Write each version's paper and key, and the answer sheets, as PDFs into ``folder``."""
+    from core.quiz import paper_pdf
+
+    with work.transaction() as s:
+        row = s.get(Quiz, quiz_id)
+        if row is None:
+            raise NotFound(_("试卷 {id} 不存在", id=quiz_id))
+        check_see(work, row.owner_unit_id, row.title)
+        views = paper.versions(s, quiz_id)
+        units = work.units()
+        rows = paper.sheet_rows(s, quiz_id, sorted(units) if units is not None else None) if sheets else []
+    if not views:
+        raise InvalidInput(_("请先生成题本"))
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = "".join(ch for ch in views[0].quiz_title if ch not in '\\/:*?"<>|').strip() or "paper"
+    written = []
+    for v in views:
+        written.append(folder / _("{s}-题本{v}.pdf", s=stem, v=v.code))
+        paper_pdf.write_paper(v, written[-1])
+        written.append(folder / _("{s}-题本{v}-答案.pdf", s=stem, v=v.code))
+        paper_pdf.write_key(v, written[-1])
+    if rows:
+        written.append(folder / _("{s}-答题卡.pdf", s=stem))
+        paper_pdf.write_sheets(views, rows, written[-1], progress=progress, cancel=cancel)
+    return written
+
+
+@use_case(Action.QUIZ_PAPER, changes=SUBMITTED)
+def enter_paper_answers(work: Work, quiz_id: int, rows: list[PaperAnswers]) -> list[EnteredAttempt]:
+    """Store typed or read paper answers as attempts graded against their versions; all or nothing."""
+    _quiz(work, quiz_id, manage=False)
+    units = work.units()
+    return paper.enter_answers(work.session, quiz_id, rows, clock=work.clock, actor_id=work.actor_id,
+                               allowed_units=sorted(units) if units is not None else None)
+
+
+@use_case(Action.QUIZ_PAPER, changes=SUBMITTED)
+def enter_paper_file(work: Work, quiz_id: int, path: Path) -> list[EnteredAttempt]:
+    """``enter_paper_answers`` from a spreadsheet of 警号, 题本, 答案 (core/quiz/paper_file.py)."""
+    from core.quiz.paper_file import read_answers
+
+    _quiz(work, quiz_id, manage=False)
+    units = work.units()
+    return paper.enter_answers(work.session, quiz_id, read_answers(path), clock=work.clock, actor_id=work.actor_id,
+                               allowed_units=sorted(units) if units is not None else None)

@@ -47,6 +47,9 @@ class BanksPage(Page):
         self.banks: list[BankInfo] = []
         self.add_action(_("下载导入模板"), self.save_template)
         self.export_button = self.add_action(_("导出题库"), self.export)
+        self.exam_only_button = self.add_action(_("仅用于考试"), self.toggle_exam_only)
+        self.exam_only_button.setCheckable(True)
+        self.exam_only_button.setToolTip(plain_tooltip(_("考试专用题库：在用到它的每场考试截止之前，不出现在练习、每日一练和错题本中")))
         self.add_action(_("导入题库"), self.open_import, primary=True)
 
         self.stack = QStackedWidget()
@@ -165,7 +168,8 @@ class BanksPage(Page):
         for i, b in enumerate(banks, start=1):
             types = "  ".join(f"{QType(t).label} {n}" for t, n in b.by_type.items())
             shared = "" if b.manageable else " · " + (_("{u}共享", u=b.owner) if b.owner else _("全局共享"))
-            item = QListWidgetItem(f"{b.name}（{b.total}）{shared}")
+            exam = " · " + _("考试专用") if b.exam_only else ""
+            item = QListWidgetItem(f"{b.name}（{b.total}）{shared}{exam}")
             item.setToolTip(plain_tooltip(types + ("" if b.manageable else "\n" + _("只读：由上级单位管理，可以查看和组卷"))))
             item.setData(Qt.ItemDataRole.UserRole, b.id)
             self.bank_list.addItem(item)
@@ -180,6 +184,9 @@ class BanksPage(Page):
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _bank_changed(self) -> None:
+        bank = next((b for b in getattr(self, "banks", []) if b.id == self.selected_bank_id()), None)
+        self.exam_only_button.setEnabled(bank is not None and bank.manageable)
+        self.exam_only_button.setChecked(bool(bank and bank.exam_only))
         self.ctx.call(bank_uc.bank_overview, self.selected_bank_id()).success(self._show_counts).run(self)
 
     def _show_counts(self, overview: bank_uc.BankOverview) -> None:
@@ -237,6 +244,12 @@ class BanksPage(Page):
         ids = self.selected_ids()
         if ids:
             self.ctx.call(bank_uc.set_active, ids, active).run(self)
+
+    def toggle_exam_only(self) -> None:
+        bank_id = self.selected_bank_id()
+        if bank_id is not None:
+            (self.ctx.call(bank_uc.set_exam_only, bank_id, self.exam_only_button.isChecked())
+             .success(lambda _r: self.refresh()).run(self))
 
     def open_import(self) -> None:
         from gui.bank.import_wizard import ImportWizard

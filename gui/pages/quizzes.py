@@ -14,6 +14,8 @@ from gui.context import AppContext
 from gui.pages import PageSpec
 from gui.quiz.compose import ComposeDialog
 from gui.quiz.manage import GradingDialog, ResultsDialog
+from gui.quiz.paper import PaperDialog
+from gui.quiz.regrade import RegradeDialog
 from gui.widgets import Column, EmptyOr, Page, RowsModel, make_table
 
 
@@ -26,6 +28,8 @@ class QuizzesPage(Page):
         self.publish_btn = self.add_action(_("发布"), self.toggle_publish)
         self.add_action(_("成绩"), self.show_results)
         self.grade_btn = self.add_action(_("阅卷"), self.open_grading)
+        self.regrade_btn = self.add_action(_("更正答案重评"), self.open_regrade)
+        self.paper_btn = self.add_action(_("纸质考试"), self.open_paper)
         self.model: RowsModel[QuizInfo] = RowsModel([
             Column(_("试卷名称"), lambda q: q.title),
             Column(_("类型"), lambda q: _(MODE_LABELS.get(q.mode, q.mode))),
@@ -64,6 +68,8 @@ class QuizzesPage(Page):
         editable = q is None or q.manageable      # a quiz shared from above: results only
         self.publish_btn.setEnabled(editable)
         self.edit_btn.setEnabled(editable)
+        self.regrade_btn.setEnabled(q is not None and q.manageable)
+        self.paper_btn.setEnabled(q is not None)
 
     def _compose(self, quiz_id: int | None) -> None:
         def show(form: quiz.QuizForm) -> None:
@@ -96,6 +102,18 @@ class QuizzesPage(Page):
         q = self.selected()
         if q is not None:
             self.ctx.call(quiz.quiz_results, q.id).success(lambda r: ResultsDialog(r, self).exec()).run(self)
+
+    def open_regrade(self) -> None:
+        q = self.selected()
+        if q is not None:
+            RegradeDialog(self.ctx, q, self).exec()
+            self.refresh()
+
+    def open_paper(self) -> None:
+        q = self.selected()
+        if q is not None:
+            PaperDialog(self.ctx, q, self).exec()
+            self.refresh()
 
     def open_grading(self) -> None:
         GradingDialog(self.ctx, None, self).exec()

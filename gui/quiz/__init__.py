@@ -16,6 +16,7 @@ from core.quiz import usecases as quiz
 from core.quiz.attempts import Paper
 from core.quiz.results import AttemptResult
 from gui.context import AppContext
+from gui.quiz.lockdown import LockdownGuard
 from gui.quiz.result import ResultView
 from gui.quiz.taking import ExamScreen, fmt_remaining
 
@@ -36,6 +37,7 @@ class ExamWindow(QWidget):
         lay.addWidget(self.stack)
         lay.setContentsMargins(0, 0, 0, 0)
         self.screen_: ExamScreen | None = None
+        self.guard: LockdownGuard | None = None
         self._leaving = False         # closing without asking (see leave())
         if paper.finished:
             self.show_result(paper.attempt_id)
@@ -43,8 +45,13 @@ class ExamWindow(QWidget):
             self.screen_ = ExamScreen(ctx, paper)
             self.screen_.submitted.connect(self.show_result)
             self.stack.addWidget(self.screen_)
+            if paper.lockdown:
+                self.guard = LockdownGuard(ctx, self, self.screen_)
 
     def show_result(self, attempt_id: uuid.UUID) -> None:
+        if self.guard is not None:
+            self.guard.release()
+
         def done(result: AttemptResult) -> None:
             view = ResultView(result)
             view.close_requested.connect(self.close)
@@ -64,6 +71,11 @@ class ExamWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = self.screen_
         if s is not None and not s.finishing and self.stack.currentWidget() is s:
+            if not self._leaving and self.guard is not None:
+                s.warning.setText(_("锁定模式下不能关闭考试窗口；答完后请交卷"))
+                s.warning.show()
+                event.ignore()
+                return
             if not self._leaving:
                 answer = QMessageBox.question(self, _("离开考试"),
                                               _("答案都已保存，计时不会暂停。确定先离开吗？稍后可在“考试”中继续作答。"))
@@ -72,6 +84,8 @@ class ExamWindow(QWidget):
                     return
             s.question.flush()
             s.timer.stop()
+        if self.guard is not None:
+            self.guard.stop()
         if self in _open_windows:
             _open_windows.remove(self)
         super().closeEvent(event)
@@ -103,6 +117,8 @@ def show_paper(ctx: AppContext, paper: Paper, on_done: Callable[[], None] | None
     win = ExamWindow(ctx, paper, on_done)
     _open_windows.append(win)
     win.show()
+    if win.guard is not None:
+        win.guard.enter()
     return win
 
 

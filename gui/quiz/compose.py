@@ -133,6 +133,16 @@ class ComposeDialog(QDialog):
         self.review = _combo(REVIEW, spec.review)
         self.after_close = QCheckBox(_("试卷截止后才公布答案"))
         self.after_close.setChecked(spec.review_after_close)
+        self.lockdown = QCheckBox(_("锁定考试界面（全屏，记录切屏）"))
+        self.lockdown.setChecked(spec.lockdown)
+        self.leave_limit = QSpinBox()
+        self.leave_limit.setRange(-1, 20)
+        self.leave_limit.setSpecialValueText(_("只记录，不自动交卷"))
+        self.leave_limit.setPrefix(_("允许离开 "))
+        self.leave_limit.setSuffix(_(" 次，超过自动交卷"))
+        self.leave_limit.setValue(spec.leave_limit if spec.leave_limit is not None else -1)
+        self.leave_limit.setEnabled(spec.lockdown)
+        self.lockdown.toggled.connect(self.leave_limit.setEnabled)
         form.addRow(_("试卷名称"), self.title_edit)
         form.addRow(_("类型"), self.mode)
         form.addRow(_("考试时长"), self.minutes)
@@ -144,6 +154,7 @@ class ComposeDialog(QDialog):
         form.addRow(_("多选题计分"), self.policy)
         form.addRow(_("填空题"), self.fill_ordered)
         form.addRow(_("交卷后查看"), self._pair(self.review, self.after_close))
+        form.addRow(_("防切屏"), self._pair(self.lockdown, self.leave_limit))
         return w
 
     @staticmethod
@@ -344,7 +355,9 @@ class ComposeDialog(QDialog):
             closes_at=when(self.closes_check, self.closes), shuffle_questions=self.shuffle_q.isChecked(),
             shuffle_options=self.shuffle_o.isChecked(), multi_scoring=self.policy.currentData(),
             fill_ordered=self.fill_ordered.isChecked(), review=self.review.currentData(),
-            review_after_close=self.after_close.isChecked(), audience=audience, sections=self.section_specs(),
+            review_after_close=self.after_close.isChecked(), lockdown=self.lockdown.isChecked(),
+            leave_limit=self.leave_limit.value() if self.leave_limit.value() >= 0 else None,
+            audience=audience, sections=self.section_specs(),
             fixed=[self.fixed_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.fixed_list.count())],
         )
 

@@ -35,12 +35,15 @@ class ResultsDialog(QDialog):
         avg = f"{results.average_percent:g}%" if results.average_percent is not None else "—"
         lay.addWidget(QLabel(_("参考 {n} 人，共 {a} 次作答，及格率 {r}，平均得分率 {v}", n=results.takers,
                                a=results.attempts, r=rate, v=avg)))
-        model: RowsModel[OfficerStanding] = RowsModel([
+        columns: list[Column[OfficerStanding]] = [
             Column(_("警号"), lambda r: r.badge), Column(_("姓名"), lambda r: r.name), Column(_("单位"), lambda r: r.unit),
             Column(_("次数"), lambda r: r.attempts, align_right=True),
             Column(_("计入成绩"), lambda r: "—" if r.score is None else f"{r.score:g}（{r.percent:g}%）"),
             Column(_("结果"), lambda r: {True: _("及格"), False: _("不及格"), None: "—"}[r.passed]),
-        ])
+        ]
+        if results.lockdown:
+            columns.append(Column(_("离开考试界面"), lambda r: _("{n} 次", n=r.departures), align_right=True))
+        model: RowsModel[OfficerStanding] = RowsModel(columns)
         model.set_rows(results.rows)
         lay.addWidget(make_table(model, stretch_column=2), 1)
         close = QPushButton(_("关闭"))

@@ -110,10 +110,21 @@ class ResultView(QWidget):
 
     def review_html(self) -> str:
         r = self.result
+        notes = ""
+        if r.corrected:
+            notes += (f"<p style='color:{theme.ACCENT}; font-size:15px'>"
+                      f"{html.escape(_('本答卷有 {n} 道题答案已更正，已按更正后的答案重新评分。', n=r.corrected))}</p>")
+        if r.departure_log:
+            lines = "".join(
+                f"<li>{d.left_at.astimezone().strftime('%H:%M:%S')} {html.escape(d.label)}"
+                + (_("，离开 {s} 秒", s=f"{d.seconds:g}") if d.counted else _("（不计入离开次数）")) + "</li>"
+                for d in r.departure_log)
+            notes += (f"<p style='color:{theme.ACCENT}; font-size:15px'>"
+                      f"{html.escape(_('考试中离开考试界面 {n} 次', n=r.departures))}</p><ul>{lines}</ul>")
         if r.review == "score" or not r.items:
             text = r.review_note or _("本试卷交卷后只公布成绩，不公布答案。")
-            return f"<p style='color:{theme.MUTED}; font-size:15px'>{html.escape(text)}</p>"
-        return "".join(self._item_html(i) for i in r.items)
+            return notes + f"<p style='color:{theme.MUTED}; font-size:15px'>{html.escape(text)}</p>"
+        return notes + "".join(self._item_html(i) for i in r.items)
 
     def _item_html(self, it: ReviewItem) -> str:
         color = theme.SUCCESS if it.correct else (theme.MUTED if it.correct is None else theme.ACCENT)
@@ -127,6 +138,8 @@ class ResultView(QWidget):
             f"<div style='margin-left:16px'>{_('您的答案')}{colon()}<b>{html.escape(it.your_answer)}</b>"
             f" &nbsp; {_('正确答案')}{colon()}<b style='color:{theme.SUCCESS}'>{html.escape(it.correct_answer)}</b></div>",
         ]
+        if it.corrected:
+            parts.append(f"<div style='margin-left:16px; color:{theme.ACCENT}'>{_('该题答案已更正')}</div>")
         if it.explanation:
             parts.append(f"<div style='margin-left:16px; color:{theme.MUTED}'>{_('解析')}{colon()}{html.escape(it.explanation)}</div>")
         if it.comment:

@@ -31,6 +31,7 @@ from base.i18n import _
 from core.quiz import usecases as quiz
 from core.quiz.attempts import Countdown, Paper
 from core.quiz.grading import is_answered
+from core.quiz.lockdown import LockdownState
 from gui import theme
 from gui.context import AppContext
 from gui.quiz.question import QuestionWidget
@@ -78,6 +79,8 @@ class ExamScreen(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._build()
         self.show_question(min(paper.resume_at, len(paper.items) - 1) if paper.items else 0)
+        if paper.lockdown:
+            self.show_lockdown(LockdownState(None, paper.departures, paper.leave_limit, False), first=True)
         self.tick()
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.tick)
@@ -313,6 +316,23 @@ class ExamScreen(QWidget):
         (self.ctx.call(quiz.submit_attempt, self.paper.attempt_id, auto=auto)
          .success(lambda _r: self.submitted.emit(self.paper.attempt_id))
          .failure(self._submit_failed).run(self))
+
+    def show_lockdown(self, state: LockdownState, *, first: bool = False) -> None:
+        """The lockdown warning: departures so far and how many are left; over the limit, core has
+        submitted the attempt already, and the result follows."""
+        text = state.warning()
+        if first:
+            text = _("本场考试为锁定模式：请勿切换窗口或离开考试界面，每次离开都会记录。") + (
+                text if state.count else (_("最多可离开 {m} 次，超过将自动交卷", m=state.limit)
+                                          if state.limit is not None else ""))
+        self.warning.setText(text)
+        self.warning.show()
+        if state.submitted and not self.finishing:
+            self.finishing = True
+            self.timer.stop()
+            self.question.set_locked(True)
+            self.submit_btn.setEnabled(False)
+            self.submitted.emit(self.paper.attempt_id)
 
     def _submit_failed(self, exc: BaseException) -> None:
         from gui.errors import show_exception

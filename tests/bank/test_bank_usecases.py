@@ -66,7 +66,20 @@ CASES: list[tuple[str, Call, Check | None]] = [
      lambda db, tmp, q: not (tmp / "模板.xlsx").exists()),
     ("export_bank", lambda db, a, tmp, q: bank.export_bank(db, a, tmp / "out.json", bank=OWN_BANK),
      lambda db, tmp, q: not (tmp / "out.json").exists()),
+    ("set_exam_only", lambda db, a, tmp, q: bank.set_exam_only(db, a, _bank_of(db, q), True),
+     lambda db, tmp, q: not _exam_only(db, q)),
 ]
+
+
+def _bank_of(db: Database, question_id: int) -> int:
+    with db.transaction() as s:
+        return int(s.scalar(select(QuestionRow.bank_id).where(QuestionRow.id == question_id)) or 0)
+
+
+def _exam_only(db: Database, question_id: int) -> bool:
+    with db.transaction() as s:
+        found = s.get(Bank, _bank_of(db, question_id))
+        return bool(found and found.exam_only)
 
 
 def _xlsx(tmp: Path) -> Path:
@@ -132,7 +145,7 @@ def test_browse_detail_edit_disable_delete(demo_db: Database, tmp_path: Path) ->
     assert bank.set_active(demo_db, secretary, [v2.id], False) == 1
     assert not bank.question_detail(demo_db, secretary, v2.id).active
     with demo_db.transaction() as s:
-        audited = {e.action: e.actor_id for e in entries(s, action_prefix="question.")}
+        audited = {e.action: e.actor_id for e in entries(s, action_prefix="question.") if e.target_id == str(v2.id)}
     assert audited == {"question.edit": secretary.user_id, "question.disable": secretary.user_id}
 
     # A question nothing used can be deleted (all its versions); the deletion is the secretary's.

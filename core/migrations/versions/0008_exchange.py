@@ -7,7 +7,7 @@ the other installations an administrator trusted; ``exchanges``: every exam or r
 exported or imported (core.exchange).
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-06 20:10:00
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 import core.models.base
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
