@@ -433,10 +433,7 @@ def _free_space(folder: Path) -> int:
 
 
 def _check_snapshot(path: Path, source: str) -> None:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
-    from core.infra.db import alembic_config
+    from core.infra.db import known_revision
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -452,11 +449,7 @@ def _check_snapshot(path: Path, source: str) -> None:
         raise BackupRefused(source, _("数据库文件已损坏：{e}", e=ok[0] if ok else ""), member=SNAPSHOT)
     if broken is not None:
         raise BackupRefused(source, _("数据表 {t} 中有引用失效的记录", t=broken[0]), member=SNAPSHOT)
-    try:
-        known = revision is not None and ScriptDirectory.from_config(alembic_config()).get_revision(revision[0])
-    except CommandError:
-        known = False
-    if not known:
+    if revision is None or not known_revision(revision[0]):
         raise BackupRefused(source, _("备份的数据库版本（{a}）不是本程序的版本，请使用相同或更新版本的程序恢复",
                                       a=revision[0] if revision else None), member=SNAPSHOT)
 

@@ -149,9 +149,11 @@ class Package:
         return {name: len(rows) for name, rows in self.rows.items()}
 
 
-def read_package(path: Path, *, known_revision: Any, cancel: CancelToken | None = None) -> Package:
-    """Open, verify and decode ``path``. ``known_revision(rev)`` says whether this program knows the
-    schema revision ``rev`` (False: the package was made by a newer StudyHall)."""
+def read_package(path: Path, *, cancel: CancelToken | None = None) -> Package:
+    """Open, verify and decode ``path`` (a schema revision this program does not know: made by a
+    newer StudyHall, refused)."""
+    from core.infra.db import known_revision
+
     source = path.name
     try:
         zf = zipfile.ZipFile(path)

@@ -255,11 +255,6 @@ class Encoder:
         return out
 
 
-def encode_row(travel: Travel, row: Mapping[Any, Any], keys: KeyMap) -> dict[str, Any]:
-    """One row as it travels (:class:`Encoder` for many)."""
-    return Encoder(travel, keys)(row)
-
-
 class Unresolved(ValueError):
     """A reference the receiving database cannot map (the column and the key, for the message)."""
 

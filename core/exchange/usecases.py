@@ -223,22 +223,9 @@ class ImportPreview:
 
 
 def _read(work: Work, path: Path) -> Package:
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
-
-    from core.infra.db import alembic_config
-
-    scripts = ScriptDirectory.from_config(alembic_config())
-
-    def known(rev: Any) -> bool:
-        try:
-            return isinstance(rev, str) and scripts.get_revision(rev) is not None
-        except CommandError:
-            return False
-
     if not path.is_file():
         raise NotFound(_("找不到文件：{f}", f=path))
-    return read_package(path, known_revision=known)
+    return read_package(path)
 
 
 def _check_trust_and_scope(work: Work, s: Session, package: Package) -> Installation:

@@ -108,6 +108,19 @@ def head_revision() -> str:
     return head
 
 
+def known_revision(revision: object) -> bool:
+    """Whether ``revision`` is a schema revision this program knows (False: made by a newer one)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if not isinstance(revision, str):
+        return False
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
