@@ -2,6 +2,8 @@
 # Licensed under the MIT licence; see LICENSE.
 """Offline PCs (issue 18): a results package of 1,000 attempts of 100 questions (100,000 answers),
 exported on the offline PC and imported into the branch's database (SQLite files), each ≤ 3 s.
+The offline PC is set up as in the routine of docs/EXCHANGE.md: a new installation that imported
+the branch's exam package. Answers carry their own times and shuffled option orders, as real ones do.
 
 Floors: exporting, the same rows read with one SELECT each, dumped as JSON lines and deflated into a
 zip; importing, the same rows inserted with the bare driver (one executemany per table, one
@@ -29,39 +31,45 @@ PASSPHRASE = "bench-passphrase"
 
 
 def _prepare() -> dict[str, Any]:
-    from sqlalchemy import func, insert, select, update
+    """The weekly routine: the branch (the demo's history) sends an exam package to a new offline
+    PC, where 1,000 attempts of 100 questions are taken; that PC's results package then holds
+    those attempts and their answers (and the little else that PC did)."""
+    from sqlalchemy import func, insert, select
 
     from core import demo
     from core.access.actor import ANONYMOUS
     from core.exchange import usecases as ex
     from core.infra.db import open_database
-    from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz
+    from core.models import Attempt, AttemptItem, Officer, QuestionRow, Quiz, QuizSection
     from core.people import usecases as people
 
     folder = Path(tempfile.mkdtemp(prefix="studyhall-bench-exchange-"))
     branch_file, offline_file = folder / "branch.db", folder / "offline.db"
-    branch = open_database(f"sqlite:///{branch_file}")
+    branch, offline = open_database(f"sqlite:///{branch_file}"), open_database(f"sqlite:///{offline_file}")
     demo.seed(branch)
     with branch.transaction() as s:
         quiz = s.scalar(select(Quiz).where(Quiz.mode == "exam").order_by(Quiz.id))
         assert quiz is not None
         quiz.attempts_allowed = None          # every officer takes it many times: no conflicts to settle
-        quiz_id = quiz.id
-    branch.dispose()
-    shutil.copyfile(branch_file, offline_file)
-    branch, offline = open_database(f"sqlite:///{branch_file}"), open_database(f"sqlite:///{offline_file}")
+        quiz_id, quiz_uid = quiz.id, quiz.uid
+        for section in s.scalars(select(QuizSection).where(QuizSection.quiz_id == quiz_id)):
+            section.filters = {}              # drawn from the whole bank: at least 100 questions travel
     admin_b = people.log_in(branch, ANONYMOUS, demo.DEMO_ADMIN, demo.DEMO_PASSWORD).actor
-    admin_o = people.log_in(offline, ANONYMOUS, demo.DEMO_ADMIN, demo.DEMO_PASSWORD).actor
+    admin_o = people.create_first_admin(offline, ANONYMOUS, badge="880001", name="值班室管理员", unit="值班室",
+                                        password=demo.DEMO_PASSWORD).actor
     kb = ex.create_exchange_key(branch, admin_b, "分局", PASSPHRASE)
     ko = ex.create_exchange_key(offline, admin_o, "离线电脑", PASSPHRASE)
     ex.trust_installation(branch, admin_b, "离线电脑", ko.public_key)
     ex.trust_installation(offline, admin_o, "分局", kb.public_key)
+    ex.export_exam(branch, admin_b, quiz_id, folder / "exam.shpkg")
+    ex.import_package(offline, admin_o, folder / "exam.shpkg")
     rng = random.Random(7)
     now = dt.datetime.now(dt.UTC)
     with offline.transaction() as s:
-        s.execute(update(Quiz).where(Quiz.id == quiz_id).values(attempts_allowed=None))
+        quiz_id = s.scalar(select(Quiz.id).where(Quiz.uid == quiz_uid)) or 0
         officers = s.execute(select(Officer.id, Officer.unit_id).where(Officer.role == "officer")).all()
         questions = list(s.scalars(select(QuestionRow.id).where(QuestionRow.is_current).limit(QUESTIONS)))
+        assert len(questions) == QUESTIONS and officers, (len(questions), len(officers))
         numbers: dict[int, int] = {o: n for o, n in s.execute(
             select(Attempt.officer_id, func.max(Attempt.number)).where(Attempt.quiz_id == quiz_id)
             .group_by(Attempt.officer_id))}
@@ -77,12 +85,15 @@ def _prepare() -> dict[str, Any]:
                              "submitted_at": started + dt.timedelta(minutes=30), "status": "submitted",
                              "auto_submitted": False, "score": 80.0, "max_score": 100.0, "percent": 80.0,
                              "passed": True})
+            order = [0, 1, 2, 3]
             for pos, qid in enumerate(questions, start=1):
                 right = rng.random() < 0.8
+                rng.shuffle(order)
                 items.append({"id": uuid.uuid4(), "attempt_id": aid, "position": pos, "question_id": qid,
-                              "option_order": [0, 1, 2, 3], "points": 1.0, "response": ["A" if right else "B"],
-                              "answered_at": started, "flagged": False, "score": 1.0 if right else 0.0,
-                              "correct": right, "graded_by": None, "comment": ""})
+                              "option_order": list(order), "points": 1.0, "response": ["A" if right else "B"],
+                              "answered_at": started + dt.timedelta(seconds=17 * pos + rng.randint(0, 9)),
+                              "flagged": False, "score": 1.0 if right else 0.0, "correct": right,
+                              "graded_by": None, "comment": ""})
         s.execute(insert(Attempt), attempts)
         s.execute(insert(AttemptItem), items)
     branch.dispose()
@@ -141,16 +152,18 @@ def _import(state: dict[str, Any]) -> float:
 
 
 def _import_floor(state: dict[str, Any]) -> float:
-    offline = sqlite3.connect(state["offline"].sqlite_path)
-    new = state["new"]          # the attempts the package adds (the rest the branch has already)
-    tables = {"attempts": [r for r in offline.execute("SELECT * FROM attempts") if r[0] in new],
-              "attempt_items": [r for r in offline.execute(
-                  "SELECT i.* FROM attempt_items i JOIN attempts a ON a.id = i.attempt_id") if r[1] in new]}
-    offline.close()
+    if "stored" not in state:                 # the rows as the branch stores them (its own ids)
+        _import(state)
+        branch = sqlite3.connect(state["folder"] / "branch-run.db")
+        new = state["new"]
+        state["stored"] = {
+            "attempts": [r for r in branch.execute("SELECT * FROM attempts") if r[0] in new],
+            "attempt_items": [r for r in branch.execute("SELECT * FROM attempt_items") if r[1] in new]}
+        branch.close()
     conn = sqlite3.connect(_fresh_branch(state), isolation_level=None)
     t0 = time.perf_counter()
     conn.execute("BEGIN IMMEDIATE")
-    for table, rows in tables.items():
+    for table, rows in state["stored"].items():
         marks = ",".join("?" * len(rows[0]))
         conn.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
     conn.execute("COMMIT")

@@ -42,6 +42,7 @@ from sqlalchemy import BigInteger, Boolean, Date, Float, Integer, LargeBinary, S
 from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
+from core.infra.bulk import map_distinct
 from core.models.base import Base, UTCDateTime
 
 FORMAT_VERSION = 1
@@ -305,7 +306,34 @@ def _number(v: Any) -> float:
     return float(v)
 
 
-def _no_constants(name: str) -> Any:
+class ColumnError(ValueError):
+    """A value of a column that does not decode: its index in the column and the reason."""
+
+    def __init__(self, index: int, problem: str) -> None:
+        super().__init__(problem)
+        self.index = index
+
+
+def decode_column(values: list[Any], decode: Decoder | None, nullable: bool) -> list[Any]:
+    """Every value of one column checked and decoded, column-wise (each distinct value once, see
+    :func:`core.infra.bulk.map_distinct`); :class:`ColumnError` names the first bad value."""
+    if not nullable and None in values:
+        raise ColumnError(values.index(None), _("不能为空"))
+    if decode is None:
+        return values
+    try:
+        return map_distinct(decode, values)
+    except ValueError:
+        for i, value in enumerate(values):        # the first bad value, by its row
+            if value is not None:
+                try:
+                    decode(value)
+                except ValueError as exc:
+                    raise ColumnError(i, str(exc)) from None
+        raise
+
+
+def no_constants(name: str) -> Any:
     raise ValueError(_("JSON 中不允许 {c}", c=name))
 
 
@@ -347,7 +375,7 @@ def read_rows(zf: zipfile.ZipFile, source: str, table: Table,
 def _decode_line(raw: bytes, columns: list[_Column], wanted: set[str], source: str, name: str,
                  line: int) -> dict[str, Any]:
     try:
-        row = json.loads(raw, parse_constant=_no_constants)
+        row = json.loads(raw, parse_constant=no_constants)
     except (ValueError, RecursionError) as exc:
         raise BackupRefused(source, _("不是有效的 JSON：{e}", e=exc), member=name, line=line) from None
     if not isinstance(row, dict):

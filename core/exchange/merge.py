@@ -26,13 +26,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from base.i18n import _
 from core.exchange import travel as tv
 from core.exchange.package import Package, PackageRefused, table_member
-from core.exchange.travel import KeyMap, Travel, Unresolved, key_filter, resolve_row
+from core.exchange.travel import KeyMap, Travel, Unresolved, key_filter, resolve_row, resolve_rows
+from core.infra.bulk import insert_rows
 from core.infra.clock import local_date
 from core.infra.passwords import hash_many, random_password
 from core.models import Attempt, Certificate, LedgerEntry, Officer, Quiz, Unit
@@ -69,28 +70,33 @@ def _key(travel: Travel, values: dict[str, Any]) -> Any:
     return tuple(values[k] for k in travel.key) if len(travel.key) > 1 else values[travel.key[0]]
 
 
-def _existing(session: Session, travel: Travel, rows: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
-    """The rows of this database with the natural keys of ``rows``, by key."""
+def _existing(session: Session, travel: Travel, rows: list[dict[str, Any]], *,
+              whole: bool = True) -> dict[Any, dict[str, Any]]:
+    """The rows of this database with the natural keys of ``rows``, by key (``whole=False``: only
+    whether they exist, each found row an empty dict)."""
     table = travel.table
     cols = [table.c[k] for k in travel.key]
     keys = list({_key(travel, r) for r in rows})
     found: dict[Any, dict[str, Any]] = {}
     target = tuple_(*cols) if len(cols) > 1 else cols[0]
+    names = [c.name for c in table.columns]
     for chunk in _chunks(keys):
-        for row in session.connection().execute(select(table).where(target.in_(chunk))).mappings():
-            found[_key(travel, dict(row))] = dict(row)
+        if whole:
+            for row in session.connection().execute(select(table).where(target.in_(chunk))):
+                values = dict(zip(names, row, strict=True))
+                found[_key(travel, values)] = values
+        else:
+            for row in session.connection().execute(select(*cols).where(target.in_(chunk))):
+                found[tuple(row) if len(cols) > 1 else row[0]] = {}
     return found
 
 
 def _resolved(package: Package, travel: Travel, keys: KeyMap) -> list[dict[str, Any]]:
-    out = []
-    for line, row in enumerate(package.rows.get(travel.name, []), start=1):
-        try:
-            out.append(resolve_row(travel, row, keys))
-        except Unresolved as exc:
-            raise PackageRefused(package.source, str(exc), member=table_member(travel), line=line,
-                                 column=exc.column) from None
-    return out
+    try:
+        return resolve_rows(travel, package.rows.get(travel.name, []), keys)
+    except Unresolved as exc:
+        raise PackageRefused(package.source, str(exc), member=table_member(travel), line=exc.index + 1,
+                             column=exc.column) from None
 
 
 def _update(session: Session, travel: Travel, existing: dict[str, Any], values: dict[str, Any]) -> bool:
@@ -101,15 +107,17 @@ def _update(session: Session, travel: Travel, existing: dict[str, Any], values: 
 
 
 def _insert_all(session: Session, travel: Travel, rows: list[dict[str, Any]]) -> None:
-    for chunk in _chunks(rows, 5000):
-        session.connection().execute(insert(travel.table), list(chunk))
+    insert_rows(session.connection(), travel.table, rows)
 
+
+# Tables whose stored rows are compared with the package's (the others: only whether they exist).
+_COMPARED = frozenset({"attempts", "attempt_items", "study_sessions", "material_progress"})
 
 Decide = Callable[[dict[str, Any], dict[str, Any] | None], str]   # (incoming, existing) -> added/updated/unchanged
 
 
 def _merge_table(session: Session, package: Package, travel: Travel, keys: KeyMap, out: Merged,
-                 decide: Decide, fresh: Callable[[dict[str, Any]], bool] | None = None) -> None:
+                 decide: Decide, fresh: Callable[[dict[str, Any]], bool] | None = None, whole: bool = True) -> None:
     """Resolve, compare and store one table. ``decide`` stores updates itself and says what it did;
     rows it calls "added" are inserted together afterwards (one by one for self-referencing tables,
     whose later rows may point at earlier ones)."""
@@ -130,7 +138,7 @@ def _merge_table(session: Session, package: Package, travel: Travel, keys: KeyMa
     rows = _resolved(package, travel, keys)
     # Rows known to be new need no lookup (the items of an attempt this import added).
     unknown = [r for r in rows if fresh is None or not fresh(r)]
-    existing = _existing(session, travel, unknown) if unknown else {}
+    existing = _existing(session, travel, unknown, whole=whole) if unknown else {}
     new = []
     for values in rows:
         outcome = decide(values, existing.get(_key(travel, values)))
@@ -199,6 +207,7 @@ class _Attempts:
         self.voided: set[Any] = set()
         self.moved: set[Any] = set()          # added or moved forward by this package
         self.added: set[Any] = set()          # added by this package
+        self.stored: dict[Any, dict[str, Any]] = {}   # the package's attempts this database had, by id
 
     def counted(self, quiz_id: int, officer_id: int) -> int:
         return sum(1 for a in self.by_pair[(quiz_id, officer_id)] if a["status"] != "void")
@@ -211,23 +220,32 @@ def merge_results(session: Session, package: Package) -> Merged:
     for name in package.manifest["tables"]:
         travel = tv.TRAVELS[name]
         if travel is tv.ATTEMPTS:
-            # Attempts one at a time in start order: the conflict rule looks at the ones before.
+            # Attempts in start order: the conflict rule looks at the ones before. The new ones are
+            # inserted together afterwards (a voided one among them is changed before it is stored).
+            existing = state.stored = _existing(session, travel, attempts)
+            new: list[dict[str, Any]] = []
             for values in sorted(attempts, key=lambda v: v["started_at"]):
-                existing = _existing(session, travel, [values]).get(values["id"])
-                outcome = _merge_attempt(session, package, values, existing, out, state)
+                outcome = _merge_attempt(session, package, values, existing.get(values["id"]), out, state)
+                if outcome == "added":
+                    new.append(values)
                 getattr(out, outcome)[name] += 1
+            _insert_all(session, travel, new)
             continue
         decide = _results_rule(session, travel, state, out)
         fresh = (lambda r: r["attempt_id"] in state.added) if travel is tv.ITEMS else None
-        _merge_table(session, package, travel, keys, out, decide, fresh)
+        _merge_table(session, package, travel, keys, out, decide, fresh, whole=travel.name in _COMPARED)
     return out
 
 
 def _results_rule(session: Session, travel: Travel, state: _Attempts, out: Merged) -> Decide:
-    ledger_seen: set[tuple[Any, ...]] = set()
-    if travel is tv.LEDGER:
-        ledger_seen = {tuple(r) for r in session.execute(select(
-            LedgerEntry.officer_id, LedgerEntry.rule_code, LedgerEntry.source_type, LedgerEntry.source_id))}
+    ledger_seen: dict[int, set[tuple[Any, ...]]] = {}      # officer -> credits stored, read when first needed
+
+    def credits(officer_id: int) -> set[tuple[Any, ...]]:
+        if officer_id not in ledger_seen:
+            ledger_seen[officer_id] = {tuple(r) for r in session.execute(select(
+                LedgerEntry.officer_id, LedgerEntry.rule_code, LedgerEntry.source_type, LedgerEntry.source_id)
+                .where(LedgerEntry.officer_id == officer_id))}
+        return ledger_seen[officer_id]
 
     def decide(values: dict[str, Any], existing: dict[str, Any] | None) -> str:
         if existing is not None:
@@ -249,9 +267,10 @@ def _results_rule(session: Session, travel: Travel, state: _Attempts, out: Merge
                 values.update(status="revoked", revoked_reason=_(VOID_REASON))
         if travel is tv.LEDGER:
             mark = (values["officer_id"], values["rule_code"], values["source_type"], values["source_id"])
-            if mark in ledger_seen or (values["source_type"] == "quiz" and _void_source(state, values)):
+            seen = credits(values["officer_id"])
+            if mark in seen or (values["source_type"] == "quiz" and _void_source(state, values)):
                 return "unchanged"          # the same credit earned on both PCs counts once
-            ledger_seen.add(mark)
+            seen.add(mark)
         return "added"
 
     return decide
@@ -296,13 +315,13 @@ def _merge_attempt(session: Session, package: Package, values: dict[str, Any], e
         ranked = sorted([(a["started_at"], str(a["id"]), a) for a in others]
                         + [(values["started_at"], str(values["id"]), values)], key=lambda t: (t[0], t[1]))
         later = ranked[-1][2]
-        if later is values:
-            values["status"] = "void"
-        else:
+        if later is not values and later["id"] not in state.added:     # stored before this import: void it
             conn.execute(update(Attempt).where(Attempt.id == later["id"]).values(status="void"))
             conn.execute(update(Certificate).where(Certificate.attempt_id == later["id"], Certificate.status == "valid")
                          .values(status="revoked", revoked_reason=_(VOID_REASON)))
-            later["status"] = "void"
+            if (stored := state.stored.get(later["id"])) is not None:
+                stored["status"] = "void"
+        later["status"] = "void"                  # a new one (this one too) is voided before it is stored
         state.voided.add(later["id"])
         out.conflicts.append({"kind": "duplicate_attempt", "quiz": quiz.title if quiz else "",
                               "officer": values["officer_id"], "voided": str(later["id"]),
@@ -311,9 +330,7 @@ def _merge_attempt(session: Session, package: Package, values: dict[str, Any], e
     numbers = {a["number"] for a in state.by_pair[pair]}
     if values["number"] in numbers:
         values["number"] = max(numbers) + 1
-    conn.execute(insert(Attempt).values(**values))
-    state.by_pair[pair].append({k: values[k] for k in ("id", "quiz_id", "officer_id", "started_at", "status",
-                                                        "number")})
+    state.by_pair[pair].append(values)         # stored with the other new attempts after the loop
     state.moved.add(values["id"])
     state.added.add(values["id"])
     return "added"

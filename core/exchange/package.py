@@ -2,7 +2,8 @@
 # Licensed under the MIT licence; see LICENSE.
 """The package file: a zip that says what it holds and is signed by the installation that made it.
 
-Members: ``tables/<table>.jsonl`` (one row a line, as :mod:`core.exchange.travel` encodes it),
+Members: ``tables/<table>.jsonl`` (one row a line, as :mod:`core.exchange.travel` encodes it: a JSON
+column as its JSON text, UUIDs as hex, times as ISO text with their offset),
 ``media/<sha1>.<ext>`` (question pictures), ``manifest.json`` and ``manifest.sig``. The manifest
 lists every member with its SHA-256, size and rows, the kind (exam or results), the schema
 revision and the exporting installation (id, name, public key); ``manifest.sig`` is the Ed25519
@@ -12,7 +13,8 @@ breaks either a member's hash or the signature.
 Reading refuses the whole package, with the reason, before anything is stored: unsafe or
 unlisted members, sizes (the zip checks of core.admin.backup_check), a bad signature, a key this
 database does not trust, a schema newer than this program, a hash or count that does not match,
-a row that does not decode.
+a row that does not decode. Tables are parsed whole and checked a column at a time, each
+distinct value once (a results package repeats an attempt's id and option orders a hundred times).
 """
 
 from __future__ import annotations
@@ -26,21 +28,29 @@ import re
 import uuid
 import zipfile
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import JSON
 
 from base.errors import InvalidInput
 from base.i18n import _
 from base.progress import CancelToken
-from core.admin.backup_check import BackupRefused, check_members, column_decoder, human_size
+from core.admin.backup_check import (
+    BackupRefused,
+    ColumnError,
+    check_members,
+    column_decoder,
+    decode_column,
+    human_size,
+    no_constants,
+)
 from core.exchange.travel import TRAVELS, Travel
 
-FORMAT = 1
+FORMAT = 2                    # 2: JSON columns travel as their JSON text
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MAX_MANIFEST_BYTES = 4 << 20
@@ -189,7 +199,7 @@ def read_package(path: Path, *, cancel: CancelToken | None = None) -> Package:
             if travel is None:
                 raise PackageRefused(source, _("有本程序不认识的数据表：{t}", t=table), member=MANIFEST)
             member = table_member(travel)
-            rows = list(_decode(source, member, zf.read(member), travel, cancel))
+            rows = _decode(source, member, zf.read(member), travel, cancel)
             if len(rows) != members.get(member, {}).get("rows"):
                 raise PackageRefused(source, _("清单记录 {a} 行，文件中有 {b} 行（文件不完整或被改动）",
                                                a=members.get(member, {}).get("rows"), b=len(rows)), member=member)
@@ -233,29 +243,55 @@ def _verify(source: str, raw: bytes, signature: bytes) -> tuple[dict[str, Any], 
 
 
 def _decode(source: str, member: str, data: bytes, travel: Travel,
-            cancel: CancelToken | None) -> Iterator[dict[str, Any]]:
+            cancel: CancelToken | None) -> list[dict[str, Any]]:
+    """The rows of one table member, checked and decoded column by column (each distinct value
+    once); the first bad line is named with its column."""
     columns = {c.name: c for c in travel.table.columns if c.name not in travel.omit}
-    decoders = {name: column_decoder(c.type) for name, c in columns.items()
-                if name not in travel.refs and name not in travel.json_refs}
-    for line, raw in enumerate(data.splitlines(), start=1):
-        if line % 2000 == 0 and cancel is not None:
-            cancel.check()
-        try:
-            row = json.loads(raw)
-        except ValueError as exc:
-            raise PackageRefused(source, _("不是有效的 JSON：{e}", e=exc), member=member, line=line) from None
+    lines = data.splitlines()
+    rows = _parse(source, member, lines)
+    for line, row in enumerate(rows, start=1):
         if not isinstance(row, dict) or row.keys() != columns.keys():
             missing = sorted(set(columns) - set(row)) if isinstance(row, dict) else []
             raise PackageRefused(source, _("列与本程序的数据表不一致"), member=member, line=line,
                                  column=missing[0] if missing else None)
-        for name, decode in decoders.items():
-            value = row[name]
-            if value is None:
-                if not columns[name].nullable:
-                    raise PackageRefused(source, _("不能为空"), member=member, line=line, column=name)
-            elif decode is not None:
-                try:
-                    row[name] = decode(value)
-                except ValueError as exc:
-                    raise PackageRefused(source, str(exc), member=member, line=line, column=name) from None
-        yield row
+    for name, column in columns.items():
+        if name in travel.refs:
+            continue
+        if cancel is not None:
+            cancel.check()
+        values = [row[name] for row in rows]
+        decode = _json_value if isinstance(column.type, JSON) else column_decoder(column.type)
+        try:
+            decoded = decode_column(values, decode, bool(column.nullable))
+        except ColumnError as exc:
+            raise PackageRefused(source, str(exc), member=member, line=exc.index + 1, column=name) from None
+        if decoded is not values:
+            for row, value in zip(rows, decoded, strict=True):
+                row[name] = value
+    return rows
+
+
+def _json_value(text: Any) -> Any:
+    """A JSON column travels as its JSON text (see :class:`core.exchange.travel.Encoder`)."""
+    if not isinstance(text, str):
+        raise ValueError(_("应为 JSON 文字，实为 {v}", v=str(text)[:40]))
+    try:
+        return json.loads(text, parse_constant=no_constants)
+    except (ValueError, RecursionError) as exc:
+        raise ValueError(_("不是有效的 JSON：{e}", e=exc)) from None
+
+
+def _parse(source: str, member: str, lines: list[bytes]) -> list[Any]:
+    """One JSON value a line, parsed as one array; when that fails, line by line to name the line."""
+    try:
+        rows = json.loads(b"[" + b",".join(lines) + b"]", parse_constant=no_constants)
+        if isinstance(rows, list) and len(rows) == len(lines):
+            return rows
+    except (ValueError, RecursionError):
+        pass
+    for line, raw in enumerate(lines, start=1):
+        try:
+            json.loads(raw, parse_constant=no_constants)
+        except (ValueError, RecursionError) as exc:
+            raise PackageRefused(source, _("不是有效的 JSON：{e}", e=exc), member=member, line=line) from None
+    raise PackageRefused(source, _("不是有效的 JSON：{e}", e="[…]"), member=member)

@@ -15,6 +15,7 @@ progress, ledger entries, certificates and the audit log, everything changed sin
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Collection
 from typing import Any
 
@@ -48,12 +49,11 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def _rows(session: Session, travel: Travel, where: Any, keys: KeyMap, order: Any = None) -> list[dict[str, Any]]:
-    table = travel.table
-    stmt: Select[Any] = select(table).where(where)
+    encode = Encoder(travel, keys)
+    stmt: Select[Any] = encode.select().where(where)
     if order is not None:
         stmt = stmt.order_by(order)
-    encode = Encoder(travel, keys)
-    return [encode(row) for row in session.connection().execute(stmt).mappings()]
+    return encode(session.connection().execute(stmt).all())
 
 
 def _ancestors(session: Session, unit_ids: set[int]) -> set[int]:
@@ -111,7 +111,7 @@ def exam_rows(session: Session, quiz_id: int, unit_ids: Collection[int] | None) 
         audience = {int(u) for u in (m.audience or {}).get("units") or []}
         if not audience or audience & units:
             material_ids.add(m.id)
-    media = sorted({name for q in questions for name in (q.get("media") or []) if isinstance(name, str)})
+    media = sorted({name for q in questions for name in json.loads(q.get("media") or "[]") if isinstance(name, str)})
     rows: Rows = {
         "units": _depth_sorted(_rows(session, tv.UNITS, Unit.id.in_(units), keys)),
         "officers": _rows(session, tv.OFFICERS, Officer.unit_id.in_(set(unit_ids)) & Officer.active, keys,

@@ -18,15 +18,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import functools
+import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, select, tuple_
+from sqlalchemy import JSON, Select, String, Table, Text, Uuid, cast, select, tuple_
 from sqlalchemy.orm import Session
 
 from base.i18n import _
+from core.infra.bulk import map_distinct
 from core.models import (
     Attempt,
     AttemptItem,
@@ -214,15 +216,6 @@ def _resolve_source(source_type: str, source_id: str, keys: KeyMap) -> str:
     return source_id
 
 
-def _converter(column: Any) -> Callable[[Any], Any] | None:
-    """How one column's values become JSON (None: as they are, for text, numbers and JSON)."""
-    try:
-        kind = column.type.python_type
-    except NotImplementedError:
-        kind = None
-    return None if kind in (str, int, float, bool, dict, list) else to_json
-
-
 def _json_keys(keys: KeyMap, inner: str, model: type[Base], value: Any) -> Any:
     """A JSON column's list of ids (``value[inner]``) as natural keys."""
     if isinstance(value, dict) and isinstance(value.get(inner), list):
@@ -230,29 +223,74 @@ def _json_keys(keys: KeyMap, inner: str, model: type[Base], value: Any) -> Any:
     return value
 
 
+def json_text(value: Any) -> str:
+    """A JSON column's value as it travels: its JSON text (decoded once per distinct text)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+Convert = Callable[[Any], Any]
+
+
 class Encoder:
-    """Rows of one table as they travel: references and ids inside JSON columns as natural keys."""
+    """Rows of one table as they travel, converted a column at a time.
+
+    Values come from the database as close to their travelling form as it stores them: JSON
+    columns and UUIDs as text (``CAST``), so they are neither parsed nor built as objects only to be
+    written out again; references become natural keys and times ISO text, each distinct value once
+    (:func:`core.infra.bulk.map_distinct`)."""
 
     def __init__(self, travel: Travel, keys: KeyMap) -> None:
         self.travel, self.keys = travel, keys
         table = travel.table
-        self.plan: list[tuple[str, Callable[[Any], Any] | None]] = []
-        for name in travel.columns():
+        self.names = travel.columns()
+        self.selected: list[Any] = []
+        self.plan: list[Convert | None] = []
+        for name in self.names:
+            column = table.c[name]
+            selected: Any = column
+            convert: Convert | None = None
             if name in travel.refs:
-                self.plan.append((name, functools.partial(keys.key, travel.refs[name])))
+                convert = functools.partial(keys.key, travel.refs[name])
             elif name in travel.json_refs:
-                self.plan.append((name, functools.partial(_json_keys, keys, *travel.json_refs[name])))
+                convert = functools.partial(_encode_json_refs, keys, *travel.json_refs[name])
+            elif isinstance(column.type, JSON):
+                selected = cast(column, Text)             # the stored JSON text, as it is
+            elif isinstance(column.type, Uuid):
+                selected = cast(column, String)           # hex text: no UUID objects on the way out
             else:
-                self.plan.append((name, _converter(table.c[name])))
+                convert = _converter(column)
+            self.selected.append(selected.label(name))
+            self.plan.append(convert)
 
-    def __call__(self, row: Mapping[Any, Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, convert in self.plan:
-            value = row[name]
-            out[name] = value if value is None or convert is None else convert(value)
+    def select(self) -> Select[Any]:
+        return select(*self.selected)
+
+    def __call__(self, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+        """The rows of :meth:`select`'s result, as they travel."""
+        if not rows:
+            return []
+        columns = []
+        for column, convert in zip(zip(*rows, strict=True), self.plan, strict=True):
+            values = list(column)
+            columns.append(values if convert is None else map_distinct(convert, values))
+        out = [dict(zip(self.names, row, strict=True)) for row in zip(*columns, strict=True)]
         if self.travel.model is LedgerEntry:
-            out["source_id"] = _encode_source(out["source_type"], out["source_id"], self.keys)
+            for row in out:
+                row["source_id"] = _encode_source(row["source_type"], row["source_id"], self.keys)
         return out
+
+
+def _converter(column: Any) -> Convert | None:
+    """How one column's values become JSON (None: as they are, for text, numbers and booleans)."""
+    try:
+        kind = column.type.python_type
+    except NotImplementedError:
+        kind = None
+    return None if kind in (str, int, float, bool) else to_json
+
+
+def _encode_json_refs(keys: KeyMap, inner: str, model: type[Base], value: Any) -> str:
+    return json_text(_json_keys(keys, inner, model, value))
 
 
 class Unresolved(ValueError):
@@ -261,13 +299,15 @@ class Unresolved(ValueError):
     def __init__(self, column: str, key: Any) -> None:
         super().__init__(_("引用的记录 {k} 在本数据库中不存在", k=key))
         self.column = column
+        self.index = 0                       # the row's position, when many rows are resolved
 
 
-def resolve_row(travel: Travel, row: dict[str, Any], keys: KeyMap) -> dict[str, Any]:
+def resolve_row(travel: Travel, row: dict[str, Any], keys: KeyMap, *, refs: bool = True) -> dict[str, Any]:
     """The package row with its natural keys mapped to this database's ids: a missing optional
-    reference becomes empty, a missing required one is Unresolved."""
+    reference becomes empty, a missing required one is Unresolved (``refs=False``: only the ids
+    inside JSON columns and a ledger entry's source)."""
     out = dict(row)
-    for name, model in travel.refs.items():
+    for name, model in travel.refs.items() if refs else ():
         value = out.get(name)
         if value is not None:
             local = keys.local(model, value)
@@ -281,6 +321,31 @@ def resolve_row(travel: Travel, row: dict[str, Any], keys: KeyMap) -> dict[str, 
             out[name] = {**value, inner: [m for m in mapped if m is not None]}
     if travel.model is LedgerEntry:
         out["source_id"] = _resolve_source(out["source_type"], out["source_id"], keys)
+    return out
+
+
+def resolve_rows(travel: Travel, rows: list[dict[str, Any]], keys: KeyMap) -> list[dict[str, Any]]:
+    """:func:`resolve_row` for many rows, column by column: each distinct key is looked up once.
+    An unresolvable required reference raises Unresolved with ``index``, the row's position."""
+    out = [dict(row) for row in rows]
+    for name, model in travel.refs.items():
+        column = [tuple(v) if type(v) is list else v for v in (row[name] for row in out)]
+        local = {k: keys.local(model, k) for k in set(column) if k is not None}
+        mapped = list(map(local.get, column))
+        if not travel.table.c[name].nullable and None in mapped:
+            index = mapped.index(None)
+            exc = Unresolved(name, out[index][name])
+            exc.index = index
+            raise exc
+        for row, value in zip(out, mapped, strict=True):
+            row[name] = value
+    if travel.json_refs or travel.model is LedgerEntry:
+        for index, row in enumerate(out):
+            try:
+                out[index] = resolve_row(travel, row, keys, refs=False)
+            except Unresolved as exc:
+                exc.index = index
+                raise
     return out
 
 

@@ -31,6 +31,7 @@ from core.exchange.package import Package, PackageRefused, PackageWriter, read_p
 from core.exchange.select import exam_rows, results_rows
 from core.exchange.travel import TRAVELS
 from core.infra import audit
+from core.infra.bulk import gc_paused
 from core.infra.paths import media_dir
 from core.models import Exchange, Installation, Officer, Unit
 from core.people.slips import PasswordSlip
@@ -168,6 +169,7 @@ def _revision(session: Session) -> str | None:
 
 
 @use_case(Action.EXCHANGE, transaction=False)
+@gc_paused()
 def export_exam(work: Work, quiz_id: int, target: Path, *, unit: str | None = None,
                 progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> Exported:
     """An exam package for an offline PC: the quiz, what it draws from, and the people of ``unit``
@@ -190,6 +192,7 @@ def export_exam(work: Work, quiz_id: int, target: Path, *, unit: str | None = No
 
 
 @use_case(Action.EXCHANGE, transaction=False)
+@gc_paused()
 def export_results(work: Work, target: Path, *, since: dt.datetime | str | None = None,
                    progress: ProgressSink = no_progress, cancel: CancelToken | None = None) -> Exported:
     """A results package for the branch: everything changed since ``since`` ("last": since this
@@ -261,6 +264,7 @@ def _preview(package: Package, merged: Merged, conflicts: list[dict[str, Any]], 
 
 
 @use_case(Action.EXCHANGE, transaction=False)
+@gc_paused()
 def preview_import(work: Work, path: Path, *, progress: ProgressSink = no_progress,
                    cancel: CancelToken | None = None) -> ImportPreview:
     """What importing ``path`` would add, update and leave, and its conflicts: the real merge, rolled back."""
@@ -279,6 +283,7 @@ def preview_import(work: Work, path: Path, *, progress: ProgressSink = no_progre
 
 
 @use_case(Action.EXCHANGE, changes=Change.EVERYTHING, transaction=False)
+@gc_paused()
 def import_package(work: Work, path: Path, *, progress: ProgressSink = no_progress,
                    cancel: CancelToken | None = None) -> ImportPreview:
     """Store ``path`` whole (or nothing): checked, from a trusted PC, merged by UUID and natural keys."""
