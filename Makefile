@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml tools/deps.py
 bundle: system-deps-bundle $(STAMP)
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 	du -sh dist/studyhall
-	$(PY) bench/run.py bundle.size --no-save || true   # the size against issue 19's target (docs/BUNDLE.md)
+	$(PY) bench/run.py bundle.size --no-save || true   # size vs issue 19 target: reported, not gating (docs/BUNDLE.md)
 
 selftest: bundle
 	QT_QPA_PLATFORM=offscreen dist/studyhall/studyhall --selftest
