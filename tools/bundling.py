@@ -121,8 +121,9 @@ def elf_needed(path: Path) -> set[str]:
 def linked_libraries(src: str) -> set[str]:
     """Names of the libraries ``src`` links to directly: ELF read here, PE/Mach-O through PyInstaller."""
     with open(src, "rb") as f:
-        if f.read(4) == b"\x7fELF":
-            return elf_needed(Path(src))
+        elf = f.read(6) == b"\x7fELF\x02\x01"          # 64-bit little-endian ELF
+    if elf:
+        return elf_needed(Path(src))
     from PyInstaller.depend.bindepend import get_imports  # direct imports on Windows and macOS
 
     return {os.path.basename(name) for name, _path in get_imports(src)}
