@@ -129,7 +129,7 @@ def test_elf_needed_lists_direct_links_only() -> None:
     if not core.exists():
         pytest.skip("Qt's Linux libraries only")
     needed = bundling.elf_needed(core)
-    assert {"libicuuc.so.73", "libglib-2.0.so.0", "libc.so.6"} <= needed
+    assert {"libglib-2.0.so.0", "libc.so.6"} <= needed and any(n.startswith("libicuuc.so.") for n in needed)
     assert "libpcre2-8.so.0" not in needed            # GLib's, which ldd would list too
 
 
