@@ -37,10 +37,12 @@ class Workload:
     extra: Callable[[Any], dict[str, str]] = lambda state: {}
     repeat: int = 5
     # Optional check of the target: (median_s, floor_median_s) -> bool
-    meets: Callable[[float, float | None], bool] | None = None
+    meets: Callable[[float, float | None], bool | None] | None = None
     # When True, run() and floor() return the measured quantity in seconds themselves (e.g. the
     # longest stall seen), instead of being timed from outside.
     self_measured: bool = False
+    # What a self-measured value is: "s" (seconds) or "MB" (a size, e.g. of the built bundle).
+    unit: str = "s"
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Result:
     met: bool | None
     extra: dict[str, str] = field(default_factory=dict)
     measured_at: str = ""
+    unit: str = "s"
 
     @property
     def ratio(self) -> float | None:
@@ -75,7 +78,7 @@ def measure(w: Workload) -> Result:
         floor = statistics.median(floors) if floors else None
         met = w.meets(median, floor) if w.meets else None
         return Result(w.name, w.issue, w.description, w.floor_description, w.target, median, floor, w.repeat, met,
-                      w.extra(state), time.strftime("%Y-%m-%d %H:%M"))
+                      w.extra(state), time.strftime("%Y-%m-%d %H:%M"), w.unit)
     finally:
         w.cleanup(state)
 
@@ -87,9 +90,11 @@ def _timed(w: Workload, fn: Callable[[Any], Any], state: Any) -> float:
     return float(value) if w.self_measured else elapsed
 
 
-def fmt_seconds(s: float | None) -> str:
+def fmt_seconds(s: float | None, unit: str = "s") -> str:
     if s is None:
         return "—"
+    if unit == "MB":
+        return "not built" if s != s else f"{s:.1f} MB"      # NaN: nothing to measure
     return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
 
 
@@ -115,8 +120,9 @@ def table(rows: list[dict[str, Any]]) -> str:
         ratio = f"{r['median_s'] / r['floor_s']:.2f}×" if r.get("floor_s") else "—"
         met = {True: "yes", False: "**no**", None: "—"}[r.get("met")]
         notes = "; ".join(f"{k}: {v}" for k, v in r.get("extra", {}).items())
-        lines.append(f"| `{r['name']}` — {r['description']} | #{r['issue']} | {fmt_seconds(r['median_s'])} | "
-                     f"{fmt_seconds(r.get('floor_s'))} ({r['floor_description']}) | {ratio} | {r['target']} | "
+        unit = r.get("unit", "s")
+        lines.append(f"| `{r['name']}` — {r['description']} | #{r['issue']} | {fmt_seconds(r['median_s'], unit)} | "
+                     f"{fmt_seconds(r.get('floor_s'), unit)} ({r['floor_description']}) | {ratio} | {r['target']} | "
                      f"{met} | {notes} |")
     return "\n".join(lines)
 

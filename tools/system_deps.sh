@@ -2,12 +2,15 @@
 # Debian/Ubuntu packages StudyHall needs: Qt's runtime libraries (offscreen and X11), Python's venv,
 # and for tests poppler (PDF to PNG), a PostgreSQL server, and Xvfb + openbox + xdotool (a real window). Installs them when run as root,
 # otherwise prints the exact apt-get line and fails.
-#   tools/system_deps.sh [run|test]
+#   tools/system_deps.sh [run|test|bundle]
 set -euo pipefail
 purpose=${1:-run}
 pkgs=(python3-venv libgl1 libegl1 libx11-6 libdbus-1-3 libfontconfig1 libfreetype6 libglib2.0-0 libxkbcommon0
       libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0 libxcb-shape0
       libxkbcommon-x11-0 libxcb-xkb1 libxcb-randr0 libxcb-xinerama0 libpulse0)
+if [ "$purpose" = bundle ]; then
+  pkgs+=(binutils)   # PyInstaller reads and strips binaries; build.spec assembles the trimmed ICU data library
+fi
 if [ "$purpose" = test ]; then
   pkgs+=(poppler-utils postgresql zbar-tools xvfb xauth openbox xdotool)   # xvfb..xdotool: tests/gui/test_xvfb_smoke.py
 fi

@@ -3,6 +3,7 @@
 """Drive the real app in a real X window with keys and clicks (run under ``xvfb-run``).
 
     xvfb-run -a -s "-screen 0 1280x720x24" python tests/gui/xvfb_driver.py DB_URL DEMO_PASSWORD
+    STUDYHALL_XVFB_APP=dist/studyhall/studyhall xvfb-run ...     # the same steps in the PyInstaller bundle
 
 Starts openbox and ``python main.py --db DB_URL``, then, as a person would: the officer 200001
 logs in, continues the unfinished exam and answers one question, logs out; the administrator
@@ -136,7 +137,9 @@ def run(db_url: str) -> None:
     wm = subprocess.Popen(["openbox", "--sm-disable"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env["QT_QPA_PLATFORM"] = "xcb"
-    app = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "--db", db_url, "--lang", "zh_CN"], cwd=ROOT, env=env)
+    # STUDYHALL_XVFB_APP: another build of the app to drive, e.g. the bundle (make bundle-smoke)
+    command = os.environ.get("STUDYHALL_XVFB_APP", "").split() or [sys.executable, str(ROOT / "main.py")]
+    app = subprocess.Popen([*command, "--db", db_url, "--lang", "zh_CN"], cwd=ROOT, env=env)
     d = Driver(app)
     try:
         main = d.log_in("200001")
