@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from base.i18n import _, language, set_language
 from gui import theme
@@ -46,7 +46,7 @@ class Controller(QObject):
     def _load_backend(self) -> None:
         import threading
 
-        from gui.tasks import MainThreadCollector
+        from gui.collector import MainThreadCollector
 
         MainThreadCollector.install()  # before the first worker thread: collect on this thread only
 
@@ -101,6 +101,8 @@ class Controller(QObject):
             self.login.set_demo_hint(demo_hint(DEMO_PASSWORD))
 
     def _offer_demo(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         answer = QMessageBox.question(
             self.login, _("欢迎使用学习园地"),
             _("数据库还是空的。是否载入演示数据（单位、人员、题库、学习资料和试卷）？\n"

@@ -15,7 +15,7 @@ import threading
 import traceback
 from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from base.errors import StudyHallError
 from base.i18n import _
@@ -39,6 +39,8 @@ def setup_logging() -> None:
 
 
 def show_exception(*, parent: QWidget | None, exception: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox  # not needed before the first error (start-up)
+
     if isinstance(exception, StudyHallError):
         QMessageBox.warning(parent, _("无法完成"), str(exception))
         return

@@ -7,15 +7,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPalette
-from PySide6.QtWidgets import (
-    QApplication,
-    QProxyStyle,
-    QStyle,
-    QStyleFactory,
-    QStyleHintReturn,
-    QStyleOption,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication
 
 from core.infra.paths import UI_FONT, font_path, resources_dir
 
@@ -34,6 +26,7 @@ WARNING = "#E65100"
 SP1, SP2, SP3, SP4 = 4, 8, 16, 24
 
 STYLESHEET = f"""
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QWidget {{ color: {TEXT}; font-size: 14px; }}
 QMainWindow, QDialog, #Page {{ background: {BACKGROUND}; }}
 #Sidebar {{ background: {SURFACE}; border: none; border-right: 1px solid {BORDER}; outline: 0; }}
@@ -97,16 +90,6 @@ def font_family() -> str:
     return families[0] if families else QApplication.font().family()
 
 
-class AppStyle(QProxyStyle):
-    """Fusion, with the few hints that made Qt's own dialogs look foreign beside the app."""
-
-    def styleHint(self, hint: QStyle.StyleHint, option: QStyleOption | None = None,  # noqa: N802
-                  widget: QWidget | None = None, data: QStyleHintReturn | None = None) -> int:
-        if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-            return 0     # no olive/brown stock icons on 是/否/确定
-        return super().styleHint(hint, option, widget, data)
-
-
 def stylesheet() -> str:
     """The one style sheet, with the arrow images of combo and spin boxes filled in."""
     icons = resources_dir() / "icons"
@@ -115,8 +98,10 @@ def stylesheet() -> str:
 
 
 def apply(app: QApplication) -> None:
-    # One base style for every widget: Fusion (through AppStyle), then the palette and the style sheet.
-    app.setStyle(AppStyle(QStyleFactory.create("Fusion")))
+    # One base style for every widget: Fusion, then the palette and the style sheet. Fusion is set
+    # by name: a Python QStyle subclass would load QStyle's large enums before the login window
+    # shows; the style sheet gives the one hint Fusion lacked (no stock icons on 是/否/确定).
+    app.setStyle("Fusion")
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
     palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))

@@ -19,12 +19,13 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
 from base.i18n import N_, _
 from core.certificates import keys
+from core.certificates.codes import keep_code
 from core.certificates.signing import new_serial
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
 from core.infra import audit
@@ -65,7 +66,13 @@ class CertInfo:
         return data
 
 
-def cert_info(row: Certificate) -> CertInfo:
+_INFO = (Certificate.id, Certificate.serial, Certificate.version, Certificate.kind, Certificate.status,
+         Certificate.title, Certificate.officer_id, Certificate.fields, Certificate.issued_at, Certificate.quiz_id,
+         Certificate.template_id, Certificate.revoked_reason, Certificate.key_id, Certificate.signature)
+
+
+def cert_info(row: Certificate | Row[Any]) -> CertInfo:
+    """What lists show of a certificate (a row of ``_INFO``'s columns serves as well as the object)."""
     f = row.fields or {}
     return CertInfo(
         str(row.id), row.serial, row.version, row.kind, row.status, row.title, row.officer_id,
@@ -75,7 +82,7 @@ def cert_info(row: Certificate) -> CertInfo:
     )
 
 
-def signing_state(row: Certificate) -> str:
+def signing_state(row: Certificate | Row[Any]) -> str:
     if row.key_id is not None:
         return "ed25519"
     return "hmac" if row.signature else ""
@@ -120,6 +127,7 @@ def issue(session: Session, *, officer_id: int, template: TemplateInfo, exam: st
                       quiz_id=quiz_id, attempt_id=attempt_id, template_id=template.id, title=template.spec.title,
                       fields=fields, signature=signer.sign(serial, 1, fields) if signer else "",
                       key_id=signer.key_id if signer else None, issued_at=now)
+    keep_code(row)
     session.add(row)
     session.flush()
     audit.record(session, "cert.issue", actor_id=actor_id, target_type="certificate", target_id=serial,
@@ -142,6 +150,7 @@ def sign_unsigned(session: Session, ids: Collection[uuid.UUID], *, actor_id: int
         fields = row.fields or {}
         row.signature = signer.sign(row.serial, row.version, fields)
         row.key_id = signer.key_id
+        keep_code(row)
         audit.record(session, "cert.sign", actor_id=actor_id, target_type="certificate", target_id=row.serial,
                      officer=fields.get("badge"), officer_name=fields.get("name"), title=row.title,
                      exam=fields.get("exam"), version=row.version)
@@ -251,6 +260,7 @@ def reissue(session: Session, serial: str, *, clock: Clock, reason: str = "",
                       quiz_id=old.quiz_id, attempt_id=attempt_id or old.attempt_id, template_id=old.template_id,
                       title=old.title, fields=fields, signature=signer.sign(old.serial, version, fields) if signer else "",
                       key_id=signer.key_id if signer else None, issued_at=now)
+    keep_code(row)
     session.add(row)
     session.flush()
     audit.record(session, "cert.reissue", actor_id=actor_id, target_type="certificate", target_id=old.serial,
@@ -298,7 +308,7 @@ def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids:
     ``officer_units`` / ``officer_id`` limit the list to what a person may see: certificates held
     by ``officer_id`` or by an officer now in one of ``officer_units`` (both None: every holder).
     """
-    stmt = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.serial, Certificate.version.desc())
+    stmt = select(*_INFO).order_by(Certificate.issued_at.desc(), Certificate.serial, Certificate.version.desc())
     if quiz_id is not None:
         stmt = stmt.where(Certificate.quiz_id == quiz_id)
     if statuses:
@@ -311,7 +321,7 @@ def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids:
     wanted = set(unit_ids) if unit_ids is not None else None
     needle = search.strip()
     out = []
-    for row in session.scalars(stmt):
+    for row in session.execute(stmt):      # plain rows: a list of thousands builds no ORM objects
         info = cert_info(row)
         if wanted is not None and info.unit_id not in wanted:
             continue

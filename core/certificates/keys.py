@@ -44,6 +44,7 @@ from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput
 from base.i18n import _
+from core.certificates.codes import keep_code
 from core.certificates.signing import LEGACY_KEY_NAME, legacy_ok, sign
 from core.infra import audit
 from core.models import Certificate, Secret, SigningKey
@@ -247,6 +248,7 @@ def _endorse_legacy(session: Session, new: Signer) -> int:
             row.legacy_signature = row.signature
             row.signature = new.sign(row.serial, row.version, row.fields or {})
             row.key_id = new.key_id
+            keep_code(row)
             count += 1
     secret = session.get(Secret, LEGACY_KEY_NAME)
     if secret is not None:

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import accumulate
+from operator import attrgetter
 from typing import Any
 
 from core.certificates.qr import QrMatrix, qr_matrix
@@ -92,6 +96,7 @@ class Geometry:
     seal_size: float = 118.0
 
 
+@cache
 def geometry(orientation: str) -> Geometry:
     w, h = A4_PORTRAIT
     if orientation == "landscape":
@@ -112,6 +117,7 @@ class PageLayout:
     qr: Box | None
     qr_matrix: QrMatrix | None
     payload: str = ""
+    qr_caption: list[Item] = field(default_factory=list)   # the same on every page with a QR code
     signed_fields: str = ""      # name|exam, invisible, so the signature can be checked offline
     static_key: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -144,19 +150,29 @@ def _centred(text: str, cx: float, y: float, size: float, color: str, spacing: f
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Greedy line breaking by character, keeping closing punctuation off the start of a line."""
+    """Greedy line breaking by character, keeping closing punctuation off the start of a line.
+
+    Each paragraph's running widths are summed once; a line then ends at the first character
+    past ``width`` (found by bisection), moved on past any closing punctuation."""
     lines: list[str] = []
+    widths = _widths(size)
     for paragraph in text.split("\n"):
-        line, used = "", 0.0
-        for ch in paragraph:
-            w = char_width(ch, size)
-            if line and used + w > width and ch not in NO_LINE_START:
-                lines.append(line)
-                line, used = "", 0.0
-            line += ch
-            used += w
-        lines.append(line)
+        ends = list(accumulate(map(widths, paragraph)))
+        start, used = 0, 0.0
+        while start < len(paragraph):
+            end = max(bisect_right(ends, used + width, lo=start), start + 1)
+            while end < len(paragraph) and paragraph[end] in NO_LINE_START:
+                end += 1
+            lines.append(paragraph[start:end])
+            start, used = end, ends[end - 1]
+        if not paragraph:
+            lines.append("")
     return lines
+
+
+@cache
+def _widths(size: float) -> Callable[[str], float]:
+    return cache(lambda ch: char_width(ch, size))
 
 
 def _border(spec: TemplateSpec, g: Geometry) -> list[Item]:
@@ -197,9 +213,12 @@ def _static(spec_key: tuple[Any, ...]) -> tuple[Item, ...]:
     return tuple(items)
 
 
+_SPEC_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(TemplateSpec)))
+
+
 def spec_key(spec: TemplateSpec) -> tuple[Any, ...]:
     """The spec's field values in order: hashable, for the caches, and ``TemplateSpec(*key)`` again."""
-    return tuple(getattr(spec, f.name) for f in dataclasses.fields(TemplateSpec))
+    return tuple(_SPEC_FIELDS(spec))
 
 
 def static_items(spec: TemplateSpec) -> list[Item]:
@@ -211,9 +230,10 @@ def _static_key(key: tuple[object, ...]) -> str:
     return hashlib.sha1(repr(key).encode()).hexdigest()[:16]
 
 
-def layout_page(spec: TemplateSpec, values: dict[str, str], *, payload: str = "", date_text: str = "",
-                has_seal: bool = False) -> PageLayout:
-    """The page for one person: ``values`` maps field names (姓名…) to text; ``payload`` is the QR text."""
+def layout_page(spec: TemplateSpec, values: dict[str, str], *, payload: str = "", qr: QrMatrix | None = None,
+                date_text: str = "", has_seal: bool = False) -> PageLayout:
+    """The page for one person: ``values`` maps field names (姓名…) to text; ``payload`` is the QR text
+    and ``qr`` its code when already encoded."""
     g = geometry(spec.orientation)
     content: list[Item] = []
     y = g.body_top
@@ -225,15 +245,16 @@ def layout_page(spec: TemplateSpec, values: dict[str, str], *, payload: str = ""
         content += _centred(date_text, g.issuer_cx, g.issuer_y - 32, g.body_size, INK)
     serial = values.get("证书编号", "")
     qr_box = g.qr if payload else None
+    caption: list[Item] = []
     if serial:
         tx = g.qr.x + g.qr.size + 10 if payload else g.qr.x
         content.append(TextItem(tx, g.qr.y + 30, "证书编号：" + serial, 11, INK))
         if payload:
-            content.append(TextItem(tx, g.qr.y + 12, "扫描二维码或输入证书编号核验真伪", 9, MUTED))
+            caption.append(TextItem(tx, g.qr.y + 12, "扫描二维码或输入证书编号核验真伪", 9, MUTED))
     seal = None
     if has_seal and spec.show_seal:
         s = g.seal_size
         seal = Box(g.issuer_cx - s / 2, g.issuer_y + g.body_size * 0.35 - s / 2 - 6, s)
     key = spec_key(spec)
     return PageLayout(g.width, g.height, list(_static(key)), content, seal, qr_box,
-                      qr_matrix(payload) if payload else None, payload, _static_key(key))
+                      (qr or qr_matrix(payload)) if payload else None, payload, caption, static_key=_static_key(key))

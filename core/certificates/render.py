@@ -4,8 +4,8 @@
 
 The bundled LXGW WenKai font is embedded as a subset (TrueType outlines), so
 every PC and printer shows the same glyphs. The part of a page that depends
-only on the template (border, 红头, title, issuer) and the seal image are PDF
-forms defined once per document; the QR code is one path of merged row runs.
+only on the template (border, 红头, title, issuer, the QR code's caption) and the seal image
+are PDF forms defined once per document; the QR code is one 1-bit inline image.
 Each page also carries its signed payload as invisible text (and a one-page
 file in its metadata ``Subject``), so ``verify`` can read a PDF back, and the signed name
 and exam (``SIGNED_MARK``), so a PDF can be checked with the public key alone.
@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.layout import Item, LineItem, PageLayout, RectItem, TextItem, layout_page
+from core.certificates.qr import QrMatrix
 from core.certificates.signing import clean
 from core.certificates.templates import TemplateSpec, chinese_date, field_values
 from core.infra.fonts import KAI, missing_glyphs, register_fonts
@@ -42,6 +43,7 @@ class CertPage:
     version: int
     fields: dict[str, Any]
     payload: str = ""            # the QR text; empty draws no QR code (template preview)
+    qr: QrMatrix | None = None   # its code, when already encoded (core/certificates/codes.py)
 
     def date_text(self) -> str:
         try:
@@ -51,7 +53,7 @@ class CertPage:
 
     def layout(self) -> PageLayout:
         values = field_values(self.fields, self.serial)
-        page = layout_page(self.spec, values, payload=self.payload, date_text=self.date_text(),
+        page = layout_page(self.spec, values, payload=self.payload, qr=self.qr, date_text=self.date_text(),
                            has_seal=bool(self.seal_png))
         page.warnings = glyph_warnings(values)
         if self.payload:
@@ -98,6 +100,7 @@ class PdfCanvas:
             self.c.setSubject(subject)
         self._forms: set[str] = set()
         self._colours: dict[str, Any] = {}
+        self._seal_names: dict[bytes, str] = {}
 
     def _colour(self, colour: str) -> Any:
         value = self._colours.get(colour)
@@ -135,21 +138,24 @@ class PdfCanvas:
     def draw(self, page: PageLayout, seal_png: bytes | None = None) -> None:
         c = self.c
         c.setPageSize((page.width, page.height))
-        static = page.static
+        static, caption = page.static, page.qr_caption
         self._form("T" + page.static_key, lambda: self._items(static))
+        if caption:
+            self._form("C" + page.static_key, lambda: self._items(caption))
         self._items(page.content)
         if page.qr is not None and page.qr_matrix is not None:
-            # One path per code in module units (integers format fast; the transform scales them).
-            m = page.qr_matrix
-            unit = page.qr.size / m.size
-            c.saveState()
-            c.setFillColor(self._colour("#000000"))
-            c.transform(unit, 0, 0, -unit, page.qr.x, page.qr.y + page.qr.size)
-            c.addLiteral(" ".join(f"{col} {r} {n} 1 re" for r, col, n in m.runs) + " f")
-            c.restoreState()
+            # One inline 1-bit image mask per code: its bits as they are kept, dark modules filled
+            # black (Decode [1 0]: a 1 paints), sharp at any scale (no interpolation). The
+            # graphics state is saved and restored in the page itself (q … Q): ReportLab's own
+            # saveState copies its whole state, per page.
+            m, box = page.qr_matrix, page.qr
+            c.addLiteral(f"q 0 g {box.size:.2f} 0 0 {box.size:.2f} {box.x:.2f} {box.y:.2f} cm BI /W {m.size} "
+                         f"/H {m.size} /IM true /D [1 0] /F /AHx ID {m.bits.hex()}> EI Q")
         if page.seal is not None and seal_png:
             box = page.seal
-            name = "S" + hashlib.sha1(seal_png).hexdigest()[:16]
+            name = self._seal_names.get(seal_png)         # pages share one image: hashed once
+            if name is None:
+                name = self._seal_names[seal_png] = "S" + hashlib.sha1(seal_png).hexdigest()[:16]
 
             def seal() -> None:
                 from reportlab.lib.utils import ImageReader
@@ -157,10 +163,9 @@ class PdfCanvas:
                 c.drawImage(ImageReader(io.BytesIO(seal_png)), 0, 0, box.size, box.size, mask="auto",
                             preserveAspectRatio=True)
 
-            c.saveState()
-            c.translate(box.x, box.y)
+            c.addLiteral(f"q 1 0 0 1 {box.x:.2f} {box.y:.2f} cm")
             self._form(name, seal)
-            c.restoreState()
+            c.addLiteral("Q")
         if page.payload:
             text = c.beginText(page.width - 300, 8)
             text.setTextRenderMode(3)          # invisible: readable by software, not printed

@@ -87,7 +87,7 @@ def _t(model: type[Base], key: tuple[str, ...], refs: Mapping[str, type[Base]] |
 
 UNITS = _t(Unit, ("code",), {"parent_id": Unit})
 OFFICERS = _t(Officer, ("badge",), {"unit_id": Unit}, omit=("password_hash", "must_change_password"))
-BANKS = _t(Bank, ("name",), {"owner_unit_id": Unit})
+BANKS = _t(Bank, ("name",), {"owner_unit_id": Unit}, omit=("draw_token",))   # each database's own
 MATERIALS = _t(Material, ("uid",), json_refs={"audience": ("units", Unit)})
 QUESTIONS = _t(QuestionRow, ("lineage", "version"), {"bank_id": Bank, "material_id": Material})
 TEMPLATES = _t(CertTemplate, ("name",))
@@ -105,7 +105,7 @@ SESSIONS = _t(StudySession, ("id",), {"officer_id": Officer, "unit_id": Unit, "m
 PROGRESS = _t(MaterialProgress, ("officer_id", "material_id"), {"officer_id": Officer, "material_id": Material})
 LEDGER = _t(LedgerEntry, ("id",), {"officer_id": Officer, "unit_id": Unit})
 CERTIFICATES = _t(Certificate, ("id",), {"officer_id": Officer, "quiz_id": Quiz, "template_id": CertTemplate},
-                  omit=("key_id", "signature", "legacy_signature"))      # the branch signs them when printing
+                  omit=("key_id", "signature", "legacy_signature", "qr_code"))   # the branch signs them when printing
 AUDIT = _t(AuditEntry, ("at", "pc", "action", "target_type", "target_id"), {"actor_id": Officer})
 
 EXAM_TABLES = (UNITS, OFFICERS, BANKS, MATERIALS, QUESTIONS, TEMPLATES, RULES, QUIZZES, SECTIONS, FIXED)

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.models.base import Base, UTCDateTime, intpk, str20, str64, str200, utc, uuidpk
@@ -58,5 +58,7 @@ class Certificate(Base):
     signature: Mapped[str] = mapped_column(String(200))        # "" until signed (see key_id)
     key_id: Mapped[int | None] = mapped_column(ForeignKey("signing_keys.id"))   # None: unsigned or HMAC (SHC1)
     legacy_signature: Mapped[str] = mapped_column(String(64), default="", server_default="")  # SHC1 HMAC, kept
+    # The QR code of the current signature, encoded once when signed (core/certificates/codes.py).
+    qr_code: Mapped[bytes | None] = mapped_column(LargeBinary)
     issued_at: Mapped[utc]
     revoked_reason: Mapped[str] = mapped_column(Text, default="")

@@ -10,9 +10,10 @@ filters::
     {"bank_ids": [1, 2], "categories": ["酒驾醉驾"], "tags": ["2024"],
      "difficulty": {"1": 2, "2": 5, "3": 3}}      # optional mix, must sum to count
 
-Drawing uses the ``ix_questions_draw`` index and lets the database pick at
-random (``ORDER BY random() LIMIT n``), so a 100,000-question bank costs a
-few milliseconds. A quiz whose sections cannot all be drawn cannot be published.
+Drawing samples each section's pool of candidate ids, kept in memory while the
+database's stamp of the banks says they are current (core/quiz/pools.py), so a
+paper from a 100,000-question bank costs about a millisecond. A quiz whose
+sections cannot all be drawn cannot be published.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from base.errors import InvalidInput, NotFound
 from base.i18n import _
 from core.infra import audit
 from core.models import QuestionRow, Quiz, QuizQuestion, QuizSection
+from core.quiz.pools import PoolKey, Pools
 from core.quiz.spec import QuizSpec, SectionSpec
 from quizbank.model import QType
 
@@ -98,66 +100,33 @@ def preview_sections(session: Session, sections: list[SectionSpec]) -> list[Sect
     return out
 
 
-def _sample_ids(session: Session, qtype: str, filters: dict[str, Any], level: int | None, n: int,
-                exclude: set[int], rng: random.Random) -> list[int]:
-    """Up to ``n`` random matching ids by probing random primary keys (no scan, however big the bank)."""
-    # Two scalar subqueries: SQLite answers a lone min()/max() from the primary key without a scan.
-    lo, hi = session.execute(select(select(func.min(QuestionRow.id)).scalar_subquery(),
-                                    select(func.max(QuestionRow.id)).scalar_subquery())).one()
-    if lo is None:
-        return []
-    banks = {int(b) for b in filters.get("bank_ids") or []}
-    cats = {str(c) for c in filters.get("categories") or []}
-    span = hi - lo + 1
-    got: list[int] = []
-    seen = set(exclude)
-    rate = 0.5
-    cols = (QuestionRow.id, QuestionRow.qtype, QuestionRow.bank_id, QuestionRow.category, QuestionRow.difficulty,
-            QuestionRow.is_current, QuestionRow.active)
-    for _round in range(PROBE_ROUNDS):
-        k = min(span, int((n - len(got)) / max(rate, 0.02) * 1.5) + 8)
-        probe = rng.sample(range(lo, hi + 1), k)
-        hits = [qid for qid, t, bank, cat, diff, current, active in session.execute(
-                    select(*cols).where(QuestionRow.id.in_(probe)))
-                if t == qtype and current and active and (not banks or bank in banks) and (not cats or cat in cats)
-                and (level is None or diff == level)]
-        rate = max(len(hits) / k, 0.001)
-        rng.shuffle(hits)
-        for qid in hits:
-            if qid not in seen and len(got) < n:
-                got.append(qid)
-                seen.add(qid)
-        if len(got) >= n or k >= span:
-            break
-    return got
+def _sample(pool: tuple[int, ...], n: int, exclude: set[int], rng: random.Random) -> list[int]:
+    """Up to ``n`` ids of ``pool`` not in ``exclude``, uniformly at random.
 
-
-PROBE_ROUNDS = 4
+    A random sample of ``n + len(exclude)`` holds at least ``n`` allowed ids whenever the pool has
+    them, so the small excluded set never costs a pass over a 40,000-id pool."""
+    picked = rng.sample(pool, min(len(pool), n + len(exclude)))
+    return [qid for qid in picked if qid not in exclude][:n]
 
 
 def draw_section(session: Session, qtype: str, count: int, filters: dict[str, Any], *,
-                 exclude: set[int] | None = None, rng: random.Random | None = None) -> list[int]:
+                 exclude: set[int] | None = None, rng: random.Random | None = None,
+                 pools: Pools | None = None) -> list[int]:
     """Question ids for one section, chosen at random; raises when there are too few.
 
-    Random ids are probed first (a handful of indexed look-ups, however big the bank); when the
-    filters match too sparsely the database picks with ``ORDER BY random()`` instead.
+    Candidates come from the section's draw pool (core/quiz/pools.py: loaded once per change of
+    the banks, then kept in memory), so a draw costs no pass over the table however big the bank.
     """
-    exclude = exclude or set()
+    exclude = set(exclude or ())
     rng = rng or random.Random()
+    pools = pools or Pools(session)
     chosen: list[int] = []
     for level, n in _parts(count, filters):
-        stmt = _base(qtype, filters, level)
-        if filters.get("tags"):
-            pool = _tagged_ids(session, stmt, list(filters["tags"]), exclude | set(chosen))
-            picked = rng.sample(pool, n) if len(pool) >= n else pool
-        else:
-            picked = _sample_ids(session, qtype, filters, level, n, exclude | set(chosen), rng)
-            if len(picked) < n:
-                stmt = stmt.where(QuestionRow.id.not_in(exclude | set(chosen))) if exclude or chosen else stmt
-                picked = list(session.scalars(stmt.order_by(func.random()).limit(n)))
+        picked = _sample(pools.ids(PoolKey.of(qtype, filters, level)), n, exclude, rng)
         if len(picked) < n:
             raise InvalidInput(_("题库中符合条件的{t}只有 {a} 道，需要 {n} 道", t=QType(qtype).label, a=len(picked), n=n))
         chosen.extend(picked)
+        exclude.update(picked)
     return chosen
 
 
@@ -165,8 +134,9 @@ def draw_paper(session: Session, quiz: Quiz, *, rng: random.Random | None = None
     """(question id, points) for a new attempt: fixed questions first, then each section in order."""
     items = [(f.question_id, f.points) for f in quiz.fixed]
     taken = {qid for qid, _p in items}
+    pools = Pools(session)          # one look at the banks' stamp for the whole paper
     for s in quiz.sections:
-        ids = draw_section(session, s.qtype, s.count, s.filters or {}, exclude=taken, rng=rng)
+        ids = draw_section(session, s.qtype, s.count, s.filters or {}, exclude=taken, rng=rng, pools=pools)
         taken.update(ids)
         items.extend((qid, s.points_each) for qid in ids)
     return items

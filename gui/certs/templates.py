@@ -75,7 +75,7 @@ def paint_page(page: PageLayout, seal_png: bytes | None, width_px: int) -> QImag
     p.scale(scale, scale)
     h = page.height
     family = cert_font_family()
-    for it in [*page.static, *page.content]:
+    for it in [*page.static, *page.content, *page.qr_caption]:
         if isinstance(it, TextItem):
             font = QFont(family)
             font.setPointSizeF(it.size)           # the image is 72 dpi: one point is one unit
