@@ -3,9 +3,11 @@
 """Reports at scale: 10,000 officers in 200 branches, 1,000,000 attempts and a year of study sessions.
 
 The database is generated once with ``executemany`` in big batches and cached under
-/tmp keyed by ``VERSION`` (delete it or bump the version to regenerate). Timed: the
-quarter branch comparison (all metrics, this and the previous quarter) against the raw
-sqlite3 GROUP BY queries over the same tables, and the PDF of the comparison. The timed call is the
+/tmp keyed by ``VERSION`` (delete it or bump the version to regenerate); the triggers mark
+the rows written, and the report rollup is rebuilt at the end. Timed: the quarter branch
+comparison (all metrics, this and the previous quarter; whole months read from the rollup)
+against the raw sqlite3 GROUP BY queries over the base tables (what the report cost before the
+rollup, for context; the issue's target is absolute), and the PDF of the comparison. The timed call is the
 use case the 统计 screen and ``report branches`` run (permission check and report document included),
 as an administrator.
 """
