@@ -188,15 +188,24 @@ BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.skipif(not PG_URL, re
 
 
 def _database(kind: str, backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """A copy of a template; after the test, the report rollup is checked against what the test wrote."""
+    from tests.rollup_check import assert_rollup_current
+
     if backend == "sqlite":
         db = _sqlite_copy(request.getfixturevalue("_sqlite_templates")[kind], tmp_path)
         yield db
+        if not request.node.get_closest_marker("no_rollup_check"):
+            assert_rollup_current(db)
         db.dispose()
     else:
         db, name = _pg_clone(request.getfixturevalue("_pg_templates")[kind])
-        yield db
-        db.dispose()
-        _pg_drop(name)
+        try:
+            yield db
+            if not request.node.get_closest_marker("no_rollup_check"):
+                assert_rollup_current(db)
+        finally:
+            db.dispose()
+            _pg_drop(name)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,9 +3,11 @@
 """Reports at scale: 10,000 officers in 200 branches, 1,000,000 attempts and a year of study sessions.
 
 The database is generated once with ``executemany`` in big batches and cached under
-/tmp keyed by ``VERSION`` (delete it or bump the version to regenerate). Timed: the
-quarter branch comparison (all metrics, this and the previous quarter) against the raw
-sqlite3 GROUP BY queries over the same tables, and the PDF of the comparison. The timed call is the
+/tmp keyed by ``VERSION`` (delete it or bump the version to regenerate); the triggers mark
+the rows written, and the report rollup is rebuilt at the end. Timed: the quarter branch
+comparison (all metrics, this and the previous quarter; whole months read from the rollup)
+against the raw sqlite3 GROUP BY queries over the base tables (what the report cost before the
+rollup, for context; the issue's target is absolute), and the PDF of the comparison. The timed call is the
 use case the 统计 screen and ``report branches`` run (permission check and report document included),
 as an administrator.
 """
@@ -26,7 +28,7 @@ from bench.harness import Workload
 if TYPE_CHECKING:
     from core.reports.usecases import BranchReport  # imported inside the workloads, as they run
 
-VERSION = 3
+VERSION = 4
 BRANCHES, PER_BRANCH, ATTEMPTS, STUDY_DAYS = 200, 50, 1_000_000, 120
 CACHE = Path(tempfile.gettempdir()) / f"studyhall-bench-reports-v{VERSION}.db"
 QUARTER = "2026Q3"
@@ -95,8 +97,13 @@ def _generate(path: Path) -> None:
     raw.executemany("INSERT INTO ledger_entries (id, officer_id, unit_id, day, rule_code, amount, source_type, "
                     "source_id, note, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)", batch)
     raw.commit()
-    raw.execute("ANALYZE")
     raw.close()
+    from core.reports.rollup import rebuild  # the raw inserts were marked stale by the triggers
+
+    with db.transaction() as s:
+        rebuild(s)
+    with db.engine.connect() as conn:
+        conn.exec_driver_sql("ANALYZE")
     db.dispose()
     tmp.replace(path)
     _ = LedgerEntry, Attempt, StudySession  # the models define the tables written above
@@ -148,10 +155,10 @@ def pdf(state: dict) -> None:
 
 def plan(state: dict) -> dict[str, str]:
     rows = state["raw"].execute(
-        "EXPLAIN QUERY PLAN SELECT unit_id, count(*), count(DISTINCT officer_id), sum(percent) FROM attempts "
-        "WHERE unit_id IN (2,3) AND submitted_at >= '2026-06-30' AND submitted_at < '2026-09-30' "
-        "AND quiz_id NOT IN (99) GROUP BY unit_id").fetchall()
-    return {"attempts plan": " / ".join(r[-1] for r in rows)}
+        "EXPLAIN QUERY PLAN SELECT unit_id, officer_id, attempts, study_days FROM report_months "
+        "WHERE month >= '2026-07-01' AND month <= '2026-09-01' AND unit_id IN (2,3)").fetchall()
+    n = state["raw"].execute("SELECT count(*) FROM report_months").fetchone()[0]
+    return {"rollup plan": " / ".join(r[-1] for r in rows), "rollup rows": f"{n:,}"}
 
 
 def cleanup(state: dict) -> None:
@@ -160,10 +167,9 @@ def cleanup(state: dict) -> None:
 
 
 WORKLOADS = [
-    Workload("reports.branches.quarter", 7, "quarter branch comparison, 200 branches, 1M attempts (+ previous quarter)",
-             "raw sqlite3 GROUP BY over attempts, study_sessions, ledger_entries", "≤ 1 s and ≤ 2× floor",
-             compare, raw_floor, prepare, cleanup, plan, repeat=5,
-             meets=lambda m, f: m <= 1.0 and (f is None or m <= 2 * f)),
+    Workload("reports.branches.quarter", 19, "quarter branch comparison, 200 branches, 1M attempts (+ previous quarter)",
+             "raw sqlite3 GROUP BY over attempts, study_sessions, ledger_entries (the base tables, for context)",
+             "≤ 0.3 s", compare, raw_floor, prepare, cleanup, plan, repeat=5, meets=lambda m, f: m <= 0.3),
     Workload("reports.branches.pdf", 7, "comparison of 200 branches as PDF (query + chart + 5-page table)",
              "—", "≤ 3 s", pdf, None, prepare, cleanup, repeat=3, meets=lambda m, f: m <= 3.0),
 ]

@@ -38,6 +38,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, literal_column, select, update
 from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput
 from base.i18n import _
@@ -56,10 +57,12 @@ from core.admin.backup_check import (
 from core.certificates.signing import LEGACY_KEY_NAME, legacy_ok
 from core.infra.clock import utcnow
 from core.infra.db import WRITE, Database, current_revision
-from core.models import Certificate, Secret, SigningKey
+from core.models import Certificate, ReportMonth, ReportStale, Secret, SigningKey
+from core.reports import rollup
 
 _BATCH = 5000
-OMITTED_TABLES = (Secret.__tablename__,)
+# Secrets stay on this PC; the report rollup is derived data, recomputed after a restore.
+OMITTED_TABLES = (Secret.__tablename__, ReportMonth.__tablename__, ReportStale.__tablename__)
 SECRET_COLUMNS = {SigningKey.__tablename__: ("private_key",)}
 
 
@@ -185,6 +188,7 @@ def load(db: Database, source: Path, checked: CheckedBackup, *, progress: Progre
         if db.engine.dialect.name == "sqlite":
             _sqlite_foreign_key_check(conn, zf, source.name)
         _keep_key_material(conn, kept)
+        rollup.rebuild(Session(bind=conn))
         if db.engine.dialect.name == "postgresql":
             _reset_sequences(conn, order)
     progress(len(order), len(order), "")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -263,6 +263,7 @@ def upgrade(engine: Engine) -> str:
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
+            ensure_report_triggers(conn)
         return "upgraded"
     # SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping
     # a table others refer to fails. They are off during the migration (the pragma only takes effect
@@ -274,12 +275,23 @@ def upgrade(engine: Engine) -> str:
         try:
             with conn.begin():
                 command.upgrade(alembic_config(conn), "head")
+                ensure_report_triggers(conn)
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise DatabaseError(_("升级后数据库中有 {n} 处引用失效，已放弃升级", n=len(broken)))
         finally:
             raw.execute("PRAGMA foreign_keys=ON")
     return "upgraded"
+
+
+def ensure_report_triggers(conn: Connection) -> None:
+    """A migration that rebuilt a table (SQLite's batch mode) dropped its triggers: put back the ones
+    marking report rows stale and recompute the report rollup, which missed what they would have marked."""
+    from core.models.reports import install_triggers
+    from core.reports.rollup import rebuild  # core.reports builds on this module
+
+    if install_triggers(conn):
+        rebuild(Session(bind=conn))
 
 
 def backup_before_upgrade(engine: Engine, revision: str) -> Path | None:

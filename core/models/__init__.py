@@ -25,13 +25,15 @@ from core.models.orglife import (
 )
 from core.models.points import LedgerEntry, PointRule
 from core.models.quiz import Attempt, AttemptItem, Quiz, QuizQuestion, QuizSection, WrongBookEntry
+from core.models.reports import ReportMonth, ReportStale
 from core.models.study import Material, MaterialProgress, StudySession
 
 __all__ = [
     "Attempt", "AttemptItem", "Attendance", "AuditEntry", "Bank", "Base", "BranchRating", "Category", "CertTemplate",
     "Certificate", "ContestEvent", "ContestRow", "Departure", "Exchange", "Installation", "LedgerEntry", "Material",
     "MaterialProgress", "Officer", "OrgSession", "PaperVersion", "PointRule", "QuestionRow", "Quiz", "QuizQuestion",
-    "QuizSection", "RatingBand", "RatingCriterion", "Reflection", "ReflectionTask", "Regrade", "RegradeChange", "Role",
+    "QuizSection", "RatingBand", "RatingCriterion", "Reflection", "ReflectionTask", "Regrade", "RegradeChange", "ReportMonth",
+    "ReportStale", "Role",
     "Secret", "SessionAttachment", "SessionKind", "Setting", "SigningKey", "StudySession", "Unit", "UnitKind",
     "UnitMembership", "WrongBookEntry",
 ]

@@ -1,6 +1,6 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Branch comparison (支部对比): one SQL GROUP BY per source table over the report indexes.
+"""Branch comparison (支部对比): per-officer rows (the monthly rollup, base tables at the edges) summed per branch.
 
 Definitions (per branch, per period, after the 民警/辅警 and 党员 filters):
 
@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import case, func, select, union_all
 from sqlalchemy.orm import Session
 
 from base.i18n import N_, _
-from core.models import Attempt, LedgerEntry, Material, MaterialProgress, Quiz, StudySession
+from core.models import Material, MaterialProgress
+from core.reports import rollup
 from core.reports.period import Period
 from core.reports.scope import BranchUnit, Scope, branches, member_pairs, officer_filter, scope_name
 
@@ -162,62 +163,37 @@ class BranchComparison:
         }
 
 
-def _practice_quiz_ids(session: Session) -> list[int]:
-    return list(session.scalars(select(Quiz.id).where(Quiz.mode == "practice")))
-
-
 def branch_stats(session: Session, period: Period, scope: Scope, *, active_days: int | None = None,
-                 units: list[BranchUnit] | None = None) -> list[BranchStats]:
-    """Per-branch sums for ``period``: five grouped queries, no per-row Python work."""
+                 units: list[BranchUnit] | None = None, use_rollup: bool = True) -> list[BranchStats]:
+    """Per-branch sums for ``period``: one grouped query over per-officer rows (from the monthly
+    rollup for whole months, see :mod:`core.reports.rollup`; ``use_rollup=False`` reads only the
+    base tables, as the tests' reference), one for members and one for required materials."""
     units = branches(session, scope) if units is None else units
     active_days = default_active_days(period) if active_days is None else active_days
     stats = {u.id: BranchStats(u) for u in units}
     ids = list(stats)
     if not ids:
         return []
-    filt = officer_filter(scope)
     members = member_pairs(scope, ids, period).subquery()
     for unit_id, n in session.execute(select(members.c.unit_id, func.count()).group_by(members.c.unit_id)):
         stats[unit_id].members = n
 
-    a, b = period.utc_bounds()
-    practice = _practice_quiz_ids(session)
-    att = (select(Attempt.unit_id, func.count(), func.count(distinct(Attempt.officer_id)),
-                  func.coalesce(func.sum(Attempt.percent), 0.0),
-                  func.count(distinct(case((Attempt.passed.is_(True), Attempt.officer_id)))))
-           .where(Attempt.unit_id.in_(ids), Attempt.submitted_at >= a, Attempt.submitted_at < b,
-                  Attempt.percent.is_not(None))
-           .group_by(Attempt.unit_id))
-    if practice:
-        att = att.where(Attempt.quiz_id.not_in(practice))
-    if filt is not None:
-        att = att.where(Attempt.officer_id.in_(filt))
-    for unit_id, n, people, total, passers in session.execute(att):
+    parts = rollup.officer_sources(session, period, ids, officer_filter(scope), use_rollup=use_rollup)
+    rows = union_all(*parts).subquery()
+    per_officer = (select(rows.c.unit_id, *(func.sum(rows.c[v]).label(v) for v in rollup.VALUES))
+                   .group_by(rows.c.unit_id, rows.c.officer_id).subquery())
+    o = per_officer.c
+    totals = (select(o.unit_id, func.sum(o.attempts), func.sum(case((o.attempts > 0, 1), else_=0)),
+                     func.sum(o.score_sum), func.sum(case((o.passed > 0, 1), else_=0)), func.sum(o.study_seconds),
+                     func.sum(case((o.study_days >= active_days, 1), else_=0)), func.sum(o.points))
+              .group_by(o.unit_id))
+    for unit_id, n, people, score, passers, secs, active, points in session.execute(totals):
         s = stats[unit_id]
-        s.attempts, s.participants, s.score_sum, s.passers = n, people, float(total or 0.0), passers
+        s.attempts, s.participants, s.score_sum, s.passers = int(n or 0), int(people or 0), float(score or 0), \
+            int(passers or 0)
+        s.study_seconds, s.active_members, s.points = int(secs or 0), int(active or 0), float(points or 0)
 
-    per_officer = (select(StudySession.unit_id.label("unit_id"),
-                          func.sum(StudySession.active_seconds).label("secs"),
-                          func.count(distinct(StudySession.day)).label("days"))
-                   .where(StudySession.unit_id.in_(ids), StudySession.day >= period.start,
-                          StudySession.day <= period.end, StudySession.active_seconds > 0)
-                   .group_by(StudySession.unit_id, StudySession.officer_id))
-    if filt is not None:
-        per_officer = per_officer.where(StudySession.officer_id.in_(filt))
-    po = per_officer.subquery()
-    study = (select(po.c.unit_id, func.sum(po.c.secs), func.sum(case((po.c.days >= active_days, 1), else_=0)))
-             .group_by(po.c.unit_id))
-    for unit_id, secs, active in session.execute(study):
-        stats[unit_id].study_seconds, stats[unit_id].active_members = int(secs or 0), int(active or 0)
-
-    pts = (select(LedgerEntry.unit_id, func.sum(LedgerEntry.amount))
-           .where(LedgerEntry.unit_id.in_(ids), LedgerEntry.day >= period.start, LedgerEntry.day <= period.end)
-           .group_by(LedgerEntry.unit_id))
-    if filt is not None:
-        pts = pts.where(LedgerEntry.officer_id.in_(filt))
-    for unit_id, amount in session.execute(pts):
-        stats[unit_id].points = float(amount or 0)
-
+    a, b = period.utc_bounds()
     required = list(session.scalars(select(Material.id).where(Material.required, Material.active)))
     if required:
         done = (select(members.c.unit_id, func.count())

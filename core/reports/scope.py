@@ -73,10 +73,10 @@ def branches(session: Session, scope: Scope, *, unit_ids: Collection[int] | None
     """The units compared: 党支部 (and leaf units) in the scope, in tree order; only those of
     ``unit_ids`` when given (the units whose personal records the reader may see)."""
     roots = unit_tree(session)
+    names = {n.id: n.name for r in roots for n in r.walk()}
     if scope.unit_id is not None:
         node = _find(roots, scope.unit_id)
         roots = [node] if node else []
-    names = {n.id: n.name for r in unit_tree(session) for n in r.walk()}
     out: list[BranchUnit] = []
     for root in roots:
         for node in root.walk():

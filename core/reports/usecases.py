@@ -42,6 +42,7 @@ from core.reports import coverage as coverage_reports
 from core.reports import items as item_reports
 from core.reports import officers as officer_reports
 from core.reports import reminders as reminder_reports
+from core.reports import rollup
 from core.reports.branches import METRICS, BranchComparison, Trend
 from core.reports.coverage import Coverage
 from core.reports.document import Chart, Document, Table
@@ -113,6 +114,7 @@ def compare_branches(work: Work, period: Period, *, metric: str = "participation
     """Branches ranked by ``metric`` against the previous period; with ``trend`` > 0 also the metric
     over the ``trend`` periods ending with ``period``."""
     settle_expired(work.db)      # attempts that ran out while their PC was off count too
+    rollup.refresh(work.db)      # recompute the months written since (correct without it, only slower)
     if metric not in METRICS:
         raise InvalidInput(_("未知的指标“{m}”，可选：{all}", m=metric, all="、".join(METRICS)))
     s = work.session
