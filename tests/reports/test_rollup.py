@@ -152,7 +152,7 @@ def test_the_migration_fills_the_rollup_from_existing_rows(tmp_path: Path) -> No
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
     with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), "0008")
+        command.upgrade(alembic_config(conn), "0009")
         conn.execute(text("INSERT INTO units (id, code, name, kind, sort_order, active) "
                           "VALUES (1, 'A', '一支部', 'branch', 0, 1)"))
         conn.execute(insert(Officer.__table__), [{
