@@ -93,13 +93,16 @@ class _Table:
     # Order of RawQuestion's positional fields after ``options``.
     _SCALARS = ("type", "stem", "answer", "explanation", "category", "difficulty", "score", "tags")
 
-    def __init__(self, mapping: dict[str, int], rows: Sequence[Sequence[object]]) -> None:
+    def __init__(self, mapping: dict[str, int], rows: Sequence[Sequence[object]], start: int) -> None:
+        """The table under a header; its data rows are ``rows[start:]`` (for the difficulty scale)."""
         self.scalar_cols = [mapping.get(f, -1) for f in self._SCALARS]
         self.option_cols = [mapping[f] for f in OPTION_FIELDS if f in mapping]
         self.five_scale = False
         col = mapping.get("difficulty")
         if col is not None:
-            self.five_scale = is_five_scale([display(v) for v in {r[col] for r in rows if col < len(r)}])
+            distinct = getattr(rows, "distinct", None)   # rows made as they are read: see SheetRows
+            values = distinct(col, start) if distinct is not None else {r[col] for r in rows[start:] if col < len(r)}
+            self.five_scale = is_five_scale([display(v) for v in values])
         self.width = max([*self.scalar_cols, *self.option_cols], default=-1) + 1   # columns a full row holds
 
     def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
@@ -120,11 +123,11 @@ class _Table:
             cells = list(map(itemgetter(col), rows)) if whole else [r[col] if col < len(r) else "" for r in rows]
             values = cells if all_clean(cells) else [display(v) for v in cells]
             if budget is not None:
-                chars = sum(map(len, values))
-                budget.add(chars, sheet=sheet, row=first_row)
-                if chars > budget.field_limit:
-                    k = max(range(n), key=lambda i: len(values[i]))
-                    budget.field(len(values[k]), sheet=sheet, row=first_row + k)
+                lengths = list(map(len, values))
+                budget.add(sum(lengths), sheet=sheet, row=first_row)
+                longest = max(lengths, default=0)
+                if longest > budget.field_limit:
+                    budget.field(longest, sheet=sheet, row=first_row + lengths.index(longest))
             return values
 
         t, stem, answer, expl, cat, diff, score, tags = map(column, self.scalar_cols)
@@ -324,7 +327,8 @@ def read_grid(
         start, mapping, kind, mapped = 0, guessed, LAYOUT_GUESSED, True
     progress, cancel = options.progress, options.cancel
     on_checked = getattr(options, "on_checked", None)
-    table = _Table(mapping, rows[start:])
+    table = _Table(mapping, rows, start)
+    forget = getattr(rows, "forget", None)   # rows made as they are read can be let go behind us
     stem_col = mapping.get("stem", 0)
     layout = Layout(file, sheet, kind, dict(mapping))
     result.layouts.append(layout)
@@ -355,7 +359,7 @@ def read_grid(
                 typed = [parse_qtype(t[0]) for t in titles if len(t) == 1 and isinstance(t[0], str)]
                 default_type = next((t for t in typed if t is not None), sheet_type(sheet))
                 i = nxt[0] + 1
-                table = _Table(nxt[1], rows[i:])
+                table = _Table(nxt[1], rows, i)
                 layout = Layout(file, sheet, LAYOUT_HEADER, dict(nxt[1]))
                 result.layouts.append(layout)
                 continue
@@ -384,6 +388,8 @@ def read_grid(
         else:
             result.add_checked(*usable)
         i = end
+        if forget is not None:
+            forget(i)
     return n
 
 
