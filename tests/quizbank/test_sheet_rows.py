@@ -71,18 +71,26 @@ def test_rows_let_go_cannot_be_read_again_but_a_column_can(tmp_path: Path) -> No
     assert made[9] == ["题9", "5"]
 
 
-def test_difficulty_scale_is_read_from_every_row_of_the_table(tmp_path: Path) -> None:
-    """A 难度 column on a 1–5 scale shows it only in its last row: earlier rows still read as five-point."""
+@pytest.mark.parametrize(("levels", "expected"), [
+    (["2"] * 9 + ["5"], [1] * 9 + [3]),                      # the 1–5 scale shows only in the last row
+    (["5", "简单", "中等", "困难", "中等", "2", "3", "2", "3", "1"], [3, 1, 2, 3, 2, 1, 2, 1, 2, 1]),   # ... only first
+    (["困难", "简单", "2", "3", "1", "2", "3", "1", "2", "3"], [3, 1, 2, 3, 1, 2, 3, 1, 2, 3]),         # 1–3
+])
+def test_difficulty_scale_is_read_from_every_row_of_the_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              levels: list[str], expected: list[int]) -> None:
+    """Whether 难度 is on a 1–5 scale is decided over the whole table, though rows are made and read in blocks."""
+    from quizbank import grid
+
+    monkeypatch.setattr(grid, "CHECK_EVERY", 2)   # blocks of two rows
     header = ["题型", "题干", "选项A", "选项B", "答案", "难度"]
-    rows: list[list[object]] = [header, *[["单选题", f"第{i}题是（ ）", "甲", "乙", "A", "2"] for i in range(9)],
-                                ["单选题", "最后一题是（ ）", "甲", "乙", "B", "5"]]
     wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
+    wb.active.append(header)
+    for i, level in enumerate(levels):
+        wb.active.append(["单选题", f"第{i}题是（ ）", "甲", "乙", "A", level])
     path = tmp_path / "scale.xlsx"
     wb.save(path)
     result = formats.read(path, ReadOptions())
-    assert [q.difficulty for q in result.questions] == [1] * 9 + [3]      # 2 of 5 is 简单, 5 of 5 困难
+    assert [q.difficulty for q in result.questions] == expected
 
 
 def test_numbers_shown_as_formatted_beyond_the_first_chunk(tmp_path: Path) -> None:
