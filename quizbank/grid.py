@@ -195,23 +195,32 @@ class _Table:
         return {k: v for k, v in out.items() if v}, mark
 
 
+_SCAN_WINDOW = 1000   # rows looked at in one slice while searching for a header
+
+
 def find_header(rows: Sequence[Sequence[object]], start: int, budget: int) -> tuple[int, dict[str, int]] | None:
-    """(index, mapping) of the first header row among the next ``budget`` non-blank rows."""
+    """(index, mapping) of the first header row among the next ``budget`` non-blank rows.
+
+    Rows are taken a slice at a time: a sheet of blank rows (rows made as they are read) is then
+    looked through without one call per row."""
     i, n = start, len(rows)
     while i < n and budget > 0:
-        row = rows[i]
-        if not blank(row):
-            mapping = detect_header(list(row))
-            if mapping is not None:
-                # A two-line header (选项 merged over A B C D below it): take both lines.
-                below = detect_header(list(rows[i + 1])) if i + 1 < n else None
-                if below is not None and set(below) - set(mapping) and all(
-                    mapping.get(f, col) == col for f, col in below.items()
-                ):
-                    return i + 1, {**mapping, **below}
-                return i, mapping
-            budget -= 1
-        i += 1
+        window = rows[i:i + _SCAN_WINDOW]
+        for row in window:
+            if not blank(row):
+                mapping = detect_header(list(row))
+                if mapping is not None:
+                    # A two-line header (选项 merged over A B C D below it): take both lines.
+                    below = detect_header(list(rows[i + 1])) if i + 1 < n else None
+                    if below is not None and set(below) - set(mapping) and all(
+                        mapping.get(f, col) == col for f, col in below.items()
+                    ):
+                        return i + 1, {**mapping, **below}
+                    return i, mapping
+                budget -= 1
+                if budget <= 0:
+                    return None
+            i += 1
     return None
 
 
