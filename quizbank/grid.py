@@ -21,7 +21,7 @@ or not, is described by a :class:`~quizbank.model.Layout` for the preview.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -40,6 +40,7 @@ from quizbank.columns import (
     has_error,
     header_field,
     is_five_scale,
+    parse_difficulty,
 )
 from quizbank.guess import guess_columns, is_one_column
 from quizbank.model import (
@@ -88,25 +89,39 @@ def _filled(row: Sequence[object]) -> list[object]:
 class _Table:
     """A header mapping compiled to column indices (done once per table)."""
 
-    __slots__ = ("scalar_cols", "option_cols", "five_scale", "width")
+    __slots__ = ("scalar_cols", "option_cols", "five_scale", "width", "distinct", "seen")
 
     # Order of RawQuestion's positional fields after ``options``.
     _SCALARS = ("type", "stem", "answer", "explanation", "category", "difficulty", "score", "tags")
 
-    def __init__(self, mapping: dict[str, int], rows: Sequence[Sequence[object]]) -> None:
+    def __init__(self, mapping: dict[str, int], rows: Sequence[Sequence[object]], start: int) -> None:
+        """The table under a header; its data rows are ``rows[start:]`` (for the difficulty scale).
+
+        Whether 难度 is on a 1–5 scale depends on every row of the table. Rows made as they are read
+        (:class:`~quizbank.formats.spreadsheet.SheetRows`) are not all there yet: the scale is then
+        decided by the first block holding a value that reads differently on the two scales (2, 3),
+        from the values seen so far and the rest of the column; a bank of 简单/中等/困难 never needs it.
+        """
         self.scalar_cols = [mapping.get(f, -1) for f in self._SCALARS]
         self.option_cols = [mapping[f] for f in OPTION_FIELDS if f in mapping]
-        self.five_scale = False
+        self.five_scale: bool | None = False
+        # A column of every row, made afresh (rows made as they are read: SheetRows.distinct)
+        self.distinct: Callable[[int, int], set[object]] | None = getattr(rows, "distinct", None)
+        self.seen: set[str] = set()     # difficulties of the rows read while the scale was undecided
         col = mapping.get("difficulty")
         if col is not None:
-            self.five_scale = is_five_scale([display(v) for v in {r[col] for r in rows if col < len(r)}])
+            if self.distinct is not None:
+                self.five_scale = None
+            else:
+                self.five_scale = is_five_scale([display(v) for v in {r[col] for r in rows[start:] if col < len(r)}])
         self.width = max([*self.scalar_cols, *self.option_cols], default=-1) + 1   # columns a full row holds
 
     def read_rows(self, rows: Sequence[Sequence[object]], first_row: int, file: str, sheet: str | None,
                   default_type: QType | None, result: ImportResult, budget: TextBudget | None = None,
-                  marked: dict[int, str] | None = None) -> list[Question]:
-        """Usable questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``);
-        their problems go to ``result``. ``marked`` gives answers read from marks, by row offset.
+                  marked: dict[int, str] | None = None, at: int = 0) -> list[Question]:
+        """Usable questions of consecutive data rows (``rows[0]`` is spreadsheet row ``first_row``, the
+        table's row ``at``); their problems go to ``result``. ``marked`` gives answers read from marks,
+        by row offset.
 
         Cells are read column by column (one clean-up check per column), usual rows are built
         by :func:`build_usual`, and the others one by one by :func:`build_question`.
@@ -120,31 +135,42 @@ class _Table:
             cells = list(map(itemgetter(col), rows)) if whole else [r[col] if col < len(r) else "" for r in rows]
             values = cells if all_clean(cells) else [display(v) for v in cells]
             if budget is not None:
-                chars = sum(map(len, values))
-                budget.add(chars, sheet=sheet, row=first_row)
-                if chars > budget.field_limit:
-                    k = max(range(n), key=lambda i: len(values[i]))
-                    budget.field(len(values[k]), sheet=sheet, row=first_row + k)
+                lengths = list(map(len, values))
+                budget.add(sum(lengths), sheet=sheet, row=first_row)
+                longest = max(lengths, default=0)
+                if longest > budget.field_limit:
+                    budget.field(longest, sheet=sheet, row=first_row + lengths.index(longest))
             return values
 
         t, stem, answer, expl, cat, diff, score, tags = map(column, self.scalar_cols)
+        if self.five_scale is None:
+            self._decide_scale(set(diff), at)
+        five_scale = bool(self.five_scale)   # still undecided: no value here reads differently on the scales
         if marked:
             answer = list(answer)
             for k, letters in marked.items():
                 answer[k] = letters
         options = list(zip(*map(column, self.option_cols), strict=True)) if self.option_cols else [()] * n
         built = build_usual(RawColumns(t, stem, options, answer, expl, cat, diff, score, tags), file, sheet,
-                            first_row, default_type, self.five_scale)
+                            first_row, default_type, five_scale)
         for k, q in enumerate(built):
             if q is None:
                 raw = self.raw(rows[k])
                 if marked and k in marked:
                     raw.answer = marked[k]
-                q, problems = build_question(raw, Where(file, sheet, first_row + k), default_type, self.five_scale)
+                q, problems = build_question(raw, Where(file, sheet, first_row + k), default_type, five_scale)
                 result.problems.extend(problems)
                 # Without errors build_question found q.problems() empty: the pipeline need not check again.
                 built[k] = None if has_error(problems) else q
         return list(filter(None, built))
+
+    def _decide_scale(self, block: set[str], at: int) -> None:
+        """Decide the difficulty scale once a block (the table's rows from ``at``) needs it."""
+        self.seen |= block
+        if any(parse_difficulty(v, True) != parse_difficulty(v, False) for v in block):
+            assert self.distinct is not None    # only rows made as they are read leave the scale undecided
+            rest = self.distinct(self.scalar_cols[5], at)
+            self.five_scale = is_five_scale([*self.seen, *map(display, rest)])
 
     def raw(self, row: Sequence[object]) -> RawQuestion:
         """One row for :func:`build_question` (the rows :func:`build_usual` leaves to it)."""
@@ -169,23 +195,32 @@ class _Table:
         return {k: v for k, v in out.items() if v}, mark
 
 
+_SCAN_WINDOW = 1000   # rows looked at in one slice while searching for a header
+
+
 def find_header(rows: Sequence[Sequence[object]], start: int, budget: int) -> tuple[int, dict[str, int]] | None:
-    """(index, mapping) of the first header row among the next ``budget`` non-blank rows."""
+    """(index, mapping) of the first header row among the next ``budget`` non-blank rows.
+
+    Rows are taken a slice at a time: a sheet of blank rows (rows made as they are read) is then
+    looked through without one call per row."""
     i, n = start, len(rows)
     while i < n and budget > 0:
-        row = rows[i]
-        if not blank(row):
-            mapping = detect_header(list(row))
-            if mapping is not None:
-                # A two-line header (选项 merged over A B C D below it): take both lines.
-                below = detect_header(list(rows[i + 1])) if i + 1 < n else None
-                if below is not None and set(below) - set(mapping) and all(
-                    mapping.get(f, col) == col for f, col in below.items()
-                ):
-                    return i + 1, {**mapping, **below}
-                return i, mapping
-            budget -= 1
-        i += 1
+        window = rows[i:i + _SCAN_WINDOW]
+        for row in window:
+            if not blank(row):
+                mapping = detect_header(list(row))
+                if mapping is not None:
+                    # A two-line header (选项 merged over A B C D below it): take both lines.
+                    below = detect_header(list(rows[i + 1])) if i + 1 < n else None
+                    if below is not None and set(below) - set(mapping) and all(
+                        mapping.get(f, col) == col for f, col in below.items()
+                    ):
+                        return i + 1, {**mapping, **below}
+                    return i, mapping
+                budget -= 1
+                if budget <= 0:
+                    return None
+            i += 1
     return None
 
 
@@ -324,7 +359,8 @@ def read_grid(
         start, mapping, kind, mapped = 0, guessed, LAYOUT_GUESSED, True
     progress, cancel = options.progress, options.cancel
     on_checked = getattr(options, "on_checked", None)
-    table = _Table(mapping, rows[start:])
+    table = _Table(mapping, rows, start)
+    forget = getattr(rows, "forget", None)   # rows made as they are read can be let go behind us
     stem_col = mapping.get("stem", 0)
     layout = Layout(file, sheet, kind, dict(mapping))
     result.layouts.append(layout)
@@ -355,7 +391,7 @@ def read_grid(
                 typed = [parse_qtype(t[0]) for t in titles if len(t) == 1 and isinstance(t[0], str)]
                 default_type = next((t for t in typed if t is not None), sheet_type(sheet))
                 i = nxt[0] + 1
-                table = _Table(nxt[1], rows[i:])
+                table = _Table(nxt[1], rows, i)
                 layout = Layout(file, sheet, LAYOUT_HEADER, dict(nxt[1]))
                 result.layouts.append(layout)
                 continue
@@ -378,12 +414,14 @@ def read_grid(
         if marks:
             marked, mark = table.answers_from_marks(rows[i:end], i, marks)
             layout.mark = layout.mark or mark
-        usable = table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result, budget, marked)
+        usable = table.read_rows(rows[i:end], first_row + i, file, sheet, default_type, result, budget, marked, at=i)
         if on_checked is not None:
             on_checked(usable)
         else:
             result.add_checked(*usable)
         i = end
+        if forget is not None:
+            forget(i)
     return n
 
 

@@ -29,7 +29,8 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,7 +193,7 @@ def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str
     parts = _sheet_parts(archive, file)
     names = {part: name for name, part in parts.items()}
     members = set(archive.namelist())
-    sizes: list[int] = []
+    sizes = array("l")
     for name in members:
         if name.rsplit("/", 1)[-1].lower() == "sharedstrings.xml":
             sizes += _shared_string_sizes(archive, archive.getinfo(name), file)
@@ -200,9 +201,9 @@ def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str
         if (info.filename in names or (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))) \
                 and info.filename in members:
             sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
-            _check_worksheet(archive, info, file, sheet)
+            refs = _check_worksheet(archive, info, file, sheet, count_refs=bool(sizes))
             if sizes:
-                _check_shared_copies(archive, info, file, sheet, sizes, 3 * text_allowed(size))
+                _check_shared_copies(archive, info, file, sheet, sizes, 3 * text_allowed(size), refs)
     return parts
 
 
@@ -221,22 +222,48 @@ def chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Iterat
         yield carry
 
 
-def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str) -> None:
+def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str, *,
+                     count_refs: bool = False) -> int | None:
     """Refuse a worksheet whose used range (as calamine will build it) breaks the limits.
 
     One pass proves the usual sheet inside the allowance (references everywhere, columns up to Z and
     as many rows as the allowance leaves; a wide sheet gets a second try up to column IZ): a search
     that finds a violation stops there. Only a sheet that is neither is measured cell by cell.
+
+    With ``count_refs`` the first pass also counts (at least) the sheet's shared-string cells, for
+    :func:`_check_shared_copies`, so the part is not unpacked again for them; returns that count, or
+    None when the first pass did not read the whole part.
     """
     allowed = cells_allowed(info.compress_size)
+    counted: list[int] | None = [0] if count_refs else None
     for columns, letters in _BOUNDS:
         if allowed // columns >= 1:
-            blocks = iter_member(archive, info, file, chunk=4 * 1024 * 1024)
+            blocks: Iterable[bytes] = chunks(archive, info, file)
+            if counted is not None:
+                blocks = _counting(blocks, counted)
             if not _found((_violation(letters, allowed // columns), _PREFIXED), blocks):
-                return
+                return counted[0] if counted is not None else None
+            counted = None    # stopped at a violation: not every cell was counted
     rows, columns = _used_range(chunks(archive, info, file))
     if rows and columns:
         check_used_range(file, sheet, rows, columns, info.compress_size)
+    return None
+
+
+def _counting(blocks: Iterable[bytes], counted: list[int]) -> Iterator[bytes]:
+    """``blocks`` passed on, adding an upper bound of their shared-string cells to ``counted[0]``."""
+    for block in blocks:
+        counted[0] += _shared_ref_bound(block)
+        yield block
+
+
+def _shared_ref_bound(chunk: bytes) -> int:
+    """At least the number of ``t="s"`` attributes (:data:`_SHARED_REF`) in ``chunk``: each holds a
+    ``t``. In a sheet of shared strings a cell holds no other ``t`` (``<c r="B2" t="s"><v>7</v></c>``),
+    so the count is close, and ``bytes.count`` takes a fraction of the time a regular expression
+    takes to list the matches. A loose count (text in the sheet) only sends a sheet to the exact
+    measure of :func:`_check_shared_copies`."""
+    return chunk.count(b"t")
 
 
 _EDGE = 64   # longer than any match of the fast patterns
@@ -294,13 +321,13 @@ def _used_range(chunks: Iterable[bytes]) -> tuple[int, int]:
     return max_row + 1, max_col + 1
 
 
-def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> list[int]:
+def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> array[int]:
     """The size in bytes of each shared string; refuses one longer than a cell may be.
 
     The part is cut at its ``<si>`` tags, so a string is never split between two pieces; a string
     whose bytes exceed the limit has its characters counted exactly.
     """
-    sizes: list[int] = []
+    sizes = array("l")    # not a list: 100,000-row banks have half a million strings
 
     def too_long() -> LimitExceeded:
         return refuse(file, _("共享字符串第 {n} 项过长：超过 {limit} 字", n=len(sizes) + 1, limit=MAX_FIELD_CHARS))
@@ -332,16 +359,16 @@ _SHARED_REF = re.compile(rb"""\st\s*=\s*["']s["']""")
 _SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<""")
 
 
-def _check_shared_copies(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str, sizes: list[int],
-                         limit: int) -> None:
+def _check_shared_copies(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
+                         sizes: Sequence[int], limit: int, refs: int | None = None) -> None:
     """Refuse a sheet whose cells copy more shared-string bytes than the file may give.
 
     calamine gives every cell its own copy of the string it refers to: one long string in every
     cell of a 5 KB file is gigabytes. The cheap bound (references × the longest string) settles
     the usual file; otherwise each reference counts its own string (a reference not understood
-    counts as the longest).
+    counts as the longest). ``refs``: at least the number of references, when already counted.
     """
-    count = sum(len(_SHARED_REF.findall(chunk)) for chunk in chunks(archive, info, file))
+    count = refs if refs is not None else sum(len(_SHARED_REF.findall(chunk)) for chunk in chunks(archive, info, file))
     longest = max(sizes)
     if count * longest <= limit:
         return

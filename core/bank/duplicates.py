@@ -27,6 +27,7 @@ from core.models import QuestionRow
 from quizbank.model import Question, SourceRef, normalize_text
 
 Key = tuple[str, tuple[str, ...]]
+Parts = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]   # answer, blanks, media
 
 
 def answer_key(answer: Sequence[Any], blanks: Sequence[Sequence[Any]]) -> str:
@@ -52,12 +53,21 @@ class DuplicateIndex:
     def __init__(self, session: Session, bank_id: int | None) -> None:
         self.session, self.bank_id = session, bank_id
         self.first: dict[str, SourceRef | None] = {}       # hash -> where it was first seen (None: the bank)
-        self.questions: dict[str, Question] = {}           # hash -> the first imported question with it
+        # hash -> the answer, blanks and media of the first imported question with it, not the whole
+        # question: its texts are let go once stored. Equal answers share one tuple (_compact).
+        self.firsts: dict[str, Parts] = {}
+        self._shared: dict[Parts, Parts] = {}
         self.variants: dict[str, list[tuple[Key, SourceRef | None]]] = {}
         self._digests: dict[str, str] = {}
         if bank_id is not None:
             self.first = dict.fromkeys(session.scalars(select(QuestionRow.content_hash).where(
                 QuestionRow.bank_id == bank_id, QuestionRow.is_current)))
+
+    def _compact(self, q: Question) -> Parts:
+        """The question's answer, blanks and media as tuples, one shared tuple per distinct value
+        (choice and true/false answers repeat: a 100,000-question import keeps a handful)."""
+        parts: Parts = (tuple(q.answer), tuple(map(tuple, q.blanks)) if q.blanks else (), tuple(q.media))
+        return self._shared.setdefault(parts, parts)
 
     def _media_key(self, media: Sequence[str]) -> tuple[str, ...]:
         out = []
@@ -81,21 +91,22 @@ class DuplicateIndex:
         """(new questions with their hashes, duplicates with where their twin was first seen)."""
         if self.first.keys().isdisjoint(hashes) and len(set(hashes)) == len(hashes):
             self.first.update(zip(hashes, (q.source for q in chunk), strict=True))
-            self.questions.update(zip(hashes, chunk, strict=True))
+            self.firsts.update(zip(hashes, map(self._compact, chunk), strict=True))
             return list(zip(chunk, hashes, strict=True)), []
-        self._load_stored([h for h in set(hashes) if h in self.first and h not in self.questions
+        self._load_stored([h for h in set(hashes) if h in self.first and h not in self.firsts
                            and h not in self.variants])
         new: list[tuple[Question, str]] = []
         twins: list[tuple[Question, SourceRef | None]] = []
         for q, h in zip(chunk, hashes, strict=True):
             if h not in self.first:
                 self.first[h] = q.source
-                self.questions[h] = q
+                self.firsts[h] = self._compact(q)
                 new.append((q, h))
                 continue
             variants = self.variants.get(h)
             if variants is None:
-                variants = self.variants[h] = [(self.key(self.questions[h]), self.first[h])]
+                answer, blanks, media = self.firsts[h]
+                variants = self.variants[h] = [((answer_key(answer, blanks), self._media_key(media)), self.first[h])]
             key = self.key(q)
             twin = next((src for k, src in variants if k == key), _NONE)
             if twin is not _NONE:

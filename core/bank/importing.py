@@ -53,7 +53,9 @@ class ImportReport(StoreOutcome):
     problems: list[Problem] = field(default_factory=list)
     stored: bool = False
     dry_run: bool = False
-    questions: list[Question] = field(default_factory=list)   # what would be / was stored
+    # What would be / was stored: from import_result (the questions are held anyway); import_files
+    # lets them go once stored and only counts them (imported, by_type).
+    questions: list[Question] = field(default_factory=list)
     layouts: list[Layout] = field(default_factory=list)       # how each file or sheet was read
     empty: bool = False        # the files gave no question at all: a refusal, dry run or not
 
@@ -218,6 +220,7 @@ def _media_names(question: Question, problems: list[Problem], store: Path) -> li
 
 STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
 _MEDIA = attrgetter("media")
+_QTYPE = attrgetter("qtype")
 
 
 class _Importer:
@@ -232,7 +235,8 @@ class _Importer:
 
     def __init__(self, session: Session, *, bank: str, category: str | None, dry_run: bool, skip_invalid: bool,
                  media_store: Path | None, actor_id: int | None, progress: ProgressSink,
-                 cancel: CancelToken | None, total: int | None = None, owner_unit_id: int | None = None) -> None:
+                 cancel: CancelToken | None, total: int | None = None, owner_unit_id: int | None = None,
+                 keep: bool = True) -> None:
         self.session, self.bank, self.category = session, bank, category
         self.owner_unit_id = owner_unit_id
         self.dry_run, self.skip_invalid, self.actor_id = dry_run, skip_invalid, actor_id
@@ -241,7 +245,13 @@ class _Importer:
         self.bank_row = session.scalar(select(Bank).where(Bank.name == bank))
         self.index = DuplicateIndex(session, self.bank_row.id if self.bank_row is not None else None)
         self.pending: list[Question] = []
+        # With ``keep`` the report lists the new questions; without, they are let go once stored (a
+        # 100,000-question file is never held whole) and only counted.
+        self.keep = keep
         self.fresh: list[Question] = []
+        self.new_count = 0
+        self.by_type: Counter[str] = Counter()
+        self.files: set[str] = set()
         self.invalid: list[Problem] = []       # questions that fail validation here
         self.duplicates: list[Problem] = []
         self.media_warnings: list[Problem] = []
@@ -280,7 +290,12 @@ class _Importer:
         # Same stem, options and type (the hash), and same answer and media: see core.bank.duplicates.
         new, twins = self.index.take(chunk, hashes)
         self.duplicates.extend(_duplicate_problem(q, first) for q, first in twins)
-        self.fresh.extend(map(itemgetter(0), new))
+        fresh = list(map(itemgetter(0), new))
+        if self.keep:
+            self.fresh.extend(fresh)
+        self.new_count += len(fresh)
+        self.by_type.update(map(str, map(_QTYPE, fresh)))
+        self.files.update({q.source.file for q in fresh if q.source and q.source.file})
         self.done += len(chunk)
         if self.dry_run or not new:
             return
@@ -314,7 +329,7 @@ class _Importer:
             self.pending = []
         self.writer.close()
         problems = [*read_problems, *self.invalid, *self.duplicates, *self.media_warnings]
-        empty = not self.fresh and not self.duplicates
+        empty = not self.new_count and not self.duplicates
         if empty and not any(p.severity is Severity.ERROR for p in problems):
             problems.extend(_nothing_found(files, layouts))
         report = ImportReport(bank=self.bank, dry_run=self.dry_run, problems=problems, layouts=list(layouts),
@@ -324,8 +339,8 @@ class _Importer:
                               if p.severity is Severity.ERROR and (p.row is not None or p.line is not None)})
         report.duplicates = len(self.duplicates)
         report.questions = self.fresh
-        report.imported = len(self.fresh)
-        report.by_type = dict(Counter(str(q.qtype) for q in self.fresh))
+        report.imported = self.new_count
+        report.by_type = dict(self.by_type)
         has_errors = any(p.severity is Severity.ERROR for p in report.problems)
         fatal = report.empty or any(p.code == LIMIT for p in report.problems)
         if self.dry_run or fatal or (has_errors and not self.skip_invalid):
@@ -339,7 +354,7 @@ class _Importer:
                 dst.parent.mkdir(parents=True, exist_ok=True)     # a media folder given by the caller
                 shutil.copyfile(src, dst)
         audit.record(self.session, "bank.import", actor_id=self.actor_id, target_type="bank", target_id=self.bank,
-                     name=self.bank, files=sorted({q.source.file for q in self.fresh if q.source and q.source.file}),
+                     name=self.bank, files=sorted(self.files),
                      imported=report.imported, duplicates=report.duplicates, invalid=report.invalid)
         report.stored = True
         if self.total:
@@ -421,7 +436,7 @@ def import_files(
     with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
             _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
                       media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel,
-                      owner_unit_id=owner_unit_id) as importer:
+                      owner_unit_id=owner_unit_id, keep=False) as importer:
         # Questions are stored while the files are still being read (from readers that pass them on),
         # then those the readers returned.
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),

@@ -53,7 +53,8 @@ class QuestionWriter:
         self.bank_id = 0
         self.stamp = utcnow()
         self.sqlite = session.get_bind().dialect.name == "sqlite"
-        self.queue: queue.SimpleQueue[_Chunk | None] = queue.SimpleQueue()
+        # Bounded: when SQLite falls behind (a busy PC), reading waits instead of piling up chunks.
+        self.queue: queue.Queue[_Chunk | None] = queue.Queue(maxsize=QUEUED_CHUNKS)
         self.failure: BaseException | None = None
         self.abandoned = False   # the import failed or was cancelled: skip what is still queued
         self.thread: threading.Thread | None = None
@@ -135,6 +136,8 @@ class QuestionWriter:
             for lineage, (q, h) in zip(_uuid7_hexes(len(new)), new, strict=True)
         ]
 
+
+QUEUED_CHUNKS = 3   # chunks waiting for the helper at most
 
 # The helper needs the GIL for a moment before and after each chunk's INSERT (binding, then
 # finishing the statement), while the importing thread holds it to parse and hash. With the

@@ -200,3 +200,19 @@ def test_bulk_ids_are_ascending_version_7_uuids() -> None:
     assert len(set(ids)) == 2000 and all(u.version == 7 and u.variant == uuid.RFC_4122 for u in parsed)
     assert ids == sorted(ids) and all(before <= u.int >> 80 <= after for u in parsed)   # 48-bit ms timestamp
     assert len({h[12:] for h in ids}) == 2000   # the random part differs too
+
+
+def test_questions_are_let_go_once_stored_and_twins_still_found_across_chunks(db, tmp_path: Path, monkeypatch) -> None:
+    """import_files keeps no question once stored (only counts); the duplicate index keeps just the answers, so a
+    twin several chunks later is still told apart by its answer."""
+    monkeypatch.setattr("core.bank.importing.STORE_CHUNK", 2)
+    rows = _many_rows(7)
+    twin, other = list(rows[0]), list(rows[0])
+    other[6] = "D" if rows[0][6] != "D" else "C"       # same stem and options, another answer: not a duplicate
+    report = import_files(db, [write_xlsx(tmp_path / "t.xlsx", [*rows, twin, other])], bank="库")
+    assert report.stored and (report.imported, report.duplicates) == (8, 1) and report.questions == []
+    assert report.by_type == {"single": 8} and bank_count(db, "库") == 8
+    dup = [p for p in report.problems if p.severity is Severity.WARNING]
+    assert [p.row for p in dup] == [9] and "第2行" in dup[0].message
+    with db.transaction() as s:
+        assert [e.detail.get("files") for e in entries(s, action_prefix="bank.")] == [["t.xlsx"]]

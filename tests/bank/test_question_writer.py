@@ -64,3 +64,45 @@ def test_switch_interval_is_short_only_while_the_helper_runs(sqlite_db) -> None:
             assert sys.getswitchinterval() == SWITCH_INTERVAL
             writer.close(abandon=abandon)
             assert sys.getswitchinterval() == before
+
+
+def test_reading_waits_for_a_slow_writer_instead_of_queueing_every_chunk(db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A helper that falls behind (held here until every chunk was offered) never has more than
+    QUEUED_CHUNKS chunks waiting: the importing thread waits for it instead of holding them all."""
+    import threading
+
+    from core.bank import writer as writer_module
+
+    if db.engine.dialect.name != "sqlite":
+        return   # the helper thread is SQLite's
+    release = threading.Event()
+    waiting: list[int] = []
+    original = QuestionWriter._run
+
+    def slow(self: QuestionWriter, dbapi: object) -> None:
+        release.wait(timeout=30)
+        original(self, dbapi)
+
+    monkeypatch.setattr(QuestionWriter, "_run", slow)
+    questions = [_question(i) for i in range(12)]
+    with db.transaction() as s:
+        s.add(Bank(name="库", created_at=utcnow()))
+        s.flush()
+        bank_id = s.scalar(select(Bank.id).where(Bank.name == "库"))
+        writer = QuestionWriter(s)
+        put = writer.queue.put
+
+        def counted_put(item: object, *args: object, **kwargs: object) -> None:
+            waiting.append(writer.queue.qsize())
+            if len(waiting) == writer_module.QUEUED_CHUNKS + 1:
+                release.set()          # the queue is full: let the helper catch up
+            put(item, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(writer.queue, "put", counted_put)
+        for i in range(0, len(questions), 2):
+            chunk = questions[i:i + 2]
+            writer.write(bank_id, list(zip(chunk, content_hashes(chunk), strict=True)))
+        writer.close()
+    assert max(waiting) == writer_module.QUEUED_CHUNKS
+    with db.transaction() as s:
+        assert len(s.scalars(select(QuestionRow)).all()) == len(questions)

@@ -123,3 +123,31 @@ def test_timed_cancel_keeps_the_deadline_and_the_user_s_cancel(tmp_path: Path) -
         late.check()
     (tmp_path / "big.txt").write_bytes(b"x" * 3 * 1024 * 1024)
     assert Deadline.for_file(tmp_path / "big.txt").seconds == pytest.approx(90.0)
+
+
+@settings(max_examples=200)
+@given(st.lists(st.sampled_from([b'<c r="A1" t="s"><v>3</v></c>', b"<c r='B2' t = 's'>", b'<c\tt\n=\r"s" r="C3">',
+                                 b'<c r="D4" t="str"><f>x</f></c>', b'<row r="4" ht="15">', b"<is><t>text</t></is>",
+                                 b'<c r="E5"><v>1</v></c>', b"abc", b" t ", b"t\x0b=\x0c's'"]), max_size=40))
+def test_shared_reference_bound_is_never_below_the_exact_count(pieces: list[bytes]) -> None:
+    """The one-pass count of shared-string cells (bytes.count) may be loose, never short."""
+    chunk = b"".join(pieces)
+    assert guard._shared_ref_bound(chunk) >= len(guard._SHARED_REF.findall(chunk))
+
+
+def test_worksheet_pass_counts_shared_cells_only_when_it_read_the_whole_part(tmp_path: Path) -> None:
+    import zipfile
+
+    usual = b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>' \
+            b'<row r="2"><c r="A2"><v>5</v></c></row></sheetData></worksheet>'
+    far = usual.replace(b'<c r="A2">', b'<c r="XFD2">')
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("usual.xml", usual)
+        zf.writestr("far.xml", far)
+    with zipfile.ZipFile(path) as zf:
+        refs = guard._check_worksheet(zf, zf.getinfo("usual.xml"), "f.xlsx", "S", count_refs=True)
+        assert refs is not None and refs >= 2
+        assert guard._check_worksheet(zf, zf.getinfo("usual.xml"), "f.xlsx", "S") is None
+        with pytest.raises(LimitExceeded):
+            guard._check_worksheet(zf, zf.getinfo("far.xml"), "f.xlsx", "S", count_refs=True)
