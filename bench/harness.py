@@ -21,6 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "bench_results.json"
 REPORT = ROOT / "docs" / "PERFORMANCE.md"
+NOTES = ROOT / "docs" / "performance_notes.md"      # hand-written, appended to the report as it is
 
 
 @dataclass(frozen=True)
@@ -137,4 +138,6 @@ def write_report(stored: dict[str, dict[str, Any]]) -> None:
         "`docs/bench_results.json` keeps the raw numbers.\n\n"
         + table(rows) + "\n"
     )
+    if NOTES.is_file():
+        text += "\n" + NOTES.read_text(encoding="utf-8")
     REPORT.write_text(text, encoding="utf-8")
