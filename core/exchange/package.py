@@ -24,13 +24,14 @@ import binascii
 import hashlib
 import io
 import json
+import operator
 import re
 import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -245,30 +246,43 @@ def _verify(source: str, raw: bytes, signature: bytes) -> tuple[dict[str, Any], 
 def _decode(source: str, member: str, data: bytes, travel: Travel,
             cancel: CancelToken | None) -> list[dict[str, Any]]:
     """The rows of one table member, checked and decoded column by column (each distinct value
-    once); the first bad line is named with its column."""
+    once) and put together again as rows; the first bad line is named with its column."""
     columns = {c.name: c for c in travel.table.columns if c.name not in travel.omit}
-    lines = data.splitlines()
-    rows = _parse(source, member, lines)
-    for line, row in enumerate(rows, start=1):
-        if not isinstance(row, dict) or row.keys() != columns.keys():
-            missing = sorted(set(columns) - set(row)) if isinstance(row, dict) else []
-            raise PackageRefused(source, _("列与本程序的数据表不一致"), member=member, line=line,
-                                 column=missing[0] if missing else None)
-    for name, column in columns.items():
-        if name in travel.refs:
-            continue
+    names = list(columns)
+    rows = _parse(source, member, data.splitlines())
+    if not rows:
+        return []
+    if set(map(type, rows)) != {dict} or set(map(len, rows)) != {len(names)}:
+        _refuse_shape(source, member, rows, columns.keys())
+    try:
+        values = list(zip(*map(operator.itemgetter(*names), rows), strict=True)) if len(names) > 1 else [
+            tuple(row[names[0]] for row in rows)]
+    except KeyError:
+        _refuse_shape(source, member, rows, columns.keys())
+    decoded: list[Any] = []
+    for name, column_values in zip(names, values, strict=True):
+        column = columns[name]
         if cancel is not None:
             cancel.check()
-        values = [row[name] for row in rows]
+        if name in travel.refs:                    # natural keys: resolved when merged
+            decoded.append(column_values)
+            continue
         decode = _json_value if isinstance(column.type, JSON) else column_decoder(column.type)
         try:
-            decoded = decode_column(values, decode, bool(column.nullable))
+            decoded.append(decode_column(list(column_values), decode, bool(column.nullable)))
         except ColumnError as exc:
             raise PackageRefused(source, str(exc), member=member, line=exc.index + 1, column=name) from None
-        if decoded is not values:
-            for row, value in zip(rows, decoded, strict=True):
-                row[name] = value
-    return rows
+    return [dict(zip(names, row, strict=True)) for row in zip(*decoded, strict=True)]
+
+
+def _refuse_shape(source: str, member: str, rows: list[Any], wanted: Any) -> NoReturn:
+    """The first line that is not an object with exactly this table's columns, named."""
+    for line, row in enumerate(rows, start=1):
+        if not isinstance(row, dict) or row.keys() != wanted:
+            missing = sorted(set(wanted) - set(row)) if isinstance(row, dict) else []
+            raise PackageRefused(source, _("列与本程序的数据表不一致"), member=member, line=line,
+                                 column=missing[0] if missing else None)
+    raise AssertionError("no line differs")      # pragma: no cover - called only when one does
 
 
 def _json_value(text: Any) -> Any:

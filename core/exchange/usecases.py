@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -290,8 +291,12 @@ def import_package(work: Work, path: Path, *, progress: ProgressSink = no_progre
     from core.admin import autobackup
 
     progress(0, 3, _("正在检查数据包…"))
-    package = _read(work, path)
-    autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
+    # The automatic backup (SQLite's online backup and a checksum, C code that releases the GIL) is
+    # written while the package is read and checked; the import waits for both.
+    with ThreadPoolExecutor(1, thread_name_prefix="autobackup") as pool:
+        backup = pool.submit(autobackup.before_risky, work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
+        package = _read(work, path)
+        backup.result()
     progress(1, 3, _("正在导入…"))
     with work.transaction() as s:
         signer = _check_trust_and_scope(work, s, package)
