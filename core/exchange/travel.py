@@ -294,39 +294,31 @@ def _encode_json_refs(keys: KeyMap, inner: str, model: type[Base], value: Any) -
 
 
 class Unresolved(ValueError):
-    """A reference the receiving database cannot map (the column and the key, for the message)."""
+    """A reference the receiving database cannot map (the column and the key, for the message;
+    ``index``: the row's position when many rows are resolved)."""
 
-    def __init__(self, column: str, key: Any) -> None:
+    def __init__(self, column: str, key: Any, index: int = 0) -> None:
         super().__init__(_("引用的记录 {k} 在本数据库中不存在", k=key))
-        self.column = column
-        self.index = 0                       # the row's position, when many rows are resolved
+        self.column, self.index = column, index
 
 
-def resolve_row(travel: Travel, row: dict[str, Any], keys: KeyMap, *, refs: bool = True) -> dict[str, Any]:
+def resolve_row(travel: Travel, row: dict[str, Any], keys: KeyMap) -> dict[str, Any]:
     """The package row with its natural keys mapped to this database's ids: a missing optional
-    reference becomes empty, a missing required one is Unresolved (``refs=False``: only the ids
-    inside JSON columns and a ledger entry's source)."""
+    reference becomes empty, a missing required one is Unresolved."""
     out = dict(row)
-    for name, model in travel.refs.items() if refs else ():
+    for name, model in travel.refs.items():
         value = out.get(name)
         if value is not None:
             local = keys.local(model, value)
             if local is None and not travel.table.c[name].nullable:
                 raise Unresolved(name, value)
             out[name] = local
-    for name, (inner, model) in travel.json_refs.items():
-        value = out.get(name)
-        if isinstance(value, dict) and isinstance(value.get(inner), list):
-            mapped = [keys.local(model, k) for k in value[inner]]
-            out[name] = {**value, inner: [m for m in mapped if m is not None]}
-    if travel.model is LedgerEntry:
-        out["source_id"] = _resolve_source(out["source_type"], out["source_id"], keys)
+    _resolve_embedded(travel, out, keys)
     return out
 
 
 def resolve_rows(travel: Travel, rows: list[dict[str, Any]], keys: KeyMap) -> list[dict[str, Any]]:
-    """:func:`resolve_row` for many rows, column by column: each distinct key is looked up once.
-    An unresolvable required reference raises Unresolved with ``index``, the row's position."""
+    """:func:`resolve_row` for many rows, column by column: each distinct key is looked up once."""
     out = [dict(row) for row in rows]
     for name, model in travel.refs.items():
         column = [tuple(v) if type(v) is list else v for v in (row[name] for row in out)]
@@ -334,19 +326,24 @@ def resolve_rows(travel: Travel, rows: list[dict[str, Any]], keys: KeyMap) -> li
         mapped = list(map(local.get, column))
         if not travel.table.c[name].nullable and None in mapped:
             index = mapped.index(None)
-            exc = Unresolved(name, out[index][name])
-            exc.index = index
-            raise exc
+            raise Unresolved(name, out[index][name], index)
         for row, value in zip(out, mapped, strict=True):
             row[name] = value
     if travel.json_refs or travel.model is LedgerEntry:
-        for index, row in enumerate(out):
-            try:
-                out[index] = resolve_row(travel, row, keys, refs=False)
-            except Unresolved as exc:
-                exc.index = index
-                raise
+        for row in out:
+            _resolve_embedded(travel, row, keys)
     return out
+
+
+def _resolve_embedded(travel: Travel, row: dict[str, Any], keys: KeyMap) -> None:
+    """Ids inside JSON columns (those this database lacks dropped) and a ledger entry's source, in place."""
+    for name, (inner, model) in travel.json_refs.items():
+        value = row.get(name)
+        if isinstance(value, dict) and isinstance(value.get(inner), list):
+            mapped = [keys.local(model, k) for k in value[inner]]
+            row[name] = {**value, inner: [m for m in mapped if m is not None]}
+    if travel.model is LedgerEntry:
+        row["source_id"] = _resolve_source(row["source_type"], row["source_id"], keys)
 
 
 def key_filter(travel: Travel, resolved: dict[str, Any]) -> Any:
