@@ -32,7 +32,10 @@ $(STAMP): pyproject.toml tools/deps.py
 	$(PY) tools/deps.py --dev | xargs $(PY) -m pip install --quiet
 	touch $(STAMP)
 
+# The Linux bundle's PostgreSQL driver is psycopg's C implementation over the system's libpq (psycopg-c, the
+# installed psycopg's version, compiled with libpq-dev; docs/BUNDLE.md): installed here, next to psycopg[binary].
 bundle: system-deps-bundle $(STAMP)
+	$(PY) -m pip install --quiet "psycopg-c==$$($(PY) -c 'from importlib.metadata import version; print(version("psycopg"))')"
 	$(VENV)/bin/pyinstaller --noconfirm --clean build.spec
 	du -sh dist/studyhall
 	$(PY) bench/run.py bundle.size --no-save || true   # size vs issue 19 target: reported, not gating (docs/BUNDLE.md)

@@ -1,8 +1,9 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
 """What build.spec leaves out of the bundle: the trimmed ICU data still does what Qt asks of it, the
-libraries only dropped ones needed go with them and no others, the app runs without the Python modules
-it excludes, and the bench row reads the size of a built bundle."""
+certificate font keeps every hanzi and drops kana and hangul, the libraries only dropped ones needed go
+with them and no others, the app runs without the Python modules it excludes, and the bench row reads
+the size of a built bundle."""
 
 from __future__ import annotations
 
@@ -22,7 +23,10 @@ from bench.workloads import bundle as size_row
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import bundling  # noqa: E402
+import certfont  # noqa: E402
 import icudata  # noqa: E402
+
+from core.infra.paths import CERT_FONT, font_path  # noqa: E402
 
 QT_LIB = Path(pyside_init).parent / "Qt" / "lib"
 ICU_DATA = next(QT_LIB.glob("libicudata.so.*"), None)
@@ -97,6 +101,43 @@ def test_the_icu_probe_sees_missing_collation_data(tmp_path: Path) -> None:
     assert probe_icu(tmp_path)[0] == "张伟 李娜 王芳 阿明"
 
 
+# Rare hanzi of names (Unified Ideographs, Extension A), punctuation, pinyin and Bopomofo stay; kana, hangul,
+# Greek and Cyrillic go.
+CERT_KEPT = "堃昇䶮中〇，。《》（）：Aa1ǚ①㈠℃ㄅ"
+CERT_DROPPED = "あアｱ한ㄱαЖ"
+
+
+def cmap_of(path: Path) -> dict[int, int]:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    return TTFont("probe", str(path)).face.charToGlyph
+
+
+def test_certificate_font_subset_keeps_every_hanzi_and_drops_kana_and_hangul(tmp_path: Path) -> None:
+    pytest.importorskip("fontTools")
+    source = font_path(CERT_FONT)
+    full = cmap_of(source)
+    assert all(ord(ch) in full for ch in CERT_KEPT + CERT_DROPPED)     # the checks below can fail
+    target = tmp_path / CERT_FONT
+    before, after = certfont.subset(source, target)
+    assert after < before
+    cut = cmap_of(target)
+    assert [ch for ch in CERT_KEPT if ord(ch) not in cut] == []
+    assert [ch for ch in CERT_DROPPED if ord(ch) in cut] == []
+    hanzi = [cp for cp in full if 0x3400 <= cp <= 0x4DBF or 0x4E00 <= cp <= 0x9FFF or 0x20000 <= cp <= 0x323AF]
+    assert len(hanzi) > 20_000 and all(cp in cut for cp in hanzi)
+    assert set(cut) == {cp for cp in full if certfont.kept(cp)}
+
+
+def test_the_built_bundle_carries_the_subset_certificate_font() -> None:
+    bundled = size_row.DIST / "_internal" / "resources" / "fonts" / CERT_FONT
+    if not bundled.is_file():
+        pytest.skip("no bundle built (make bundle)")
+    cut = cmap_of(bundled)
+    assert [ch for ch in CERT_KEPT if ord(ch) not in cut] == []
+    assert [ch for ch in CERT_DROPPED if ord(ch) in cut] == []
+
+
 def test_libraries_only_dropped_ones_linked_go_with_them() -> None:
     links = {"libQt6Gui.so.6": {"libfontconfig.so.1", "libQt6Core.so.6"},
              "libfontconfig.so.1": {"libexpat.so.1", "libfreetype.so.6"},
@@ -156,9 +197,17 @@ def test_translations_and_libraries_left_out() -> None:
     assert bundling.unused_library("libX11.so.6", linux=True)
     assert bundling.unused_library("libpulsecommon-16.1.so", linux=True)
     assert bundling.unused_library("libcrypto.so.3", linux=True)
+    assert bundling.unused_library("libpq.so.5", linux=True)
+    assert not bundling.unused_library("psycopg_binary.libs/libpq-e9b5c9ac.so.5.18", linux=True)
     assert not bundling.unused_library("libX11.so.6", linux=False)
     assert not bundling.unused_library("pillow.libs/libxcb-9065bb12.so.1.1.0", linux=True)
-    assert not bundling.unused_library("libstdc++.so.6", linux=True)
+    assert not bundling.unused_library("libxcb-9065bb12.so.1.1.0", linux=True)        # Pillow's, at the top level
+    assert bundling.unused_library("libxcb-cursor.so.0", linux=True)
+    assert bundling.unused_library("libstdc++.so.6", linux=True)
+    assert bundling.unused_library("libbz2.so.1.0", linux=True)
+    assert bundling.unused_library("libgssapi_krb5.so.2", linux=True)
+    assert not bundling.unused_library("libzstd-40ad5e7e.so.1.5.7", linux=True)      # Pillow's own copy
+    assert not bundling.unused_library("libicuuc.so.73", linux=True)                 # Qt's own ICU
     assert not bundling.unused_library("libQt6Gui.so.6", linux=True)
 
 
@@ -167,7 +216,7 @@ def test_the_app_imports_and_runs_its_selftest_without_the_excluded_modules(tmp_
     """Every module of the app imports, and --selftest passes, with build.spec's excluded modules blocked."""
     script = textwrap.dedent(f"""
         import importlib, importlib.abc, pkgutil, sys
-        BLOCKED = {bundling.UNUSED_PYTHON!r}
+        BLOCKED = {bundling.unused_python(linux=sys.platform.startswith("linux"))!r}
 
         class Block(importlib.abc.MetaPathFinder):
             def find_spec(self, name, path=None, target=None):

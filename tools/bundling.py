@@ -27,11 +27,16 @@ Entry = tuple[str, str, str]
 # and openpyxl use lxml.etree), Japanese and Korean codecs (files are read as UTF-8 or GB18030), and
 # Python's OpenSSL bindings (5 MB of libcrypto/libssl): nothing opens a TLS connection (PostgreSQL's TLS
 # is libpq's own), hashlib falls back to its built-in SHA-2/SHA-3/BLAKE2/MD5, and the certificates'
-# Ed25519, AES-GCM and Argon2 come from cryptography, which carries its own OpenSSL.
+# Ed25519, AES-GCM and Argon2 come from cryptography, which carries its own OpenSSL. fontTools cuts the
+# certificate font at build time (tools/certfont.py); pypdf would use it if present, and works without it.
 UNUSED_PYTHON = ("tkinter", "pytest", "hypothesis", "IPython", "numpy", "doctest", "unittest", "pydoc", "pdb",
                  "setuptools", "pkg_resources", "distutils", "pip", "pygments", "PIL._avif", "PIL.AvifImagePlugin",
                  "PIL._imagingft", "PIL._imagingcms", "PIL.ImageQt", "PIL.ImageTk", "lxml.objectify", "lxml.html",
-                 "lxml.isoschematron", "_codecs_jp", "_codecs_kr", "_codecs_iso2022", "ssl", "_ssl", "_hashlib")
+                 "lxml.isoschematron", "_codecs_jp", "_codecs_kr", "_codecs_iso2022", "ssl", "_ssl", "_hashlib",
+                 "fontTools")
+# Linux: psycopg's C implementation imports ssl (so that Python's libcrypto callbacks are set up before libpq
+# uses the same libcrypto): there the ssl module stays, over the system's OpenSSL (libssl3, which libpq5 needs).
+NEEDED_ON_LINUX = frozenset({"ssl", "_ssl"})
 # Qt plugins PySide6's hooks collect that the app never loads, by folder (any file) or by file stem.
 DROP_PLUGIN_FOLDERS = frozenset({
     "generic",                 # evdev/tslib input for the framebuffer platforms
@@ -53,15 +58,29 @@ DROP_PLUGIN_STEMS = frozenset({
 # Qt's catalogues: the app installs only qtbase_zh_CN (English is Qt's own language).
 KEEP_QT_TRANSLATIONS = re.compile(r"qtbase_zh_CN\.qm")
 # Linux: libraries that the Debian packages of `tools/system_deps.sh run` (the documented runtime requirements:
-# X11/xcb, D-Bus, fontconfig/FreeType, GLib, xkbcommon, PulseAudio) and their dependencies provide, as AppImage's
-# excludelist does: the system's copies match its X server, D-Bus daemon, font configuration and sound server.
-# Libraries only these needed (libsystemd, libgcrypt, libsndfile and its codecs...) go with them.
+# X11/xcb, D-Bus, fontconfig/FreeType, GLib, xkbcommon, PulseAudio, libpq) and their dependencies provide, as
+# AppImage's excludelist does: the system's copies match its X server, D-Bus daemon, font configuration and sound
+# server, and libpq (psycopg's C implementation links it) comes with the system's OpenSSL, Kerberos and LDAP.
+# The same closure (apt-cache depends --recurse on Debian 12) has the C++ runtime (libstdc++6, libgcc-s1: Qt,
+# shiboken, zxing-cpp), Kerberos (libgssapi-krb5-2...: Qt Network), zlib, bzip2, xz, zstd, brotli, libffi,
+# libuuid and SQLite (libsqlite3-0): the bundle's copies of these were the build system's own, taken from
+# the same Debian packages, so the system's copies are what the bundled binaries were built against.
+# Libraries only these needed (libsystemd, libgcrypt, libsndfile and its codecs...) go with them. Libraries
+# with their own copies in the wheels (Qt's ICU, Pillow's libjpeg/libzstd-<hash>...) are other files and stay.
 SYSTEM_LIBS = re.compile(r"lib(X11|X11-xcb|Xau|Xdmcp|Xext|Xrender|xcb-[a-z0-9-]+|xkbcommon|xkbcommon-x11|dbus-1|fontconfig"
                          r"|freetype|glib-2\.0|gthread-2\.0|gobject-2\.0|gio-2\.0|gmodule-2\.0|pulse|pulse-simple"
-                         r"|pulse-mainloop-glib|pulsecommon-[0-9.]+)\.so(\.[0-9]+)*")
-# Linux: Python's OpenSSL (for the excluded ssl and _hashlib modules; Qt's TLS plugins, which open it with
-# dlopen, are dropped too). psycopg and cryptography carry their own copies under other names.
-UNUSED_LIBS = re.compile(r"lib(ssl|crypto)\.so\.3")
+                         r"|pulse-mainloop-glib|pulsecommon-[0-9.]+|pq"
+                         r"|stdc\+\+|gcc_s|gssapi_krb5|krb5|k5crypto|krb5support|com_err|keyutils"
+                         r"|z|bz2|lzma|zstd|brotlicommon|brotlidec|ffi|uuid|sqlite3)\.so(\.[0-9]+)*")
+# Linux: OpenSSL (Python's ssl module, which psycopg's C implementation imports, and libpq link it; Qt's TLS
+# plugins, which open it with dlopen, are dropped) is the system's too: libssl3, which libpq5 depends on.
+# cryptography links its own copy statically.
+OPENSSL_LIBS = re.compile(r"lib(ssl|crypto)\.so\.3")
+
+
+def unused_python(linux: bool) -> tuple[str, ...]:
+    """The modules build.spec excludes on this platform."""
+    return tuple(m for m in UNUSED_PYTHON if not (linux and m in NEEDED_ON_LINUX))
 
 
 def parts(dest: str) -> list[str]:
@@ -85,10 +104,17 @@ def unused_translation(dest: str) -> bool:
     return "Qt" in path and path[-2:-1] == ["translations"] and not KEEP_QT_TRANSLATIONS.fullmatch(path[-1])
 
 
+# A wheel's private copy of a library (auditwheel renames it libxcb-9065bb12.so.1.1.0 and its users link that
+# name): PyInstaller puts these at the top level too, and the system has no file of that name.
+WHEEL_COPY = re.compile(r"lib[^/]*-[0-9a-f]{8}\.so(\.[0-9]+)*")
+
+
 def unused_library(dest: str, linux: bool) -> bool:
     """A top-level shared library the Linux bundle leaves to the system or does not need."""
     path = parts(dest)
-    return linux and len(path) == 1 and (SYSTEM_LIBS.fullmatch(path[0]) or UNUSED_LIBS.fullmatch(path[0])) is not None
+    if not linux or len(path) != 1 or WHEEL_COPY.fullmatch(path[0]):
+        return False
+    return (SYSTEM_LIBS.fullmatch(path[0]) or OPENSSL_LIBS.fullmatch(path[0])) is not None
 
 
 def elf_sections(data: bytes) -> list[tuple[int, ...]]:
