@@ -258,12 +258,14 @@ def install_qt_translations(app: QApplication, lang: str) -> None:
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    existing = QApplication.instance()
+    # A new application takes its style from its arguments (see theme.apply); an existing one is set.
+    app = existing or QApplication([*(argv or sys.argv[:1]), "-style", theme.STYLE])
     assert isinstance(app, QApplication)
     app.setApplicationName("StudyHall")
     app.setApplicationDisplayName(_("学习园地"))
     install_qt_translations(app, language())
-    theme.apply(app)
+    theme.apply(app, style_chosen=existing is None)
     return app
 
 

@@ -97,11 +97,21 @@ def stylesheet() -> str:
         "{up}", (icons / "chevron-up.svg").as_posix())
 
 
-def apply(app: QApplication) -> None:
-    # One base style for every widget: Fusion, then the palette and the style sheet. Fusion is set
-    # by name: a Python QStyle subclass would load QStyle's large enums before the login window
-    # shows; the style sheet gives the one hint Fusion lacked (no stock icons on 是/否/确定).
-    app.setStyle("Fusion")
+STYLE = "Fusion"
+
+
+def apply(app: QApplication, *, style_chosen: bool = False) -> None:
+    """Fusion, the palette, the font and the style sheet on ``app``.
+
+    One base style for every widget: Fusion, then the palette and the style sheet (which gives
+    the one hint Fusion lacked: no stock icons on 是/否/确定). ``style_chosen``: the application
+    was created with ``-style Fusion`` (:func:`gui.app.make_app`), so Fusion is not set again here:
+    ``setStyle`` returns the style as a Python object, and making QStyle's Python type builds its
+    ten large enums (about a fifth of what start-up adds to a bare window) before the login
+    window shows.
+    """
+    if not style_chosen:
+        app.setStyle(STYLE)
     palette = QPalette()
     palette.setColor(QPalette.ColorRole.Window, QColor(BACKGROUND))
     palette.setColor(QPalette.ColorRole.WindowText, QColor(TEXT))

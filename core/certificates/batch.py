@@ -22,15 +22,16 @@ import zipfile
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from base.errors import InvalidInput, NotFound
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.codes import Signed, code_for
-from core.certificates.issue import CertInfo, list_certificates
+from core.certificates.issue import CertInfo, certificate_rows
 from core.certificates.render import CertPage, render_one, render_pdf
 from core.certificates.templates import TemplateInfo, default_template_for, get_template
 from core.models import Certificate
@@ -72,17 +73,29 @@ def output_mode(target: Path) -> str:
     return "pdf" if suffix == ".pdf" else "zip" if suffix == ".zip" else "dir"
 
 
+def _chosen(session: Session, sel: Selection, extra: tuple[Any, ...], officer_units: Collection[int] | None,
+            officer_id: int | None) -> list[tuple[CertInfo, Row[Any]]]:
+    unit_ids = subtree_ids(session, sel.unit_id) if sel.unit_id is not None else None
+    rows = certificate_rows(session, quiz_id=sel.quiz_id, unit_ids=unit_ids, since=sel.since, until=sel.until,
+                            statuses=("valid",), officer_units=officer_units, officer_id=officer_id, extra=extra)
+    wanted = {s.upper() for s in sel.serials}
+    chosen = [(info, row) for info, row in rows if not wanted or info.serial in wanted]
+    chosen.sort(key=lambda pair: (pair[0].unit, pair[0].badge, pair[0].serial))
+    return chosen
+
+
 def select_certificates(session: Session, sel: Selection, *, officer_units: Collection[int] | None = None,
                         officer_id: int | None = None) -> list[CertInfo]:
     """Valid certificates matching the selection, in unit / name order (how a branch hands them out);
     ``officer_units`` / ``officer_id`` limit the holders as in :func:`list_certificates`."""
-    unit_ids = subtree_ids(session, sel.unit_id) if sel.unit_id is not None else None
-    infos = list_certificates(session, quiz_id=sel.quiz_id, unit_ids=unit_ids, since=sel.since, until=sel.until,
-                              statuses=("valid",), officer_units=officer_units, officer_id=officer_id)
-    if sel.serials:
-        wanted = {s.upper() for s in sel.serials}
-        infos = [i for i in infos if i.serial in wanted]
-    return sorted(infos, key=lambda i: (i.unit, i.badge, i.serial))
+    return [info for info, _row in _chosen(session, sel, (), officer_units, officer_id)]
+
+
+def select_signed(session: Session, sel: Selection, *, officer_units: Collection[int] | None = None,
+                  officer_id: int | None = None) -> list[tuple[CertInfo, Signed]]:
+    """:func:`select_certificates` with what printing reads of each certificate, in the same query
+    (its row: the listed columns and the kept QR code, everything ``Signed`` names)."""
+    return [(info, row) for info, row in _chosen(session, sel, (Certificate.qr_code,), officer_units, officer_id)]
 
 
 _SIGNED = (Certificate.id, Certificate.serial, Certificate.version, Certificate.fields, Certificate.signature,
@@ -99,10 +112,12 @@ def _rows(session: Session, infos: list[CertInfo], chunk: int = 500) -> dict[uui
     return rows
 
 
-def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
-    """Everything the renderer needs, read while the session is open (rendering happens after)."""
+def cert_pages(session: Session, infos: list[CertInfo], read: dict[str, Signed] | None = None) -> list[CertPage]:
+    """Everything the renderer needs, read while the session is open (rendering happens after);
+    ``read``: the signed data already read (:func:`select_signed`), by certificate id."""
     templates: dict[int | str, TemplateInfo | None] = {}
-    rows = _rows(session, infos)
+    read = read or {}
+    rows = _rows(session, [i for i in infos if i.id not in read])
     pages = []
     for info in infos:
         key: int | str = info.template_id if info.template_id is not None else info.kind
@@ -116,7 +131,7 @@ def cert_pages(session: Session, infos: list[CertInfo]) -> list[CertPage]:
         tpl = templates[key]
         if tpl is None:
             raise InvalidInput(_("还没有证书模板，请先在“证书 → 模板”中创建"))
-        row = rows[uuid.UUID(info.id)]
+        row = read.get(info.id) or rows[uuid.UUID(info.id)]
         payload, code = code_for(row)
         pages.append(CertPage(tpl.spec, tpl.seal_png, row.serial, row.version, dict(row.fields or {}), payload, code))
     return pages

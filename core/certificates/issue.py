@@ -308,7 +308,20 @@ def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids:
     ``officer_units`` / ``officer_id`` limit the list to what a person may see: certificates held
     by ``officer_id`` or by an officer now in one of ``officer_units`` (both None: every holder).
     """
-    stmt = select(*_INFO).order_by(Certificate.issued_at.desc(), Certificate.serial, Certificate.version.desc())
+    return [info for info, _row in certificate_rows(
+        session, quiz_id=quiz_id, unit_ids=unit_ids, since=since, until=until, statuses=statuses,
+        include_superseded=include_superseded, search=search, officer_units=officer_units, officer_id=officer_id)]
+
+
+def certificate_rows(session: Session, *, quiz_id: int | None = None, unit_ids: Collection[int] | None = None,
+                     since: dt.date | None = None, until: dt.date | None = None,
+                     statuses: tuple[str, ...] | None = None, include_superseded: bool = False,
+                     search: str = "", officer_units: Collection[int] | None = None,
+                     officer_id: int | None = None, extra: tuple[Any, ...] = ()) -> list[tuple[CertInfo, Row[Any]]]:
+    """:func:`list_certificates` with each certificate's row, which also holds the ``extra`` columns
+    (printing reads the signed data in the same query)."""
+    stmt = select(*_INFO, *extra).order_by(Certificate.issued_at.desc(), Certificate.serial,
+                                           Certificate.version.desc())
     if quiz_id is not None:
         stmt = stmt.where(Certificate.quiz_id == quiz_id)
     if statuses:
@@ -331,8 +344,8 @@ def list_certificates(session: Session, *, quiz_id: int | None = None, unit_ids:
             continue
         if needle and needle not in info.name and needle not in info.badge and needle.upper() not in info.serial:
             continue
-        out.append(info)
-    out.sort(key=lambda i: (i.date, i.issued_at), reverse=True)
+        out.append((info, row))
+    out.sort(key=lambda pair: (pair[0].date, pair[0].issued_at), reverse=True)
     return out
 
 

@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from base.i18n import _
 from base.progress import CancelToken, ProgressSink, no_progress
 from core.certificates.layout import Item, LineItem, PageLayout, RectItem, TextItem, layout_page
+from core.certificates.pdftext import TextCoder
 from core.certificates.qr import QrMatrix
 from core.certificates.signing import clean
 from core.certificates.templates import TemplateSpec, chinese_date, field_values
@@ -101,6 +102,9 @@ class PdfCanvas:
         self._forms: set[str] = set()
         self._colours: dict[str, Any] = {}
         self._seal_names: dict[bytes, str] = {}
+        self._text: dict[str, TextCoder] = {}
+        self._fill: str | None = None       # the fill colour last set with setFillColor in this stream
+        self._fill_ops: dict[str, str] = {}  # colour → its "r g b rg" operator
 
     def _colour(self, colour: str) -> Any:
         value = self._colours.get(colour)
@@ -108,16 +112,33 @@ class PdfCanvas:
             value = self._colours[colour] = _hex(colour)
         return value
 
+    def _coder(self, font: str) -> TextCoder:
+        coder = self._text.get(font)
+        if coder is None:
+            coder = self._text[font] = TextCoder(self.c, font)
+        return coder
+
+    def _fill_colour(self, colour: str) -> None:
+        """What ``setFillColor`` writes; set through ReportLab when the colour changes (so the
+        canvas's own state, which starts the next page, stays true), repeated as an operator."""
+        if colour == self._fill:
+            self.c.addLiteral(self._fill_ops[colour])
+            return
+        from reportlab.lib.rl_accel import fp_str
+
+        value = self._colour(colour)
+        self.c.setFillColor(value)
+        self._fill = colour
+        if colour not in self._fill_ops:
+            self._fill_ops[colour] = f"{fp_str(value.red, value.green, value.blue)} rg"
+
     def _items(self, items: Iterable[Item]) -> None:
         c = self.c
-        font: tuple[str, float] | None = None
         for it in items:
             if isinstance(it, TextItem):
-                if font != (it.font, it.size):
-                    c.setFont(it.font, it.size)
-                    font = (it.font, it.size)
-                c.setFillColor(self._colour(it.color))
-                c.drawString(it.x, it.y, it.text)
+                # What setFont + setFillColor + drawString write, each character encoded once per document.
+                self._fill_colour(it.color)
+                c.addLiteral(self._coder(it.font).line(it.x, it.y, it.text, it.size))
             elif isinstance(it, LineItem):
                 c.setStrokeColor(self._colour(it.color))
                 c.setLineWidth(it.width)
@@ -127,12 +148,18 @@ class PdfCanvas:
                 c.setLineWidth(it.width)
                 c.rect(it.x, it.y, it.w, it.h, stroke=1, fill=0)
 
+    def _invisible(self, x: float, y: float, lines: list[str], size: float) -> None:
+        """A text object in render mode 3 with ``lines``, as ReportLab's ``textLine`` writes them."""
+        self.c.addLiteral(self._coder(KAI).invisible(x, y, lines, size))
+
     def _form(self, name: str, draw: Callable[[], None]) -> None:
         if name not in self._forms:
+            fill, self._fill = self._fill, None    # a form starts from the initial graphics state
             self.c.beginForm(name)
             draw()
             self.c.endForm()
             self._forms.add(name)
+            self._fill = fill
         self.c.doForm(name)
 
     def draw(self, page: PageLayout, seal_png: bytes | None = None) -> None:
@@ -167,13 +194,11 @@ class PdfCanvas:
             self._form(name, seal)
             c.addLiteral("Q")
         if page.payload:
-            text = c.beginText(page.width - 300, 8)
-            text.setTextRenderMode(3)          # invisible: readable by software, not printed
-            text.setFont(KAI, 3)
-            text.textLine(PAYLOAD_MARK + page.payload)
+            # Invisible (render mode 3): readable by software, not printed.
+            lines = [PAYLOAD_MARK + page.payload]
             if page.signed_fields:
-                text.textLine(SIGNED_MARK + page.signed_fields)
-            c.drawText(text)
+                lines.append(SIGNED_MARK + page.signed_fields)
+            self._invisible(page.width - 300, 8, lines, 3)
         c.showPage()
 
     def save(self) -> None:

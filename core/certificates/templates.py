@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -106,8 +107,10 @@ DEFAULTS: list[tuple[str, TemplateSpec]] = [
 ]
 
 
+@cache
 def chinese_date(day: dt.date) -> str:
-    """2026-11-24 -> 二〇二六年十一月二十四日 (the style of official documents)."""
+    """2026-11-24 -> 二〇二六年十一月二十四日 (the style of official documents); kept per day (a batch
+    of a thousand certificates has a few hundred dates at most, each written twice a page)."""
 
     def small(n: int) -> str:
         tens, ones = divmod(n, 10)

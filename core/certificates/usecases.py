@@ -144,9 +144,11 @@ def print_certificates(work: Work, sel: Selection, target: Path, *, unit: str | 
             wanted = [x.strip().upper() for x in sel.serials]
             _check_holders(work, s, set(s.scalars(select(Certificate.officer_id)
                                                   .where(Certificate.serial.in_(wanted)))), units)
-        infos = batch.select_certificates(s, sel, **_holders(work, units))
+        chosen = batch.select_signed(s, sel, **_holders(work, units))
+        infos = [info for info, _row in chosen]
         issue.sign_unsigned(s, [uuid.UUID(i.id) for i in infos if not i.signing], actor_id=work.actor_id)
-        pages = batch.cert_pages(s, infos)
+        # The rows read already serve for what was signed then; those signed just now are read again.
+        pages = batch.cert_pages(s, infos, {info.id: row for info, row in chosen if info.signing})
     return batch.write_batch(pages, target, progress=progress, cancel=cancel)
 
 

@@ -141,3 +141,37 @@ def test_batch_pdfs_embed_every_font_and_are_readable_by_others(issued, tmp_path
     assert unembedded_fonts(out) == []                       # no Helvetica from ReportLab's initial font
     with zipfile.ZipFile(packed) as zf:
         assert all(unembedded_fonts(zf.read(n)) == [] for n in zf.namelist())
+
+
+def test_printing_reads_the_signed_data_with_the_selection(issued, monkeypatch, tmp_path: Path) -> None:
+    """The batch reads each certificate's signed data in the query that selects it (and a
+    certificate signed at print time again, after signing): the pages are the ones read
+    certificate by certificate, on SQLite and PostgreSQL."""
+    from sqlalchemy import select
+
+    from core.certificates import batch
+    from core.models import Certificate
+
+    with issued.db.transaction() as s:          # earned on an officer's PC: recorded unsigned
+        row = s.scalars(select(Certificate).where(Certificate.status == "valid").order_by(Certificate.serial)).first()
+        assert row is not None
+        row.signature, row.key_id, row.qr_code = "", None, None
+        unsigned = row.serial
+    printed: list[list[batch.CertPage]] = []
+
+    def keep(pages: list[batch.CertPage], target: Path, **_kw: object) -> BatchResult:
+        printed.append(pages)
+        return BatchResult(target, "pdf", len(pages))
+
+    monkeypatch.setattr(batch, "write_batch", keep)
+    print_batch(issued, Selection(), tmp_path / "all.pdf")
+    with issued.db.transaction() as s:
+        expected = batch.cert_pages(s, batch.select_certificates(s, Selection()))
+
+    def seen(pages: list[batch.CertPage]) -> list[tuple[object, ...]]:
+        return [(p.serial, p.version, p.fields, p.payload, p.qr.size if p.qr else 0, p.qr.bits if p.qr else b"",
+                 p.spec, p.seal_png) for p in pages]
+
+    assert len(expected) == 3 and unsigned in {p.serial for p in expected}
+    assert all(p.payload.startswith("SHC2:") for p in expected)      # signed at print time
+    assert seen(printed[0]) == seen(expected)

@@ -195,3 +195,40 @@ def test_one_style_for_every_widget(qtbot: QtBot) -> None:
     images = re.findall(r"url\(([^)]+)\)", app.styleSheet())
     assert images and all(Path(p).is_file() for p in images)          # combo and spin box arrows exist
     assert "{" not in "".join(images)
+
+
+_FRESH_APP = """
+import enum, sys
+made = []
+create = enum.EnumType._create_
+def record(cls, name, *args, **kwargs):
+    made.append(name)
+    return create(cls, name, *args, **kwargs)
+enum.EnumType._create_ = record
+from PySide6.QtWidgets import QApplication
+from gui.app import make_app
+from gui.login import LoginWindow
+app = make_app()
+login = LoginWindow()
+login.show()
+app.processEvents()
+before_login = list(made)
+app.setStyleSheet("")
+print(app.style().name(), "PrimitiveElement" in before_login)
+"""
+
+
+def test_a_new_application_starts_in_fusion_without_building_qstyles_enums() -> None:
+    """make_app chooses Fusion when it creates the application (``-style``), so the login window
+    shows without QStyle's Python type (and its large enums) being made."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("QT_STYLE_OVERRIDE", None)
+    out = subprocess.run([sys.executable, "-c", _FRESH_APP], env=env, cwd=root, check=True, capture_output=True,
+                         text=True, timeout=60)
+    assert out.stdout.split() == ["fusion", "False"]
