@@ -146,6 +146,92 @@ def test_a_large_bank_import_is_backed_up_first(home_db: Database, tmp_path: Pat
     assert made.counts["questions"] == now - 1200
 
 
+def _big_csv(tmp_path: Path, n: int = 1200) -> Path:
+    rows = ["题干,A,B,C,D,答案"] + [f"第{i}题：执勤执法中应当遵守的规定,甲{i},乙,丙,丁,A" for i in range(n)]
+    source = tmp_path / "big.csv"
+    source.write_text("\n".join(rows), encoding="utf-8")
+    return source
+
+
+def _current_questions(db: Database) -> int:
+    from core.models import QuestionRow
+
+    with db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(QuestionRow).where(QuestionRow.is_current)) or 0
+
+
+def test_the_backup_written_meanwhile_leaves_out_what_the_import_already_wrote(
+        home_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import's backup runs beside it: started only once the import has written rows (not yet
+    committed), it still holds the data as it was before, and the import waits for it."""
+    import threading
+
+    from core.bank import usecases
+    from core.bank.writer import QuestionWriter
+
+    written = threading.Event()
+    write, backup = QuestionWriter.write, autobackup.before_risky
+
+    def write_then_tell(self: QuestionWriter, *args: object, **kwargs: object) -> None:
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+        written.set()
+
+    def backup_late(*args: object, **kwargs: object) -> object:
+        assert written.wait(30)
+        assert threading.current_thread() is not threading.main_thread()
+        return backup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(QuestionWriter, "write", write_then_tell)
+    monkeypatch.setattr(autobackup, "before_risky", backup_late)
+    before = _current_questions(home_db)
+    report = usecases.import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert report.stored and report.imported == 1200
+    (made,) = autobackup.list_backups(autobackup.folder_for(home_db))
+    assert made.reason == "import" and made.counts["questions"] == before
+    assert _current_questions(home_db) == before + 1200
+
+
+def test_a_failed_backup_written_meanwhile_stores_nothing(home_db: Database, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.bank import usecases
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(autobackup, "before_risky", broken)
+    before = _current_questions(home_db)
+    with pytest.raises(OSError, match="disk full"):
+        usecases.import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert _current_questions(home_db) == before
+
+
+def test_outside_wal_mode_the_import_is_backed_up_before_it_starts(home_db: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader beside the import's writer would wait for it in rollback-journal mode: there the
+    backup is written first, in the importing thread, before any question is."""
+    import threading
+
+    from core.bank import usecases
+    from core.bank.writer import QuestionWriter
+
+    order: list[str] = []
+    write, backup = QuestionWriter.write, autobackup.before_risky
+
+    def noted_write(self: QuestionWriter, *args: object, **kwargs: object) -> None:
+        order.append("write")
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def noted_backup(*args: object, **kwargs: object) -> object:
+        order.append("backup" if threading.current_thread() is threading.main_thread() else "backup thread")
+        return backup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(usecases, "_wal", lambda db: False)
+    monkeypatch.setattr(QuestionWriter, "write", noted_write)
+    monkeypatch.setattr(autobackup, "before_risky", noted_backup)
+    usecases.import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert order[0] == "backup" and "backup thread" not in order and "write" in order
+
+
 def test_postgresql_has_no_automatic_backups(db: Database, admin: object) -> None:
     if db.is_sqlite:
         pytest.skip("the PostgreSQL half of this test; SQLite is covered above")
