@@ -238,7 +238,7 @@ class _Importer:
     def __init__(self, session: Session, *, bank: str, category: str | None, dry_run: bool, skip_invalid: bool,
                  media_store: Path | None, actor_id: int | None, progress: ProgressSink,
                  cancel: CancelToken | None, total: int | None = None, owner_unit_id: int | None = None,
-                 keep: bool = True, before_commit: Callable[[], object] | None = None) -> None:
+                 keep: bool = True) -> None:
         self.session, self.bank, self.category = session, bank, category
         self.owner_unit_id = owner_unit_id
         self.dry_run, self.skip_invalid, self.actor_id = dry_run, skip_invalid, actor_id
@@ -260,7 +260,6 @@ class _Importer:
         self.copies: list[tuple[Path, Path]] = []
         self.done = 0
         self.writer = QuestionWriter(session)
-        self.before_commit = before_commit
 
     def __enter__(self) -> _Importer:
         return self
@@ -331,8 +330,6 @@ class _Importer:
             self._store(self.pending)
             self.pending = []
         self.writer.close()
-        if self.before_commit is not None:
-            self.before_commit()     # the automatic backup written meanwhile; raises when it failed
         problems = [*read_problems, *self.invalid, *self.duplicates, *self.media_warnings]
         empty = not self.new_count and not self.duplicates
         if empty and not any(p.severity is Severity.ERROR for p in problems):
@@ -380,18 +377,14 @@ def import_result(
     owner_unit_id: int | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
-    before_commit: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Validate, de-duplicate and store what the readers understood (all-or-nothing by default).
 
     A new ``bank`` is created owned by ``owner_unit_id`` (None: the whole organisation).
-    ``before_commit`` is called once everything is written, before the import is kept or not; an
-    exception from it stores nothing.
     """
     with _bulk(), db.transaction() as session, _Importer(
         session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid, media_store=media_store,
         actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions), owner_unit_id=owner_unit_id,
-        before_commit=before_commit,
     ) as importer:
         importer.add(result.questions, result.is_checked)
         return importer.finish(result.problems, result.layouts)
@@ -436,18 +429,16 @@ def import_files(
     cancel: CancelToken | None = None,
     actor_id: int | None = None,
     owner_unit_id: int | None = None,
-    before_commit: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Read ``paths`` and store them in ``bank`` (created when missing, owned by ``owner_unit_id``).
 
     Pictures embedded in the files are extracted into a temporary folder and copied
-    into the media store only when the import is stored. ``before_commit``: as for
-    :func:`import_result`.
+    into the media store only when the import is stored.
     """
     with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
             _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
                       media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel,
-                      owner_unit_id=owner_unit_id, keep=False, before_commit=before_commit) as importer:
+                      owner_unit_id=owner_unit_id, keep=False) as importer:
         # Questions are stored while the files are still being read (from readers that pass them on),
         # then those the readers returned.
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),

@@ -15,9 +15,7 @@ browses and draws from those and the banks shared from above, and never sees a n
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +32,6 @@ from core.bank import banks, importing, questions
 from core.bank.banks import BankInfo
 from core.bank.importing import ImportReport
 from core.bank.questions import Counts, QuestionDetail, QuestionFilter, QuestionSummary
-from core.infra.db import Database
 from core.infra.paths import media_dir as media_store_dir
 from core.models import Bank, QuestionRow
 from quizbank.model import ImportResult, Question
@@ -204,11 +201,11 @@ def store_import(work: Work, result: ImportResult, *, bank: str, category: str |
     """Store previewed questions in ``bank`` (created when missing, owned by the actor's unit), all
     or nothing unless ``skip_invalid``."""
     owner = _import_target(work, bank)
-    with _backup_meanwhile(work, len(result.questions) > autobackup.LARGE_IMPORT_ROWS, cancel) as backed_up:
-        return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
-                                       skip_invalid=skip_invalid, media_store=media_store_dir(),
-                                       actor_id=work.actor_id, owner_unit_id=owner, progress=progress,
-                                       cancel=cancel, before_commit=backed_up)
+    if len(result.questions) > autobackup.LARGE_IMPORT_ROWS:
+        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
+    return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
+                                   skip_invalid=skip_invalid, media_store=media_store_dir(),
+                                   actor_id=work.actor_id, owner_unit_id=owner, progress=progress, cancel=cancel)
 
 
 @use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
@@ -222,35 +219,12 @@ def import_files(work: Work, paths: Sequence[Path], *, bank: str, category: str 
     """
     store = media_store if media_store is not None or dry_run else media_store_dir()
     owner = _import_target(work, bank)
-    large = not dry_run and sum(p.stat().st_size for p in paths if p.is_file()) > autobackup.LARGE_IMPORT_BYTES
-    with _backup_meanwhile(work, large, cancel) as backed_up:
-        return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
-                                      skip_invalid=skip_invalid, format_name=format_name, columns=columns,
-                                      media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id,
-                                      owner_unit_id=owner, before_commit=backed_up)
-
-
-@contextmanager
-def _backup_meanwhile(work: Work, wanted: bool, cancel: CancelToken | None) -> Iterator[Callable[[], object] | None]:
-    """The automatic backup before a large import, written while the import reads and checks.
-
-    SQLite's online backup, the checksum and the deflating are C code that releases the GIL, and
-    the backup reads the last committed state: the import's own transaction, still open, is not
-    in it, so the copy is the data as it was before the import. The import waits for the backup
-    (the callable given) before it commits, and a failed backup (raised there) stores nothing.
-    Outside WAL mode a reader and the import's writer would wait for each other: the backup is
-    then written first, as before any other risky change.
-    """
-    if not wanted or work.db.sqlite_path is None:    # PostgreSQL: its administrator's backups
-        yield None
-        return
-    if not _wal(work.db):
+    if not dry_run and sum(p.stat().st_size for p in paths if p.is_file()) > autobackup.LARGE_IMPORT_BYTES:
         autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
-        yield None
-        return
-    with ThreadPoolExecutor(1, thread_name_prefix="autobackup") as pool:
-        backup = pool.submit(autobackup.before_risky, work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
-        yield backup.result
+    return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
+                                  skip_invalid=skip_invalid, format_name=format_name, columns=columns,
+                                  media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id,
+                                  owner_unit_id=owner)
 
 
 @use_case(Action.BANK_IMPORT, transaction=False)
@@ -266,11 +240,6 @@ def write_template(work: Work, path: Path) -> Path:
     except OSError as exc:
         raise InvalidInput(_("无法写入 {file}：{e}", file=path.name, e=exc.strerror or exc)) from exc
     return path
-
-
-def _wal(db: Database) -> bool:
-    with db.engine.connect() as conn:
-        return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower() == "wal"
 
 
 def _bank_name(bank: str) -> str:
