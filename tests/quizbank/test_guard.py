@@ -212,3 +212,21 @@ def test_plain_cells_copying_a_long_string_too_often_are_refused(tmp_path: Path)
     path = _shared_sheet(tmp_path, [0] * 250 + list(range(1, 251)))    # the 30,000-byte string 250 times
     with zipfile.ZipFile(path) as zf, pytest.raises(LimitExceeded, match="共享字符串被复制到太多单元格"):
         guard._check_xlsx(zf, path.name, 0)
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_shared_string_sizes_with_and_without_a_namespace_prefix(tmp_path: Path, prefix: str) -> None:
+    """Each string's size runs from its <si> to the next (or the end), found by the general pattern;
+    the fast literal one is used only where no prefixed tag could be missed."""
+    import re
+    import zipfile
+
+    strings = "".join(f"<{prefix}si><{prefix}t>{'题' * k}</{prefix}t></{prefix}si>" for k in range(1, 40))
+    part = f'<?xml version="1.0"?><{prefix}sst xmlns:x="urn:x">{strings}<si/></{prefix}sst>'.encode()
+    path = tmp_path / "strings.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("sharedStrings.xml", part)
+    starts = [m.start() for m in re.finditer(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])", part)]
+    expected = [b - a for a, b in zip(starts, [*starts[1:], len(part)], strict=True)]
+    with zipfile.ZipFile(path) as zf:
+        assert list(guard._shared_string_sizes(zf, zf.getinfo("sharedStrings.xml"), "f.xlsx")) == expected
