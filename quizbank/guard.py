@@ -233,7 +233,7 @@ def chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Iterat
 class SharedRefs:
     """What a worksheet's first pass learnt of its shared-string cells: at least their number
     (``count``), and with a ``measure`` the bytes the plain ones copy (``copied``, over ``matched``
-    cells; see :func:`_shared_bytes`)."""
+    cells; see :func:`_cell_copies`)."""
 
     count: int = 0
     matched: int = 0
