@@ -358,9 +358,7 @@ def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: 
 
     def take(data: bytes, final: bool) -> int:
         """Measure the complete strings of ``data``; returns where the incomplete last one starts."""
-        # Without a namespace-prefixed <x:si> (the usual part) a pattern starting with a literal finds the
-        # same tags, much faster.
-        starts = [m.start() for m in (_SI if _PREFIXED_SI.search(data) else _PLAIN_SI).finditer(data)]
+        starts = _si_starts(data)
         stop = len(data) if final else (starts[-1] if starts else 0)
         edges = starts if final else starts[:-1]      # the strings that end in ``data``
         edges.append(stop)
@@ -383,6 +381,13 @@ def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: 
             raise too_long()
     take(buffer, True)
     return sizes
+
+
+def _si_starts(data: bytes) -> list[int]:
+    """Where each string's tag (``<si>``, namespace prefix allowed) starts in ``data``. Without a
+    prefixed ``<x:si>`` (the usual part) a pattern starting with a literal finds the same tags,
+    much faster than the general one."""
+    return [m.start() for m in (_SI if _PREFIXED_SI.search(data) else _PLAIN_SI).finditer(data)]
 
 
 _SHARED_REF = re.compile(rb"""\st\s*=\s*["']s["']""")

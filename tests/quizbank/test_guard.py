@@ -230,3 +230,11 @@ def test_shared_string_sizes_with_and_without_a_namespace_prefix(tmp_path: Path,
     expected = [b - a for a, b in zip(starts, [*starts[1:], len(part)], strict=True)]
     with zipfile.ZipFile(path) as zf:
         assert list(guard._shared_string_sizes(zf, zf.getinfo("sharedStrings.xml"), "f.xlsx")) == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([b"<si>", b"<si ", b"<si/>", b"<si\t", b"<sig>", b"<six", b"<x:si>", b"x:si", b"<si",
+                                 b"<t>\xe9\xa2\x98</t>", b"</si>", b"ab", b"<", b"si>"]), max_size=30))
+def test_string_tags_found_by_the_split_are_those_of_the_general_pattern(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert guard._si_starts(data) == [m.start() for m in guard._SI.finditer(data)]
