@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
+from typing import TypeVar
 
 from base.i18n import _
 from base.problems import Problem, Severity
@@ -290,10 +292,14 @@ class RawColumns:
 _UNUSUAL = object()   # a score that is not a number: build_question reports it
 
 
-def _per_value(values: Sequence[str], parse: Callable[[str], object]) -> list[object]:
+_V = TypeVar("_V", bound=Hashable)
+_R = TypeVar("_R")
+
+
+def _per_value(values: Sequence[_V], parse: Callable[[_V], _R]) -> list[_R]:
     """``[parse(v) for v in values]``, parsing each distinct value once (types, difficulties, scores repeat)."""
     parsed = {v: parse(v) for v in set(values)}
-    return [parsed[v] for v in values]
+    return list(map(parsed.__getitem__, values))
 
 
 def _score(text: str) -> object:
@@ -321,7 +327,11 @@ def build_usual(
     qtypes = _per_value(cols.type_text, lambda t: _parse_qtype(t) if t else default_type)
     levels = _per_value(cols.difficulty, lambda d: parse_difficulty(d, five_scale) if d else 2)
     scores = _per_value(cols.score, _score)
-    judge_words, letters, prefix_starts, first_char = JUDGE_WORDS, LETTERS, _PREFIX_STARTS, _FIRST_CHAR
+    # A choice answer is read once per distinct (type, answer): choice answers repeat (A, B, AC…).
+    keys = _per_value(list(zip(qtypes, cols.answer, strict=True)), _choice_key)
+    # Option prefixes ("A. …"), looked for in the block's option cells at once: usually none.
+    prefixed = not _PREFIX_STARTS.isdisjoint(map(_FIRST_CHAR, chain.from_iterable(cols.options)))
+    judge_words, prefix_starts, first_char = JUDGE_WORDS, _PREFIX_STARTS, _FIRST_CHAR
     single, multiple, judge, fill, essay = QType.SINGLE, QType.MULTIPLE, QType.JUDGE, QType.FILL, QType.ESSAY
     out: list[Question | None] = []
     append = out.append
@@ -335,18 +345,19 @@ def build_usual(
         key: list[str] = []
         blanks: list[list[str]] = []
         if qtype is single or qtype is multiple:
+            found = keys[k]      # (sorted letters, index of the last one), or None
+            if found is None:
+                append(None)
+                continue
             opts = list(options)
             while opts and not opts[-1]:
                 opts.pop()
             n = len(opts)
-            if not (answer and answer.isascii() and not answer.strip(letters) and n >= 2 and all(opts)
-                    and prefix_starts.isdisjoint(map(first_char, opts))):
+            if n < 2 or found[1] >= n or not all(opts) or prefixed and not prefix_starts.isdisjoint(
+                    map(first_char, opts)):
                 append(None)
                 continue
-            key = sorted(set(answer))
-            if letters.find(key[-1]) >= n or (len(key) != 1 if qtype is single else len(key) < 2):
-                append(None)
-                continue
+            key = list(found[0])
         elif qtype is judge:
             value = judge_words.get(answer)
             if value is None:
@@ -367,6 +378,20 @@ def build_usual(
         append(Question(qtype, stem, opts, key, blanks, explanation, category, split_tags(tags) if tags else [],
                         level, score, [], SourceRef(file, sheet, first_row + k, None)))
     return out
+
+
+def _choice_key(typed_answer: tuple[QType | None, str]) -> tuple[tuple[str, ...], int] | None:
+    """(sorted letters, index of the last) of a usual choice answer (``B``, ``ACD``: one letter for
+    a single choice, two or more for a multiple one), or None for any other answer."""
+    qtype, answer = typed_answer
+    if qtype is not QType.SINGLE and qtype is not QType.MULTIPLE:
+        return None
+    if not (answer and answer.isascii() and not answer.strip(LETTERS)):
+        return None
+    key = sorted(set(answer))
+    if len(key) != 1 if qtype is QType.SINGLE else len(key) < 2:
+        return None
+    return tuple(key), LETTERS.find(key[-1])
 
 
 def has_error(problems: list[Problem]) -> bool:

@@ -25,6 +25,7 @@ allowance (:func:`base.limits.text_allowed`, in UTF-8 bytes) before calamine see
 from __future__ import annotations
 
 import functools
+import operator
 import posixpath
 import re
 import struct
@@ -137,6 +138,8 @@ _TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?(c|row)(?=[\s/>])([^>]*?)(/?)>')
 _ATTR_R = re.compile(rb'\sr\s*=\s*["\']\s*([A-Za-z]*)(\d*)')
 _FAR = 10**9   # a row or column number longer than this is "too far", whatever it is
 _SI = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])')
+_PLAIN_SI = re.compile(rb'<si(?=[\s/>])')
+_PREFIXED_SI = re.compile(rb':si(?=[\s/>])')
 _XML_TAG = re.compile(rb"<[^>]*>")
 _ENTITY = re.compile(rb"&#?\w+;")
 
@@ -197,13 +200,17 @@ def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str
     for name in members:
         if name.rsplit("/", 1)[-1].lower() == "sharedstrings.xml":
             sizes += _shared_string_sizes(archive, archive.getinfo(name), file)
+    limit = 3 * text_allowed(size)
+    # A table of many long strings (a big bank of unique texts) is referenced more times than the
+    # cheap bound of _check_shared_copies admits: its cells are then measured in the first pass.
+    measure = sizes if sizes and len(sizes) * max(sizes) > limit else None
     for info in archive.infolist():
         if (info.filename in names or (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"))) \
                 and info.filename in members:
             sheet = names.get(info.filename, info.filename.rsplit("/", 1)[-1])
-            refs = _check_worksheet(archive, info, file, sheet, count_refs=bool(sizes))
+            refs = _check_worksheet(archive, info, file, sheet, count_refs=bool(sizes), measure=measure)
             if sizes:
-                _check_shared_copies(archive, info, file, sheet, sizes, 3 * text_allowed(size), refs)
+                _check_shared_copies(archive, info, file, sheet, sizes, limit, refs)
     return parts
 
 
@@ -222,8 +229,19 @@ def chunks(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Iterat
         yield carry
 
 
+@dataclass(slots=True)
+class SharedRefs:
+    """What a worksheet's first pass learnt of its shared-string cells: at least their number
+    (``count``), and with a ``measure`` the bytes the plain ones copy (``copied``, over ``matched``
+    cells; see :func:`_cell_copies`)."""
+
+    count: int = 0
+    matched: int = 0
+    copied: int = 0
+
+
 def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str, *,
-                     count_refs: bool = False) -> int | None:
+                     count_refs: bool = False, measure: Sequence[int] | None = None) -> SharedRefs | None:
     """Refuse a worksheet whose used range (as calamine will build it) breaks the limits.
 
     One pass proves the usual sheet inside the allowance (references everywhere, columns up to Z and
@@ -231,18 +249,19 @@ def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str,
     that finds a violation stops there. Only a sheet that is neither is measured cell by cell.
 
     With ``count_refs`` the first pass also counts (at least) the sheet's shared-string cells, for
-    :func:`_check_shared_copies`, so the part is not unpacked again for them; returns that count, or
-    None when the first pass did not read the whole part.
+    :func:`_check_shared_copies`, so the part is not unpacked again for them, and with ``measure``
+    (the shared strings' sizes) the bytes its plain cells copy; returns what it counted, or None
+    when the first pass did not read the whole part.
     """
     allowed = cells_allowed(info.compress_size)
-    counted: list[int] | None = [0] if count_refs else None
+    counted: SharedRefs | None = SharedRefs() if count_refs else None
     for columns, letters in _BOUNDS:
         if allowed // columns >= 1:
             blocks: Iterable[bytes] = chunks(archive, info, file)
             if counted is not None:
-                blocks = _counting(blocks, counted)
+                blocks = _counting(blocks, counted, measure)
             if not _found((_violation(letters, allowed // columns), _PREFIXED), blocks):
-                return counted[0] if counted is not None else None
+                return counted
             counted = None    # stopped at a violation: not every cell was counted
     rows, columns = _used_range(chunks(archive, info, file))
     if rows and columns:
@@ -250,10 +269,15 @@ def _check_worksheet(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str,
     return None
 
 
-def _counting(blocks: Iterable[bytes], counted: list[int]) -> Iterator[bytes]:
-    """``blocks`` passed on, adding an upper bound of their shared-string cells to ``counted[0]``."""
+def _counting(blocks: Iterable[bytes], counted: SharedRefs, measure: Sequence[int] | None) -> Iterator[bytes]:
+    """``blocks`` passed on, adding an upper bound of their shared-string cells to ``counted``
+    (and with ``measure``, the bytes of their plain cells)."""
     for block in blocks:
-        counted[0] += _shared_ref_bound(block)
+        counted.count += _shared_ref_bound(block)
+        if measure is not None:
+            matched, copied = _cell_copies(block, measure)
+            counted.matched += matched
+            counted.copied += copied
         yield block
 
 
@@ -334,13 +358,17 @@ def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: 
 
     def take(data: bytes, final: bool) -> int:
         """Measure the complete strings of ``data``; returns where the incomplete last one starts."""
-        starts = [m.start() for m in _SI.finditer(data)]
+        starts = _si_starts(data)
         stop = len(data) if final else (starts[-1] if starts else 0)
-        edges = [x for x in starts if x < stop] + [stop]
-        for a, b in zip(edges, edges[1:], strict=False):
-            if b - a > MAX_FIELD_CHARS and _unescape_len(data[a:b]) > MAX_FIELD_CHARS:
-                raise too_long()
-            sizes.append(b - a)
+        edges = starts if final else starts[:-1]      # the strings that end in ``data``
+        edges.append(stop)
+        lengths = list(map(operator.sub, edges[1:], edges[:-1]))
+        if lengths and max(lengths) > MAX_FIELD_CHARS:
+            for k, (a, b) in enumerate(zip(edges, edges[1:], strict=False)):
+                if b - a > MAX_FIELD_CHARS and _unescape_len(data[a:b]) > MAX_FIELD_CHARS:
+                    sizes.extend(lengths[:k])
+                    raise too_long()
+        sizes.extend(lengths)
         return stop
 
     buffer = b""
@@ -355,35 +383,63 @@ def _shared_string_sizes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: 
     return sizes
 
 
+def _si_starts(data: bytes) -> list[int]:
+    """Where each string's tag (``<si>``, namespace prefix allowed) starts in ``data``. Without a
+    prefixed ``<x:si>`` (the usual part) a pattern starting with a literal finds the same tags,
+    much faster than the general one."""
+    return [m.start() for m in (_SI if _PREFIXED_SI.search(data) else _PLAIN_SI).finditer(data)]
+
+
 _SHARED_REF = re.compile(rb"""\st\s*=\s*["']s["']""")
 _SHARED_CELL = re.compile(rb"""<(?:[\w.-]+:)?c\b[^>]*?\st\s*=\s*["']s["'][^>]*>\s*<(?:[\w.-]+:)?v>\s*(\d{1,9})\s*<""")
+# A t="s" attribute ending a cell's start tag, right before its value (<c r="B2" t="s"><v>7</v>, as
+# Excel, WPS and xlsxwriter write them): each match holds its own one of the t="s" attributes that
+# _SHARED_REF and _shared_ref_bound count, and gives the value calamine reads.
+_PLAIN_SHARED_CELL = re.compile(rb' t="s"><v>(\d{1,9})</v>')   # a literal start: searched fast
+
+
+def _cell_copies(chunk: bytes, sizes: Sequence[int], pattern: re.Pattern[bytes] = _PLAIN_SHARED_CELL
+                  ) -> tuple[int, int]:
+    """(cells ``pattern`` reads in ``chunk``, bytes of the shared strings they copy); an index beyond
+    the table copies nothing. One findall and C-level sums: no match object per cell."""
+    indices = list(map(int, pattern.findall(chunk)))
+    known = len(sizes)
+    if indices and max(indices) < known:
+        return len(indices), sum(map(sizes.__getitem__, indices))
+    return len(indices), sum(sizes[index] for index in indices if index < known)
 
 
 def _check_shared_copies(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, sheet: str,
-                         sizes: Sequence[int], limit: int, refs: int | None = None) -> None:
+                         sizes: Sequence[int], limit: int, refs: SharedRefs | None = None) -> None:
     """Refuse a sheet whose cells copy more shared-string bytes than the file may give.
 
     calamine gives every cell its own copy of the string it refers to: one long string in every
     cell of a 5 KB file is gigabytes. The cheap bound (references × the longest string) settles
     the usual file; otherwise each reference counts its own string (a reference not understood
-    counts as the longest). ``refs``: at least the number of references, when already counted.
+    counts as the longest): first the plain cells' (measured in the worksheet's first pass when
+    ``refs`` says so, else in a pass of their own), then, for a sheet still over, every cell's by
+    the general pattern. ``refs``: at least the number of references, when already counted.
     """
-    count = refs if refs is not None else sum(len(_SHARED_REF.findall(chunk)) for chunk in chunks(archive, info, file))
+    count = refs.count if refs is not None else sum(
+        len(_SHARED_REF.findall(chunk)) for chunk in chunks(archive, info, file))
     longest = max(sizes)
     if count * longest <= limit:
         return
-    total = matched = 0
-    for chunk in chunks(archive, info, file):
-        for m in _SHARED_CELL.finditer(chunk):
-            index = int(m.group(1))
-            total += sizes[index] if index < len(sizes) else 0
-            matched += 1
-        if total > limit:
-            break
-    total += max(0, count - matched) * longest
-    if total > limit:
-        raise refuse(file, _("共享字符串被复制到太多单元格：共 {size}（这个文件最多 {limit}）", size=size_text(total),
-                             limit=size_text(limit)), sheet=sheet)
+    if refs is not None and refs.matched and refs.copied + (count - refs.matched) * longest <= limit:
+        return
+    for pattern in (_PLAIN_SHARED_CELL, _SHARED_CELL):
+        total = matched = 0
+        for chunk in chunks(archive, info, file):
+            found, copied = _cell_copies(chunk, sizes, pattern)
+            matched += found
+            total += copied
+            if total > limit:
+                break
+        total += max(0, count - matched) * longest
+        if total <= limit:
+            return
+    raise refuse(file, _("共享字符串被复制到太多单元格：共 {size}（这个文件最多 {limit}）", size=size_text(total),
+                         limit=size_text(limit)), sheet=sheet)
 
 
 # --- ods -------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import repeat
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,18 @@ class DuplicateIndex:
         parts: Parts = (tuple(q.answer), tuple(map(tuple, q.blanks)) if q.blanks else (), tuple(q.media))
         return self._shared.setdefault(parts, parts)
 
+    def _compact_all(self, chunk: Sequence[Question]) -> list[Parts]:
+        """:meth:`_compact` of each question, a column at a time (no call per question)."""
+        answers = map(tuple, map(_ANSWER, chunk))
+        blanks = [tuple(map(tuple, b)) if b else () for b in map(_BLANKS, chunk)] if any(map(_BLANKS, chunk)) \
+            else repeat((), len(chunk))
+        media = map(tuple, map(_MEDIA, chunk))
+        parts = list(zip(answers, blanks, media, strict=True))
+        shared = self._shared
+        for p in set(parts) - shared.keys():
+            shared[p] = p
+        return list(map(shared.__getitem__, parts))
+
     def _media_key(self, media: Sequence[str]) -> tuple[str, ...]:
         out = []
         for ref in media:
@@ -90,8 +104,8 @@ class DuplicateIndex:
              ) -> tuple[list[tuple[Question, str]], list[tuple[Question, SourceRef | None]]]:
         """(new questions with their hashes, duplicates with where their twin was first seen)."""
         if self.first.keys().isdisjoint(hashes) and len(set(hashes)) == len(hashes):
-            self.first.update(zip(hashes, (q.source for q in chunk), strict=True))
-            self.firsts.update(zip(hashes, map(self._compact, chunk), strict=True))
+            self.first.update(zip(hashes, map(_SOURCE, chunk), strict=True))
+            self.firsts.update(zip(hashes, self._compact_all(chunk), strict=True))
             return list(zip(chunk, hashes, strict=True)), []
         self._load_stored([h for h in set(hashes) if h in self.first and h not in self.firsts
                            and h not in self.variants])
@@ -132,3 +146,4 @@ class DuplicateIndex:
 
 
 _NONE = object()
+_SOURCE, _ANSWER, _BLANKS, _MEDIA = map(attrgetter, ("source", "answer", "blanks", "media"))

@@ -221,6 +221,8 @@ def _media_names(question: Question, problems: list[Problem], store: Path) -> li
 STORE_CHUNK = 1000   # questions hashed, encoded and stored at a time
 _MEDIA = attrgetter("media")
 _QTYPE = attrgetter("qtype")
+_SOURCE = attrgetter("source")
+_FILE = attrgetter("file")
 
 
 class _Importer:
@@ -295,7 +297,7 @@ class _Importer:
             self.fresh.extend(fresh)
         self.new_count += len(fresh)
         self.by_type.update(map(str, map(_QTYPE, fresh)))
-        self.files.update({q.source.file for q in fresh if q.source and q.source.file})
+        self.files.update(filter(None, map(_FILE, filter(None, map(_SOURCE, fresh)))))
         self.done += len(chunk)
         if self.dry_run or not new:
             return

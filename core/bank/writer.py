@@ -161,23 +161,20 @@ def _sqlite_rows(new: list[tuple[Question, str]]) -> _Chunk:
     qs = list(map(itemgetter(0), new))
     dumps = _json_list
     lineages = _uuid7_hexes(len(qs))
-    answers: dict[tuple[str, ...], str] = {}
-
-    def answer_json(answer: list[str]) -> str:   # choice and judge answers repeat: each is encoded once
-        if not answer:
-            return "[]"
-        key = tuple(answer)
-        text = answers.get(key)
-        if text is None:
-            text = answers[key] = dumps(answer)
-        return text
-
+    # Choice and judge answers repeat: each distinct one is encoded once.
+    answers = list(map(tuple, map(_ANSWER, qs)))
+    encoded = {answer: dumps(answer) for answer in set(answers)}
+    options = list(map(_OPTIONS, qs))
+    try:   # the usual lists of strings, without a call per question; the encoder refuses anything else
+        options_json = ["[" + ",".join(map(_encode_str, o)) + "]" if o else "[]" for o in options]
+    except TypeError:
+        options_json = [dumps(o) for o in options]
     values: dict[str, list[Any]] = {
         "lineage": lineages,
         "qtype": list(map(str, map(_QTYPE, qs))),   # str() of a QType is its value, without the slower .value
         "stem": list(map(_STEM, qs)),
-        "options": [dumps(o) if o else "[]" for o in map(_OPTIONS, qs)],
-        "answer": list(map(answer_json, map(_ANSWER, qs))),
+        "options": options_json,
+        "answer": list(map(encoded.__getitem__, answers)),
         "blanks": [dumps(b) if b else "[]" for b in map(_BLANKS, qs)],
         "explanation": list(map(_EXPLANATION, qs)),
         "category": list(map(_CATEGORY, qs)),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from core.bank.writer import SWITCH_INTERVAL, QuestionWriter
@@ -106,3 +108,33 @@ def test_reading_waits_for_a_slow_writer_instead_of_queueing_every_chunk(db, mon
     assert max(waiting) == writer_module.QUEUED_CHUNKS
     with db.transaction() as s:
         assert len(s.scalars(select(QuestionRow)).all()) == len(questions)
+
+
+_TEXTS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+
+
+@st.composite
+def _questions(draw: st.DrawFn) -> Question:
+    options: list[object] = draw(st.lists(_TEXTS | st.integers(-5, 5), max_size=7))
+    answer = draw(st.lists(st.sampled_from("ABCDEFGH"), max_size=3) | st.sampled_from([["T"], ["F"], []]))
+    blanks = draw(st.lists(st.lists(_TEXTS, min_size=1, max_size=2), max_size=2))
+    return Question(draw(st.sampled_from(list(QType))), draw(_TEXTS), options, answer, blanks,  # type: ignore[arg-type]
+                    draw(_TEXTS), draw(_TEXTS), draw(st.lists(_TEXTS, max_size=2)), draw(st.integers(1, 3)),
+                    draw(st.none() | st.floats(0, 10)), draw(st.lists(_TEXTS, max_size=2)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_questions(), min_size=1, max_size=12))
+def test_sqlite_rows_encode_what_json_dumps_would(questions: list[Question]) -> None:
+    """The SQLite chunk's JSON columns (answers once per distinct value, options without a call per
+    question) are what encoding each question's lists on its own gives, and decode to them."""
+    import json
+
+    from core.bank.writer import _json_list, _sqlite_rows
+
+    names, rows = _sqlite_rows([(q, f"hash{k}") for k, q in enumerate(questions)])
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True))
+    assert list(columns["options"]) == [_json_list(q.options) if q.options else "[]" for q in questions]
+    assert list(columns["answer"]) == [_json_list(q.answer) if q.answer else "[]" for q in questions]
+    for q, options, answer in zip(questions, columns["options"], columns["answer"], strict=True):
+        assert json.loads(options) == q.options and json.loads(answer) == q.answer

@@ -147,7 +147,94 @@ def test_worksheet_pass_counts_shared_cells_only_when_it_read_the_whole_part(tmp
         zf.writestr("far.xml", far)
     with zipfile.ZipFile(path) as zf:
         refs = guard._check_worksheet(zf, zf.getinfo("usual.xml"), "f.xlsx", "S", count_refs=True)
-        assert refs is not None and refs >= 2
+        assert refs is not None and refs.count >= 2
         assert guard._check_worksheet(zf, zf.getinfo("usual.xml"), "f.xlsx", "S") is None
         with pytest.raises(LimitExceeded):
             guard._check_worksheet(zf, zf.getinfo("far.xml"), "f.xlsx", "S", count_refs=True)
+
+
+_CELLS = {
+    "plain": '<c r="A1" t="s"><v>{i}</v></c>',
+    "spaced": "<c r='B1' t = 's'><v> {i} </v></c>",
+    "prefixed": '<x:c r="C1" t="s"><x:v>{i}</x:v></x:c>',
+    "styled": '<c r="D1" t="s" s="3"><v>{i}</v></c>',
+    "number": '<c r="E1"><v>{i}</v></c>',
+    "text": '<c r="F1" t="str"><v>t{i}</v></c>',
+}
+_SHARED_KINDS = {"plain", "spaced", "prefixed", "styled"}
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.sampled_from(sorted(_CELLS)), st.integers(0, 11)), max_size=40),
+       st.lists(st.integers(1, 500), min_size=10, max_size=10))
+def test_cell_measures_never_fall_below_the_bytes_calamine_copies(cells: list[tuple[str, int]],
+                                                                  sizes: list[int]) -> None:
+    """Plain cells count their own string, every other reference the longest: never less than what
+    the shared-string cells copy (an index beyond the table copies nothing)."""
+    chunk = "".join(_CELLS[kind].format(i=i) for kind, i in cells).encode()
+    copied = sum(sizes[i] for kind, i in cells if kind in _SHARED_KINDS and i < len(sizes))
+    count = guard._shared_ref_bound(chunk)
+    for pattern in (guard._PLAIN_SHARED_CELL, guard._SHARED_CELL):
+        matched, measured = guard._cell_copies(chunk, sizes, pattern)
+        assert measured + (count - matched) * max(sizes) >= copied
+    if all(kind == "plain" for kind, _i in cells):
+        assert guard._cell_copies(chunk, sizes) == (len(cells), copied)
+
+
+def _shared_sheet(tmp_path: Path, refs: list[int]) -> Path:
+    from tests.quizbank.test_hostile import xlsx
+
+    strings = ["长" * 10_000] + [f"短{k}" for k in range(250)]     # 30,000 bytes, then 250 short ones
+    shared = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="s"><v>{i}</v></c></row>' for r, i in enumerate(refs, start=1))
+    return xlsx(tmp_path / "shared.xlsx", cells, shared)
+
+
+def test_a_table_of_long_strings_is_measured_in_the_worksheet_s_first_pass(tmp_path: Path) -> None:
+    """Strings × the longest exceed the allowance: the first pass measures the plain cells, and a
+    sheet using each string once is admitted without another pass."""
+    import zipfile
+
+    path = _shared_sheet(tmp_path, list(range(251)))
+    with zipfile.ZipFile(path) as zf:
+        sizes = guard._shared_string_sizes(zf, zf.getinfo("xl/sharedStrings.xml"), path.name)
+        limit = 3 * text_allowed(0)
+        assert len(sizes) * max(sizes) > limit
+        refs = guard._check_worksheet(zf, zf.getinfo("xl/worksheets/sheet1.xml"), path.name, "题库", count_refs=True,
+                                      measure=sizes)
+        assert refs is not None and refs.matched == 251 and refs.copied == sum(sizes)
+        guard._check_xlsx(zf, path.name, 0)      # admitted
+
+
+def test_plain_cells_copying_a_long_string_too_often_are_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    path = _shared_sheet(tmp_path, [0] * 250 + list(range(1, 251)))    # the 30,000-byte string 250 times
+    with zipfile.ZipFile(path) as zf, pytest.raises(LimitExceeded, match="共享字符串被复制到太多单元格"):
+        guard._check_xlsx(zf, path.name, 0)
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_shared_string_sizes_with_and_without_a_namespace_prefix(tmp_path: Path, prefix: str) -> None:
+    """Each string's size runs from its <si> to the next (or the end), found by the general pattern;
+    the fast literal one is used only where no prefixed tag could be missed."""
+    import re
+    import zipfile
+
+    strings = "".join(f"<{prefix}si><{prefix}t>{'题' * k}</{prefix}t></{prefix}si>" for k in range(1, 40))
+    part = f'<?xml version="1.0"?><{prefix}sst xmlns:x="urn:x">{strings}<si/></{prefix}sst>'.encode()
+    path = tmp_path / "strings.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("sharedStrings.xml", part)
+    starts = [m.start() for m in re.finditer(rb"<(?:[A-Za-z_][\w.-]*:)?si(?=[\s/>])", part)]
+    expected = [b - a for a, b in zip(starts, [*starts[1:], len(part)], strict=True)]
+    with zipfile.ZipFile(path) as zf:
+        assert list(guard._shared_string_sizes(zf, zf.getinfo("sharedStrings.xml"), "f.xlsx")) == expected
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([b"<si>", b"<si ", b"<si/>", b"<si\t", b"<sig>", b"<six", b"<x:si>", b"x:si", b"<si",
+                                 b"<t>\xe9\xa2\x98</t>", b"</si>", b"ab", b"<", b"si>"]), max_size=30))
+def test_string_tags_found_by_the_split_are_those_of_the_general_pattern(pieces: list[bytes]) -> None:
+    data = b"".join(pieces)
+    assert guard._si_starts(data) == [m.start() for m in guard._SI.finditer(data)]
