@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -12,8 +14,19 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import core.models  # noqa: F401
-from core.infra.db import alembic_config, backup_before_upgrade, current_revision, head_revision, make_engine, open_database
+from core.infra.db import (
+    HEAD_REVISION,
+    alembic_config,
+    backup_before_upgrade,
+    current_revision,
+    head_revision,
+    make_engine,
+    open_database,
+    stored_revision,
+)
 from core.models.base import Base
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _migrated_engine(tmp_path: Path):  # type: ignore[no-untyped-def]
@@ -136,3 +149,30 @@ def test_upgrade_settles_attempt_races_before_the_new_constraints(tmp_path: Path
         assert [tuple(r) for r in rows] == [(1, "submitted"), (2, "in_progress"), (3, "void")]
     finally:
         db.dispose()
+
+
+def test_head_revision_constant_is_alembics_head() -> None:
+    """HEAD_REVISION is what opening a current database compares with: a new migration updates it."""
+    assert HEAD_REVISION == head_revision(), "set core.infra.db.HEAD_REVISION to the newest migration's revision"
+
+
+def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'current.db'}"
+    open_database(url).engine.dispose()
+    assert stored_revision(make_engine(url)) == HEAD_REVISION
+    script = ("import sys; from core.infra.db import open_database; "
+              f"db = open_database({url!r}); "
+              "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_stored_revision_of_an_empty_or_unstamped_database(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    assert stored_revision(engine) is None
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+    assert stored_revision(engine) is None
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO alembic_version VALUES ('0009')"))
+    assert stored_revision(engine) == "0009"

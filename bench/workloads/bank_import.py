@@ -142,9 +142,9 @@ _MEMORY_SCRIPT = """
 import resource, sys, time
 sys.path.insert(0, {root!r})
 from pathlib import Path
+from core.access.actor import Actor
 from core.infra.db import open_database
 from core.bank import usecases as bank
-from bench.workloads.bank_import import _add_admin
 
 
 def peak_kb():
@@ -159,7 +159,7 @@ def peak_kb():
 
 
 db = open_database("sqlite:///" + {db!r})
-actor = _add_admin(db)
+actor = Actor.user({user_id!r}, "admin", {unit_id!r}, badge={badge!r})
 before = peak_kb()
 t0 = time.perf_counter()
 report = bank.import_files(db, actor, [Path({path!r})], bank="memory", media_store=Path({folder!r}))
@@ -170,9 +170,13 @@ print(report.imported, before, after, elapsed)
 
 
 def _subprocess_import(state: dict[str, Any], path: Path) -> tuple[int, float, float, float]:
-    """(imported, peak RSS MB before, peak RSS MB after, seconds) of one import in a fresh interpreter."""
+    """(imported, peak RSS MB before, peak RSS MB after, seconds) of one import in a fresh interpreter,
+    into a copy of the prepared database (existing, as a secretary's is: not created by that process)."""
     db = state["folder"] / f"mem-{next(state['counter'])}.db"
-    script = _MEMORY_SCRIPT.format(root=str(ROOT), db=str(db), path=str(path), folder=str(state["folder"]))
+    shutil.copyfile(state["folder"] / "studyhall.db", db)
+    actor = state["actor"]
+    script = _MEMORY_SCRIPT.format(root=str(ROOT), db=str(db), path=str(path), folder=str(state["folder"]),
+                                   user_id=actor.user_id, unit_id=actor.unit_id, badge=actor.badge)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout.split()
     return int(out[0]), int(out[1]) / 1024, int(out[2]) / 1024, float(out[3])
 

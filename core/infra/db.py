@@ -28,6 +28,10 @@ from base.i18n import _
 from core.infra.clock import Clock, ServerClock, SteadyClock, SystemClock
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+# The newest migration's revision. Opening a database that is already there (every start, every CLI
+# command) compares its stored revision with this and does not load alembic and the migration
+# scripts (11 MB and ~10 ms); tests/test_migrations.py checks it is alembic's head.
+HEAD_REVISION = "0010"
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +123,16 @@ def known_revision(revision: object) -> bool:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except CommandError:
         return False
+
+
+def stored_revision(engine: Engine) -> str | None:
+    """The revision in ``alembic_version`` when it holds exactly one (what alembic's migration
+    context reads), without importing alembic; None when there is no such table or row."""
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    return rows[0] if len(rows) == 1 else None
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -245,6 +259,8 @@ def _stored_floor(engine: Engine) -> dt.datetime | None:
 
 def upgrade(engine: Engine) -> str:
     """Bring the schema to head; returns what was done ("created", "upgraded", "current")."""
+    if stored_revision(engine) == HEAD_REVISION:
+        return "current"
     from alembic import command
 
     import core.models  # noqa: F401  (registers every table)
