@@ -153,7 +153,7 @@ def test_upgrade_settles_attempt_races_before_the_new_constraints(tmp_path: Path
 
 def test_head_revision_constant_is_alembics_head() -> None:
     """HEAD_REVISION is what opening a current database compares with: a new migration updates it."""
-    assert HEAD_REVISION == head_revision(), "set core.infra.db.HEAD_REVISION to the newest migration's revision"
+    assert head_revision() == HEAD_REVISION, "set core.infra.db.HEAD_REVISION to the newest migration's revision"
 
 
 def test_opening_a_current_database_does_not_load_alembic(tmp_path: Path) -> None:
