@@ -1,10 +1,11 @@
 # StudyHall - study and knowledge-competition app for police units.
 # Licensed under the MIT licence; see LICENSE.
-"""Hostile and broken files (made here, 5 KB or less each) are refused within 1 s and 200 MB.
+"""Hostile and broken files (made here, 5 KB or less each) are refused within 200 MB, and the reader survives.
 
 Every reader (question banks through the import pipeline's ``read_files``, rosters, study
 materials) reads the corpus in one child process, which reports for each file the seconds it
-took and its peak resident memory so far (``VmHWM``); the process must not abort. Before the
+took and its peak resident memory so far (``VmHWM``); the process must not abort. The time is
+not asserted here: bench row ``hostile.refusal`` measures the slowest refusal (target ≤ 1 s). Before the
 limits of issue 15 the far cell aborted the process (a 549 GB allocation), sparse sheets took
 seconds and gigabytes, copies of a shared string filled the memory and a crafted table cell
 spanning fifty million columns never finished.
@@ -21,10 +22,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = 5 * 1024
-SECONDS, MEGABYTES = 1.0, 200
+MEGABYTES = 200
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _DOCX_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -106,6 +108,17 @@ def ods(path: Path, rows: str) -> Path:
     return path
 
 
+def sheet(path: Path, cells: dict[str, str]) -> Path:
+    """An .xlsx made by openpyxl with ``cells`` (reference → text) filled."""
+    wb = Workbook()
+    ws = wb.active
+    assert isinstance(ws, Worksheet)
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
 def corpus(folder: Path) -> list[tuple[str, str, Path, bool]]:
     """(reader, name, file, issue-listed: must be ≤ 5 KB) for every hostile file."""
     rng = random.Random(15)
@@ -115,18 +128,10 @@ def corpus(folder: Path) -> list[tuple[str, str, Path, bool]]:
     def add(reader: str, name: str, path: Path, listed: bool = True) -> None:
         out.append((reader, name, path, listed))
 
-    wb = Workbook()
-    wb.active["A1"], wb.active["XFD1048576"] = "题干", "远处"
-    wb.save(folder / "far.xlsx")
-    add("bank", "far cell XFD1048576", folder / "far.xlsx")
-    wb = Workbook()
-    wb.active["A1"], wb.active["Z200000"] = "题干", "远处"
-    wb.save(folder / "sparse.xlsx")
-    add("bank", "sparse sheet A1:Z200000", folder / "sparse.xlsx")
-    wb = Workbook()
-    wb.active["A1"], wb.active["A390000"] = "题干", "远处"
-    wb.save(folder / "tall.xlsx")
-    add("bank", "tall sparse sheet inside the limit (A1:A390000)", folder / "tall.xlsx")
+    add("bank", "far cell XFD1048576", sheet(folder / "far.xlsx", {"A1": "题干", "XFD1048576": "远处"}))
+    add("bank", "sparse sheet A1:Z200000", sheet(folder / "sparse.xlsx", {"A1": "题干", "Z200000": "远处"}))
+    add("bank", "tall sparse sheet inside the limit (A1:A390000)",
+        sheet(folder / "tall.xlsx", {"A1": "题干", "A390000": "远处"}))
     cells = "".join('<c t="inlineStr"><is><t>x</t></is></c>' for _ in range(300))
     add("bank", "300 cells without references in one row", xlsx(folder / "rless.xlsx", f'<row r="1">{cells}</row>'))
     add("bank", "namespace-prefixed far cell", xlsx(
@@ -174,11 +179,8 @@ def corpus(folder: Path) -> list[tuple[str, str, Path, bool]]:
     (folder / "empty.txt").write_bytes(b"")
     add("bank", "empty .txt", folder / "empty.txt")
 
-    wb = Workbook()
-    wb.active.append(["警号", "姓名", "单位"])
-    wb.active["XFD1048576"] = "远处"
-    wb.save(folder / "roster-far.xlsx")
-    add("roster", "roster with a far cell", folder / "roster-far.xlsx")
+    add("roster", "roster with a far cell", sheet(folder / "roster-far.xlsx", {"A1": "警号", "B1": "姓名", "C1": "单位",
+                                                                             "XFD1048576": "远处"}))
     (folder / "roster-noise.csv").write_bytes(noise)
     add("roster", "roster of random bytes", folder / "roster-noise.csv")
 
@@ -244,8 +246,6 @@ def test_hostile_files_are_refused_within_the_limits(tmp_path: Path) -> None:
     assert len(results) == len(files)
     report = [(name, r["seconds"], r["peak_mb"], r["found"], r["errors"][:1]) for (_k, name, _p, _l), r
               in zip(files, results, strict=True)]
-    slow = [(name, round(s, 2)) for name, s, *_rest in report if s > SECONDS]
-    assert slow == [], report
     assert max(r["peak_mb"] for r in results) < MEGABYTES, (baseline, report)
     accepted = [name for name, _s, _m, found, _e in report if found]
     assert accepted == [], report
