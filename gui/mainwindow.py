@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -26,6 +26,8 @@ from gui import theme
 from gui.context import AppContext
 from gui.pages import PageSpec, pages_for
 from gui.widgets import text_label
+
+ITEM_HEIGHT, COMPACT_HEIGHT = 44, 32     # sidebar rows: roomy, and the least before the list scrolls
 
 
 class MainWindow(QMainWindow):
@@ -59,11 +61,12 @@ class MainWindow(QMainWindow):
         for spec in self.specs:
             item = QListWidgetItem(theme.icon(spec.icon), _(spec.label))
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
-            item.setSizeHint(QSize(160, 44))
+            item.setSizeHint(QSize(160, ITEM_HEIGHT))
             self.sidebar.addItem(item)
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.stack.addWidget(holder)
+        self.sidebar.viewport().installEventFilter(self)
         self.sidebar.currentRowChanged.connect(self._show_page)
         self.sidebar.setCurrentRow(0)
         self._minutes_timer = QTimer(self)
@@ -81,6 +84,22 @@ class MainWindow(QMainWindow):
         from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.sidebar.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_sidebar()
+        return super().eventFilter(watched, event)
+
+    def _fit_sidebar(self) -> None:
+        """Every page in view without scrolling: an administrator's 19 pages at 1280×720 get rows
+        between ITEM_HEIGHT and COMPACT_HEIGHT; only a window too short even for those scrolls."""
+        count = self.sidebar.count()
+        if not count:
+            return
+        height = max(COMPACT_HEIGHT, min(ITEM_HEIGHT, self.sidebar.viewport().height() // count))
+        if self.sidebar.item(0).sizeHint().height() != height:
+            for row in range(count):
+                self.sidebar.item(row).setSizeHint(QSize(160, height))
 
     def _header(self) -> QWidget:
         header = QFrame()

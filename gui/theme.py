@@ -30,7 +30,7 @@ QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QWidget {{ color: {TEXT}; font-size: 14px; }}
 QMainWindow, QDialog, #Page {{ background: {BACKGROUND}; }}
 #Sidebar {{ background: {SURFACE}; border: none; border-right: 1px solid {BORDER}; outline: 0; }}
-#Sidebar::item {{ padding: 10px 14px; border-radius: 6px; margin: 2px 8px; }}
+#Sidebar::item {{ padding: 0px 14px; border-radius: 6px; margin: 2px 8px; }}
 #Sidebar::item:selected {{ background: {ACCENT_SOFT}; color: {ACCENT}; font-weight: bold; }}
 #Sidebar::item:hover:!selected {{ background: {BACKGROUND}; }}
 #Header {{ background: {ACCENT}; }}

@@ -17,7 +17,7 @@ from core.people.users import authenticate
 from gui import theme
 from gui.context import AppContext
 from gui.login import LoginWindow
-from gui.mainwindow import MainWindow
+from gui.mainwindow import ITEM_HEIGHT, MainWindow
 from gui.tasks import TaskManager
 
 OFFICER_PAGES = {"首页", "学习", "练习", "考试", "我的"}
@@ -68,6 +68,21 @@ def test_officer_and_secretary_navigation(qtbot: QtBot, sqlite_demo_db: Database
     assert "张伟" in officer.who.text()
     secretary = _main_window(qtbot, sqlite_demo_db, "100001")
     assert _labels(secretary) >= SECRETARY_PAGES
+
+
+def test_every_page_is_in_the_sidebar_without_scrolling_at_1280x720(qtbot: QtBot, sqlite_demo_db: Database) -> None:
+    window = _main_window(qtbot, sqlite_demo_db, "000001")       # the administrator: the most pages
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    sidebar = window.sidebar
+    assert sidebar.count() * ITEM_HEIGHT > sidebar.viewport().height()     # roomy rows would not fit
+    qtbot.waitUntil(lambda: sidebar.verticalScrollBar().maximum() == 0)
+    last = sidebar.visualItemRect(sidebar.item(sidebar.count() - 1))
+    assert last.bottom() <= sidebar.viewport().height()
+    window.resize(1280, 1000)                                      # room enough: the roomy rows again
+    qtbot.waitUntil(lambda: sidebar.item(0).sizeHint().height() == ITEM_HEIGHT)
+    assert sidebar.verticalScrollBar().maximum() == 0
 
 
 def test_every_page_opens(qtbot: QtBot, sqlite_demo_db: Database) -> None:
