@@ -96,9 +96,9 @@ class Controller(QObject):
             return
         self.login.set_ready(True)
         if is_demo:
-            from core.demo import DEMO_PASSWORD
+            from core.demo import DEMO_EXCHANGE_PASSPHRASE, DEMO_PASSWORD
 
-            self.login.set_demo_hint(demo_hint(DEMO_PASSWORD))
+            self.login.set_demo_hint(demo_hint(DEMO_PASSWORD, DEMO_EXCHANGE_PASSPHRASE))
 
     def _offer_demo(self) -> None:
         from PySide6.QtWidgets import QMessageBox

@@ -23,10 +23,10 @@ from gui import theme
 TOP_LEFT = "qproperty-alignment: 'AlignLeft | AlignTop';"
 
 
-def demo_hint(password: str) -> str:
+def demo_hint(password: str, exchange: str) -> str:
     """The line under the login button when the database holds the demo."""
-    return _("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}；证书签名密钥的口令也是 {p}",
-             p=password)
+    return _("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 {p}；证书签名密钥的口令也是 {p}，"
+             "数据交换密钥的口令是 {x}", p=password, x=exchange)
 
 
 class LoginWindow(QWidget):

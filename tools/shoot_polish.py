@@ -78,7 +78,7 @@ def main() -> int:
     login = LoginWindow()
     login.resize(*SIZE)
     login.set_ready(True)
-    login.set_demo_hint(demo_hint(demo.DEMO_PASSWORD))
+    login.set_demo_hint(demo_hint(demo.DEMO_PASSWORD, demo.DEMO_EXCHANGE_PASSPHRASE))
     login.show()
     settle(app, None)
     save(login, "login", suffix)

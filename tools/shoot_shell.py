@@ -85,7 +85,7 @@ def main() -> int:
     login = LoginWindow()
     login.resize(1366, 768)
     login.set_ready(True)
-    login.set_demo_hint(demo_hint(demo.DEMO_PASSWORD))
+    login.set_demo_hint(demo_hint(demo.DEMO_PASSWORD, demo.DEMO_EXCHANGE_PASSPHRASE))
     login.show()
     settle(app, None)
     login.grab().save(str(OUT / f"login{suffix}.png"))

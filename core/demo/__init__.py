@@ -28,6 +28,7 @@ from core.infra.db import Database
 from core.reports import rollup
 
 DEMO_PASSWORD = "demo123"
+DEMO_EXCHANGE_PASSPHRASE = "demo1234"   # exchange keys need 8 characters (exchange_step)
 DEMO_FLAG = "demo.present"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from core.demo import DEMO_EXCHANGE_PASSPHRASE
 from main import main
 from tests.conftest import DEMO_ADMIN
 
@@ -26,15 +27,16 @@ def test_station_routine_from_the_command_line(tmp_path: Path, capsys: pytest.Ca
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     branch, offline = f"sqlite:///{tmp_path / 'branch.db'}", f"sqlite:///{tmp_path / 'offline.db'}"
     monkeypatch.setenv("STUDYHALL_PASSWORD", "demo123")
-    monkeypatch.setenv("STUDYHALL_EXCHANGE_PASSPHRASE", "exchange-pass")
+    monkeypatch.setenv("STUDYHALL_EXCHANGE_PASSPHRASE", DEMO_EXCHANGE_PASSPHRASE)   # the demo's key; the PC's too
     assert _run(capsys, "demo", "--db", branch)[0] == 0
     assert _run(capsys, "user", "add", OFFLINE_ADMIN, "值班室管理员", "--unit", "城关派出所", "--role", "admin",
                 "--password-env", "STUDYHALL_PASSWORD", "--db", offline)[0] == 0
     as_branch, as_offline = ["--db", branch, "--user", DEMO_ADMIN], ["--db", offline, "--user", OFFLINE_ADMIN]
 
     keys = {}
-    for opts, name in ((as_branch, "临江分局"), (as_offline, "城关派出所值班室")):
-        code, out, err = _run(capsys, *opts, "package", "key", "create", "--name", name, "--json")
+    for opts, name, action in ((as_branch, "临江分局", "show"), (as_offline, "城关派出所值班室", "create")):
+        named = ["--name", name] if action == "create" else []      # the demo made the branch's key
+        code, out, err = _run(capsys, *opts, "package", "key", action, *named, "--json")
         assert code == 0, err
         keys[name] = json.loads(out)["public_key"]
     assert _run(capsys, *as_branch, "package", "trust", "--name", "城关派出所值班室", "--key", keys["城关派出所值班室"])[0] == 0
@@ -62,7 +64,7 @@ def test_station_routine_from_the_command_line(tmp_path: Path, capsys: pytest.Ca
     assert code == 0, err
     assert json.loads(out)["stored"]
     code, out, _e = _run(capsys, *as_branch, "package", "history", "--json")
-    assert [h["direction"] for h in json.loads(out)] == ["import", "export"]
+    assert [(h["direction"], h["kind"]) for h in json.loads(out)][:2] == [("import", "results"), ("export", "exam")]
     # A package from a PC nobody trusted, or a tampered one, is refused with exit 1.
     tampered = tmp_path / "tampered.shpkg"
     data = bytearray(results.read_bytes())

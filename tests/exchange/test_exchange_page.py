@@ -21,7 +21,7 @@ from gui.pages import exchange, pages_for
 from gui.pages.exchange import ExchangePage, PreviewDialog
 from gui.tasks import TaskManager
 from tests.conftest import DEMO_ADMIN
-from tests.exchange.conftest import OFFLINE_PASS, Pair, exam_quiz, take
+from tests.exchange.conftest import BRANCH_NAME, OFFLINE_PASS, Pair, exam_quiz, take
 
 
 def _context(p: Pair) -> AppContext:
@@ -60,8 +60,9 @@ def test_import_with_preview_then_history(qtbot: QtBot, pair: Pair, monkeypatch:
     page = ExchangePage(ctx)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: ctx.tasks.pending == 0, timeout=20_000)
-    assert page.own_name.text() == "临江分局" and len(page.own_key.text()) == 44
-    assert page.trusted.rowCount() == 1 and page.trusted.data(page.trusted.index(0, 0)) == "城关派出所值班室"
+    assert page.own_name.text() == BRANCH_NAME and len(page.own_key.text()) == 44
+    trusted = {page.trusted.data(page.trusted.index(row, 0)) for row in range(page.trusted.rowCount())}
+    assert trusted == {"城关派出所值班室", "治安大队值班室"}      # the fixture's PC and the demo's duty room
     history_before = page.history.rowCount()
 
     seen: list[PreviewDialog] = []

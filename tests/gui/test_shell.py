@@ -16,7 +16,7 @@ from core.infra.db import Database
 from core.people.users import authenticate
 from gui import theme
 from gui.context import AppContext
-from gui.login import LoginWindow
+from gui.login import LoginWindow, demo_hint
 from gui.mainwindow import ITEM_HEIGHT, MainWindow
 from gui.tasks import TaskManager
 
@@ -155,7 +155,7 @@ def test_login_title_and_form_stay_put(qtbot: QtBot) -> None:
     assert "学习园地" not in login.windowTitle()   # Qt appends the application's name itself
     before = login.badge.mapTo(login, login.badge.rect().topLeft())
     login.set_ready(True)
-    login.set_demo_hint("演示数据：民警 200001、支部书记 100001、管理员 000001，密码均为 demo1234；证书签名密钥的口令也是 demo1234")
+    login.set_demo_hint(demo_hint("demo1234", "demo12345"))
     qtbot.wait(50)
     assert login.badge.mapTo(login, login.badge.rect().topLeft()) == before
 
