@@ -172,8 +172,10 @@ class UseCase(Generic[P, T]):
         self.name = f"{fn.__module__}.{fn.__qualname__}"
 
     def __call__(self, db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        # Audit rows written inside (even by domain-event listeners) are the actor's, at the database clock.
-        with audit.acting(actor.user_id, clock=db.clock):
+        # Audit rows written inside (even by domain-event listeners) are the actor's, at the database clock,
+        # on this PC (or the PC an outer frame names: the demo's story places its work on its units' PCs).
+        outer = audit.current()
+        with audit.acting(actor.user_id, clock=db.clock, pc=outer.pc if outer is not None else None):
             return self._run(db, actor, *args, **kwargs)
 
     def _run(self, db: Database, actor: Actor, /, *args: P.args, **kwargs: P.kwargs) -> T:

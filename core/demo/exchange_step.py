@@ -23,10 +23,11 @@ from sqlalchemy import select
 
 from base.i18n import N_, _
 from core.access.actor import ANONYMOUS, Actor
-from core.demo import DEMO_ADMIN, DEMO_EXCHANGE_PASSPHRASE, DemoContext, DemoStep, dated, days_ago
+from core.demo import DEMO_ADMIN, DEMO_EXCHANGE_PASSPHRASE, DemoContext, DemoStep, days_ago, pc_name
 from core.demo.attempts_step import _simulate
 from core.exchange import identity
 from core.exchange import usecases as ex
+from core.infra import audit
 from core.infra.clock import FakeClock
 from core.infra.db import Database, open_database
 from core.models import Attempt, Officer, QuestionRow, Quiz, Unit
@@ -37,6 +38,7 @@ from core.quiz.question_view import to_shown
 PASSPHRASE = DEMO_EXCHANGE_PASSPHRASE
 BRANCH_NAME, PC_NAME = "临江分局（支部服务器）", "治安大队值班室"
 UNIT, EXAM = "LJZA2", "道路交通安全法规季度考试"
+DUTY_PC = pc_name("LJZA", 9)          # the audit log's name of the duty-room PC
 
 
 def _actor(db: Database, badge: str) -> Actor:
@@ -102,31 +104,30 @@ def run(ctx: DemoContext) -> str:
         try:
             _at(ctx.db, exported - dt.timedelta(minutes=20))
             _at(offline, exported - dt.timedelta(minutes=10))
-            with dated(exported - dt.timedelta(minutes=20)):
-                branch_key = ex.create_exchange_key(ctx.db, admin, BRANCH_NAME, PASSPHRASE)
-            local = people.create_first_admin(offline, ANONYMOUS, badge="880001", name="值班室管理员",
-                                              unit=PC_NAME, password=PASSPHRASE).actor
-            pc_key = ex.create_exchange_key(offline, local, PC_NAME, PASSPHRASE)
-            with dated(exported - dt.timedelta(minutes=15)):
-                ex.trust_installation(ctx.db, admin, PC_NAME, pc_key.public_key)
-            ex.trust_installation(offline, local, BRANCH_NAME, branch_key.public_key)
+            branch_key = ex.create_exchange_key(ctx.db, admin, BRANCH_NAME, PASSPHRASE)
+            with audit.acting(None, pc=DUTY_PC):
+                local = people.create_first_admin(offline, ANONYMOUS, badge="880001", name="值班室管理员",
+                                                  unit=PC_NAME, password=PASSPHRASE).actor
+                pc_key = ex.create_exchange_key(offline, local, PC_NAME, PASSPHRASE)
+                ex.trust_installation(offline, local, BRANCH_NAME, branch_key.public_key)
+            _at(ctx.db, exported - dt.timedelta(minutes=15))
+            ex.trust_installation(ctx.db, admin, PC_NAME, pc_key.public_key)
 
             _at(ctx.db, exported)
-            with dated(exported):
-                exam = ex.export_exam(ctx.db, admin, quiz_id, folder / f"{EXAM}-{UNIT}.shpkg", unit=UNIT).path
-            _at(offline, exported + dt.timedelta(hours=17))
-            ex.import_package(offline, local, exam)
-            with offline.transaction(write=False) as s:
-                offline_quiz = s.scalar(select(Quiz.id).where(Quiz.title == EXAM))
-            assert offline_quiz is not None
-            for k, badge in enumerate(badges):
-                scores.append(_take(offline, badge, offline_quiz, sent + dt.timedelta(minutes=70 * k), rng))
-            _at(offline, arrived - dt.timedelta(hours=18))
-            results = ex.export_results(offline, local, folder / f"{PC_NAME}-成绩包.shpkg").path
+            exam = ex.export_exam(ctx.db, admin, quiz_id, folder / f"{EXAM}-{UNIT}.shpkg", unit=UNIT).path
+            with audit.acting(None, pc=DUTY_PC):
+                _at(offline, exported + dt.timedelta(hours=17))
+                ex.import_package(offline, local, exam)
+                with offline.transaction(write=False) as s:
+                    offline_quiz = s.scalar(select(Quiz.id).where(Quiz.title == EXAM))
+                assert offline_quiz is not None
+                for k, badge in enumerate(badges):
+                    scores.append(_take(offline, badge, offline_quiz, sent + dt.timedelta(minutes=70 * k), rng))
+                _at(offline, arrived - dt.timedelta(hours=18))
+                results = ex.export_results(offline, local, folder / f"{PC_NAME}-成绩包.shpkg").path
 
             _at(ctx.db, arrived)
-            with dated(arrived):
-                ex.import_package(ctx.db, admin, results)
+            ex.import_package(ctx.db, admin, results)
         finally:
             identity.forget()          # both keys locked: exporting again asks for the passphrase
             ctx.db.clock = branch_clock

@@ -16,6 +16,7 @@ from base.errors import InvalidInput, PermissionDenied
 from core.access.actor import ANONYMOUS, Actor
 from core.admin import usecases as admin_uc
 from core.admin.audit import AuditFilter, AuditRow
+from core.demo.exchange_step import DUTY_PC
 from core.infra import audit
 from core.infra.clock import LOCAL_TZ, FakeClock
 from core.infra.db import Database
@@ -94,11 +95,19 @@ def test_first_administrator_and_failed_logins_have_no_actor(db: Database, admin
 
 def test_the_demo_log_has_actors_but_for_logins_and_set_up(demo_db: Database) -> None:
     """Across the demo's story, rows without an actor are failed logins and set-up work: the first
-    administrator and the certificates the demo set-up issued."""
+    administrators and the certificates the demo set-up issued; and the work of the duty-room PC's own
+    administrator (no account at the branch), whose log came back with that PC's results package."""
     with demo_db.transaction() as s:
-        nobody = s.scalars(select(AuditEntry.action).where(AuditEntry.actor_id.is_(None))).all()
+        nobody = s.scalars(select(AuditEntry.action).where(AuditEntry.actor_id.is_(None),
+                                                           AuditEntry.pc != DUTY_PC)).all()
+        duty_room = set(s.scalars(select(AuditEntry.action).where(AuditEntry.actor_id.is_(None),
+                                                                  AuditEntry.pc == DUTY_PC)))
         dated = s.scalars(select(AuditEntry.at).where(AuditEntry.actor_id.is_not(None))).all()
-    assert "login.failed" in nobody and nobody.count("user.add") == 1
+        first_admins = s.execute(select(AuditEntry.target_id, AuditEntry.pc).where(
+            AuditEntry.actor_id.is_(None), AuditEntry.action == "user.add")).all()
+    assert "login.failed" in nobody
+    assert sorted(first_admins) == [("000001", audit.this_pc()), ("880001", DUTY_PC)]
+    assert duty_room == {"user.add", "exchange.key.create", "exchange.trust", "exchange.import.exam"}
     assert {a for a in nobody if not a.startswith("cert.")} <= {"login.failed", "user.add"}
     assert max(dated) - min(dated) > dt.timedelta(days=100)           # months of history, not one set-up moment
 
