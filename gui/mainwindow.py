@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,6 +31,22 @@ from gui.widgets import text_label
 ITEM_HEIGHT, COMPACT_HEIGHT = 44, 32     # sidebar rows: roomy, and the least before the list scrolls
 
 
+class Sidebar(QListWidget):
+    """The pages of the signed-in role. Every page stays in view without scrolling: an administrator's
+    19 pages at 1280×720 get rows between ITEM_HEIGHT and COMPACT_HEIGHT; only a window too short even
+    for those scrolls."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)          # the viewport has its new size after this
+        count = self.count()
+        if not count:
+            return
+        height = max(COMPACT_HEIGHT, min(ITEM_HEIGHT, self.viewport().height() // count))
+        if self.item(0).sizeHint().height() != height:
+            for row in range(count):
+                self.item(row).setSizeHint(QSize(160, height))
+
+
 class MainWindow(QMainWindow):
     logout_requested = Signal()
 
@@ -46,7 +63,7 @@ class MainWindow(QMainWindow):
         outer.addWidget(self._header())
         body = QHBoxLayout()
         body.setSpacing(0)
-        self.sidebar = QListWidget()
+        self.sidebar = Sidebar()
         self.sidebar.setObjectName("Sidebar")
         self.sidebar.setIconSize(QSize(22, 22))
         self.sidebar.setFixedWidth(200)
@@ -66,7 +83,6 @@ class MainWindow(QMainWindow):
             holder = QWidget()
             QVBoxLayout(holder).setContentsMargins(0, 0, 0, 0)
             self.stack.addWidget(holder)
-        self.sidebar.viewport().installEventFilter(self)
         self.sidebar.currentRowChanged.connect(self._show_page)
         self.sidebar.setCurrentRow(0)
         self._minutes_timer = QTimer(self)
@@ -84,22 +100,6 @@ class MainWindow(QMainWindow):
         from gui.quiz import offer_resume
 
         QTimer.singleShot(0, lambda: offer_resume(self, ctx))   # resume an unfinished exam (issue 4)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.sidebar.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_sidebar()
-        return super().eventFilter(watched, event)
-
-    def _fit_sidebar(self) -> None:
-        """Every page in view without scrolling: an administrator's 19 pages at 1280×720 get rows
-        between ITEM_HEIGHT and COMPACT_HEIGHT; only a window too short even for those scrolls."""
-        count = self.sidebar.count()
-        if not count:
-            return
-        height = max(COMPACT_HEIGHT, min(ITEM_HEIGHT, self.sidebar.viewport().height() // count))
-        if self.sidebar.item(0).sizeHint().height() != height:
-            for row in range(count):
-                self.sidebar.item(row).setSizeHint(QSize(160, height))
 
     def _header(self) -> QWidget:
         header = QFrame()
