@@ -9,7 +9,9 @@ was brought back and imported. The duty-room PC is a real second installation, m
 temporary folder with its own key and deleted afterwards; what the branch keeps of it is what
 it would keep of any: the PC's trusted key, both packages in the exchange history, the audit
 rows and the attempts. Both keys are locked at the end; the branch's passphrase is
-:data:`PASSPHRASE` (exchange keys need 8 characters, one more than the demo password).
+``DEMO_EXCHANGE_PASSPHRASE`` (exchange keys need 8 characters, one more than the demo password;
+the login window's demo line names it). The certificates earned there come back unsigned and are
+printed at the branch, which signs them.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from sqlalchemy import select
 
 from base.i18n import N_, _
 from core.access.actor import ANONYMOUS, Actor
-from core.demo import DEMO_ADMIN, DEMO_EXCHANGE_PASSPHRASE, DemoContext, DemoStep, days_ago, pc_name
+from core.certificates import usecases as certs
+from core.certificates.batch import Selection
+from core.demo import DEMO_ADMIN, DEMO_EXCHANGE_PASSPHRASE, DEMO_PASSWORD, DemoContext, DemoStep, days_ago, pc_name
 from core.demo.attempts_step import _simulate
 from core.exchange import identity
 from core.exchange import usecases as ex
 from core.infra import audit
-from core.infra.clock import FakeClock
+from core.infra.clock import FakeClock, local_date
 from core.infra.db import Database, open_database
 from core.models import Attempt, Officer, QuestionRow, Quiz, Unit
 from core.people import usecases as people
@@ -58,7 +62,7 @@ def _take(offline: Database, badge: str, quiz_id: int, start: dt.datetime, rng: 
     who = _actor(offline, badge)
     _at(offline, start)
     paper = quiz.start_attempt(offline, who, quiz_id)
-    ability = rng.uniform(0.62, 0.9)
+    ability = rng.uniform(0.75, 0.95)
     with offline.transaction(write=False) as s:
         rows = {q.id: q for q in s.scalars(select(QuestionRow).where(
             QuestionRow.id.in_([item.question_id for item in paper.items])))}
@@ -98,6 +102,7 @@ def run(ctx: DemoContext) -> str:
     admin = _actor(ctx.db, DEMO_ADMIN)
     exported, sent, arrived = days_ago(ctx, 6, 16), days_ago(ctx, 5, 9), days_ago(ctx, 3, 10)
     scores: list[float] = []
+    printed = 0
     with tempfile.TemporaryDirectory(prefix="studyhall-demo-pc-") as tmp:
         folder = Path(tmp)
         offline = open_database(f"sqlite:///{folder / 'dutyroom.db'}")
@@ -128,13 +133,21 @@ def run(ctx: DemoContext) -> str:
 
             _at(ctx.db, arrived)
             ex.import_package(ctx.db, admin, results)
+            # The certificates earned in the duty room came back unsigned (a PC without the key
+            # records them so): printed for the branch the same morning, which signs them.
+            _at(ctx.db, arrived + dt.timedelta(minutes=25))
+            if certs.key_status(ctx.db, admin).unsigned:
+                certs.unlock_signing_key(ctx.db, admin, DEMO_PASSWORD)
+                printed = certs.print_certificates(ctx.db, admin, Selection(quiz_id=quiz_id, since=local_date(sent)),
+                                                   folder / "结业证书.pdf", unit=UNIT).count
+                certs.lock_signing_key(ctx.db, admin)
         finally:
             identity.forget()          # both keys locked: exporting again asks for the passphrase
             ctx.db.clock = branch_clock
             offline.dispose()
     mean = sum(scores) / len(scores) if scores else 0.0
-    return _("离线考试：{n} 名民警在{pc}参加“{q}”（平均 {m:.1f} 分），成绩包已导入；数据交换口令 {p}",
-             n=len(scores), pc=PC_NAME, q=EXAM, m=mean, p=PASSPHRASE)
+    return _("离线考试：{n} 名民警在{pc}参加“{q}”（平均 {m:.1f} 分），成绩包已导入，打印 {c} 份证书；数据交换口令 {p}",
+             n=len(scores), pc=PC_NAME, q=EXAM, m=mean, c=printed, p=PASSPHRASE)
 
 
 STEP = DemoStep("exchange", 92, N_("离线电脑交换考试包和成绩包"), run, actor=DEMO_ADMIN)

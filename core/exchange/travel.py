@@ -59,7 +59,7 @@ class Travel:
     key: tuple[str, ...]                                   # natural key (may include reference columns)
     refs: Mapping[str, type[Base]] = field(default_factory=dict)          # column -> the model it points to
     omit: frozenset[str] = frozenset()                     # never sent (local ids, secrets)
-    json_refs: Mapping[str, tuple[str, type[Base]]] = field(default_factory=dict)   # JSON column -> (list, model)
+    json_refs: Mapping[str, tuple[str, type[Base]]] = field(default_factory=dict)   # JSON column -> (id or list, model)
 
     @property
     def table(self) -> Table:
@@ -104,8 +104,9 @@ SESSIONS = _t(StudySession, ("id",), {"officer_id": Officer, "unit_id": Unit, "m
               omit=("group_session_id",))       # a group session's credit stays where the session was recorded
 PROGRESS = _t(MaterialProgress, ("officer_id", "material_id"), {"officer_id": Officer, "material_id": Material})
 LEDGER = _t(LedgerEntry, ("id",), {"officer_id": Officer, "unit_id": Unit})
+# The branch signs them when printing (so the unit in their fields may be mapped to its own id first).
 CERTIFICATES = _t(Certificate, ("id",), {"officer_id": Officer, "quiz_id": Quiz, "template_id": CertTemplate},
-                  omit=("key_id", "signature", "legacy_signature", "qr_code"))   # the branch signs them when printing
+                  omit=("key_id", "signature", "legacy_signature", "qr_code"), json_refs={"fields": ("unit_id", Unit)})
 AUDIT = _t(AuditEntry, ("at", "pc", "action", "target_type", "target_id"), {"actor_id": Officer})
 
 EXAM_TABLES = (UNITS, OFFICERS, BANKS, MATERIALS, QUESTIONS, TEMPLATES, RULES, QUIZZES, SECTIONS, FIXED)
@@ -217,9 +218,13 @@ def _resolve_source(source_type: str, source_id: str, keys: KeyMap) -> str:
 
 
 def _json_keys(keys: KeyMap, inner: str, model: type[Base], value: Any) -> Any:
-    """A JSON column's list of ids (``value[inner]``) as natural keys."""
-    if isinstance(value, dict) and isinstance(value.get(inner), list):
-        return {**value, inner: [keys.key(model, x) for x in value[inner]]}
+    """A JSON column's id or list of ids (``value[inner]``) as natural keys."""
+    if isinstance(value, dict):
+        ids = value.get(inner)
+        if isinstance(ids, list):
+            return {**value, inner: [keys.key(model, x) for x in ids]}
+        if isinstance(ids, int) and not isinstance(ids, bool):
+            return {**value, inner: keys.key(model, ids)}
     return value
 
 
@@ -336,12 +341,17 @@ def resolve_rows(travel: Travel, rows: list[dict[str, Any]], keys: KeyMap) -> li
 
 
 def _resolve_embedded(travel: Travel, row: dict[str, Any], keys: KeyMap) -> None:
-    """Ids inside JSON columns (those this database lacks dropped) and a ledger entry's source, in place."""
+    """Ids inside JSON columns (those this database lacks dropped from a list, a single one None)
+    and a ledger entry's source, in place."""
     for name, (inner, model) in travel.json_refs.items():
         value = row.get(name)
-        if isinstance(value, dict) and isinstance(value.get(inner), list):
+        if not isinstance(value, dict) or value.get(inner) is None:
+            continue
+        if isinstance(value[inner], list):
             mapped = [keys.local(model, k) for k in value[inner]]
             row[name] = {**value, inner: [m for m in mapped if m is not None]}
+        else:
+            row[name] = {**value, inner: keys.local(model, value[inner])}
     if travel.model is LedgerEntry:
         row["source_id"] = _resolve_source(row["source_type"], row["source_id"], keys)
 

@@ -260,3 +260,62 @@ def test_who_may_exchange(pair: Pair) -> None:
     manifest = json.loads(zipfile.ZipFile(made.path).read("manifest.json"))
     assert manifest["kind"] == "exam" and "password_hash" not in zipfile.ZipFile(made.path).read(
         "tables/officers.jsonl").decode()
+
+
+def _take_right(db: Database, badge: str, quiz_id: int) -> None:
+    """``badge`` answers every question of ``quiz_id`` right (as the question rows say) and submits."""
+    from core.models import QuestionRow
+    from core.quiz.question_view import to_shown
+
+    who = actor_of(db, badge)
+    paper = quiz.start_attempt(db, who, quiz_id)
+    with db.transaction() as s:
+        rows = {q.id: q for q in s.scalars(select(QuestionRow).where(
+            QuestionRow.id.in_([item.question_id for item in paper.items])))}
+    for item in paper.items:
+        row = rows[item.question_id]
+        order = [list(row.options or []).index(text) for text in item.options]
+        right = [alts[0] for alts in row.blanks] if row.qtype == "fill" else list(row.answer or [""])
+        quiz.save_answer(db, who, paper.attempt_id, item.position, to_shown(row.qtype, right, order))
+    quiz.submit_attempt(db, who, paper.attempt_id)
+
+
+def test_a_certificate_earned_offline_is_the_branchs_unit_and_prints_there(pair: Pair) -> None:
+    """The unit in a certificate's fields is a local id: it travels as the unit's code and comes
+    back as the branch's own id, so the branch finds, signs and prints it by unit."""
+    from core.certificates import usecases as certs
+    from core.certificates.batch import Selection
+    from core.demo import DEMO_PASSWORD
+    from core.models import Certificate
+
+    p = pair
+    branch_quiz = _exam_quiz(p.branch)
+    _exam, offline_quiz = _exam_to_offline(p)
+    (badge,) = _offline_badges(p, 1)
+    _take_right(p.offline, badge, offline_quiz)
+    with p.offline.transaction() as s:
+        offline_fields = s.scalar(select(Certificate.fields).join(Officer, Officer.id == Certificate.officer_id)
+                                  .where(Officer.badge == badge))
+        offline_unit = s.scalar(select(Unit.id).where(Unit.code == "LJJJ1"))
+    assert offline_fields is not None and offline_fields["unit_id"] == offline_unit
+    ex.unlock_exchange_key(p.offline, p.offline_admin, OFFLINE_PASS)
+    results = ex.export_results(p.offline, p.offline_admin, p.folder / "results.shpkg").path
+    ex.import_package(p.branch, p.branch_admin, results)
+    with p.branch.transaction() as s:
+        branch_unit = s.scalar(select(Unit.id).where(Unit.code == "LJJJ1"))
+        fields = s.scalar(select(Certificate.fields).join(Officer, Officer.id == Certificate.officer_id)
+                          .where(Officer.badge == badge, Certificate.quiz_id == branch_quiz,
+                                 Certificate.signature == ""))
+    assert branch_unit != offline_unit and fields is not None and fields["unit_id"] == branch_unit
+    assert {k: v for k, v in fields.items() if k != "unit_id"} == \
+        {k: v for k, v in offline_fields.items() if k != "unit_id"}
+    listed = certs.list_certificates(p.branch, p.branch_admin, quiz_id=branch_quiz, unit="LJJJ1")
+    assert badge in {c.badge for c in listed}
+    certs.unlock_signing_key(p.branch, p.branch_admin, DEMO_PASSWORD)
+    printed = certs.print_certificates(p.branch, p.branch_admin, Selection(serials=tuple(
+        c.serial for c in listed if c.badge == badge)), p.folder / "cert.pdf", unit="LJJJ1")
+    assert printed.count == 1
+    with p.branch.transaction() as s:
+        assert s.scalar(select(Certificate.signature).where(Certificate.fields["badge"].as_string() == badge,
+                                                             Certificate.quiz_id == branch_quiz)) != ""
+    certs.lock_signing_key(p.branch, p.branch_admin)
