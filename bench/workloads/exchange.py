@@ -57,10 +57,10 @@ def _prepare() -> dict[str, Any]:
     admin_b = people.log_in(branch, ANONYMOUS, demo.DEMO_ADMIN, demo.DEMO_PASSWORD).actor
     admin_o = people.create_first_admin(offline, ANONYMOUS, badge="880001", name="值班室管理员", unit="值班室",
                                         password=demo.DEMO_PASSWORD).actor
-    kb = ex.create_exchange_key(branch, admin_b, "分局", PASSPHRASE)
+    kb = ex.unlock_exchange_key(branch, admin_b, demo.DEMO_EXCHANGE_PASSPHRASE)   # the demo made it
     ko = ex.create_exchange_key(offline, admin_o, "离线电脑", PASSPHRASE)
     ex.trust_installation(branch, admin_b, "离线电脑", ko.public_key)
-    ex.trust_installation(offline, admin_o, "分局", kb.public_key)
+    ex.trust_installation(offline, admin_o, kb.name, kb.public_key)
     ex.export_exam(branch, admin_b, quiz_id, folder / "exam.shpkg")
     ex.import_package(offline, admin_o, folder / "exam.shpkg")
     rng = random.Random(7)
