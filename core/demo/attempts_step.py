@@ -36,7 +36,7 @@ def _p_right(ability: float, difficulty: int) -> float:
     return min(0.98, max(0.05, ability - 0.13 * (difficulty - 2)))
 
 
-def _simulate(rng: random.Random, q: QuestionRow, ability: float) -> Any:
+def simulate_response(rng: random.Random, q: QuestionRow, ability: float) -> Any:
     """A believable response: right with probability by ability and difficulty, else a typical mistake."""
     if rng.random() < 0.03:
         return None
@@ -127,7 +127,7 @@ def _take(h: _History, rng: random.Random, quiz: Quiz, pools: dict[tuple[int, st
         order = list(range(len(q.options or [])))
         if quiz.shuffle_options:
             rng.shuffle(order)
-        response = _simulate(rng, q, ability) if not in_progress or pos < (answered_upto or 0) else None
+        response = simulate_response(rng, q, ability) if not in_progress or pos < (answered_upto or 0) else None
         score: float | None = None
         correct: bool | None = None
         comment, graded_by = "", None

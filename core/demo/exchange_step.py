@@ -28,7 +28,7 @@ from core.access.actor import ANONYMOUS, Actor
 from core.certificates import usecases as certs
 from core.certificates.batch import Selection
 from core.demo import DEMO_ADMIN, DEMO_EXCHANGE_PASSPHRASE, DEMO_PASSWORD, DemoContext, DemoStep, days_ago, pc_name
-from core.demo.attempts_step import _simulate
+from core.demo.attempts_step import simulate_response
 from core.exchange import identity
 from core.exchange import usecases as ex
 from core.infra import audit
@@ -70,7 +70,7 @@ def _take(offline: Database, badge: str, quiz_id: int, start: dt.datetime, rng: 
         row = rows[item.question_id]
         order = [list(row.options or []).index(text) for text in item.options]
         _at(offline, start + dt.timedelta(seconds=30 * (k + 1)))
-        response = _simulate(rng, row, ability)
+        response = simulate_response(rng, row, ability)
         if response is not None:
             quiz.save_answer(offline, who, paper.attempt_id, item.position, to_shown(row.qtype, response, order))
     _at(offline, start + dt.timedelta(seconds=30 * len(paper.items) + 40))
