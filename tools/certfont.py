@@ -48,9 +48,13 @@ def subset(source: Path, target: Path) -> tuple[int, int]:
 
     Glyph outlines, hinting, metrics (horizontal and vertical) and the layout features of what is kept
     stay as they are; all name records stay (the OFL licence text is in them)."""
+    import logging
+
     from fontTools import subset as fts
     from fontTools.ttLib import TTFont
 
+    # PyInstaller logs at INFO; the subsetter would list every glyph and code point it keeps there.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     options = fts.Options()
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
