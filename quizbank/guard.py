@@ -28,7 +28,6 @@ import functools
 import operator
 import posixpath
 import re
-import struct
 import zipfile
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
@@ -53,6 +52,7 @@ from base.limits import (
     size_text,
     text_allowed,
 )
+from quizbank.xlsguard import check_xls
 
 SMALL_PART = 50 * 1024 * 1024      # workbook.xml, styles.xml, rels: never this big in a real file
 
@@ -98,7 +98,7 @@ def open_workbook(path: Path) -> Workbook:
                 parts = _check_xlsx(archive, path.name, path.stat().st_size)
     elif magic.startswith(b"\xd0\xcf\x11\xe0"):
         kind = "xls"
-        _check_xls(path)
+        check_xls(path)
     else:
         kind = "other"   # calamine refuses it below with its own message
     try:
@@ -492,57 +492,3 @@ def _check_ods(archive: zipfile.ZipFile, file: str) -> None:
                 check_used_range(file, sheet, max_row, max_col, info.compress_size)
     if max_row and max_col:
         check_used_range(file, sheet, max_row, max_col, info.compress_size)
-
-
-# --- xls (BIFF8 in an OLE2 compound file) ------------------------------------------------------
-
-_BIFF_CELLS = {0x0006, 0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x00D6}   # formula, number, rk, sst…
-_BIFF_MULRK, _BIFF_BOF, _BIFF_EOF, _BIFF_SHEET = 0x00BD, 0x0809, 0x000A, 0x0085
-
-
-def _check_xls(path: Path) -> None:
-    """Refuse a sheet whose far cell (any value record) makes too large a used range."""
-    import olefile
-
-    try:
-        with olefile.OleFileIO(str(path)) as ole:
-            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
-            if stream is None:
-                raise FormatError(_("无法打开表格文件：{error}", error=_("没有工作簿数据")))
-            if ole.get_size(stream) > check_file_size(path) * 2 + 1024 * 1024:
-                raise FormatError(_("无法打开表格文件：{error}", error=_("文件已损坏")))
-            data = ole.openstream(stream).read()
-    except OSError as exc:
-        raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
-    scan_biff(data, path.name, path.stat().st_size)
-
-
-def scan_biff(data: bytes, file: str, packed_bytes: int) -> None:
-    """Check every sheet of a BIFF8 workbook stream: its far cell (value records) against the limits."""
-    names: list[str] = []
-    sheet_index = -1
-    max_row = max_col = -1
-    pos, n = 0, len(data)
-    while pos + 4 <= n:
-        kind, length = struct.unpack_from("<HH", data, pos)
-        body = pos + 4
-        pos = body + length
-        if kind == _BIFF_SHEET and length >= 8:
-            count, wide = data[body + 6], data[body + 7]
-            names.append(data[body + 8: body + 8 + count * (2 if wide else 1)].decode(
-                "utf-16-le" if wide else "latin-1", "replace"))
-        elif kind == _BIFF_BOF:
-            sheet_index += 1
-            max_row = max_col = -1
-        elif kind == _BIFF_EOF and max_row >= 0:
-            name = names[sheet_index - 1] if 0 < sheet_index <= len(names) else None
-            check_used_range(file, name, max_row + 1, max_col + 1, packed_bytes)
-            max_row = max_col = -1
-        elif (kind in _BIFF_CELLS or kind == _BIFF_MULRK) and length >= 4 and body + 4 <= n:
-            r, c = struct.unpack_from("<HH", data, body)
-            if kind == _BIFF_MULRK and length >= 6 and body + length <= n:
-                c = struct.unpack_from("<H", data, body + length - 2)[0]
-            max_row, max_col = max(max_row, r), max(max_col, c)
-    if max_row >= 0:
-        check_used_range(file, names[sheet_index - 1] if 0 < sheet_index <= len(names) else None,
-                         max_row + 1, max_col + 1, packed_bytes)

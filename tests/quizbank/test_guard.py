@@ -24,7 +24,7 @@ from base.limits import (
     text_allowed,
 )
 from base.progress import Cancelled, CancelToken
-from quizbank import guard
+from quizbank import guard, xlsguard
 
 
 @given(st.integers(1, 25_000_000))
@@ -89,11 +89,11 @@ def test_biff_records_of_an_xls() -> None:
     mulrk = struct.pack("<HH", 1, 0) + b"\x00" * 12 + struct.pack("<H", 250)  # MULRK to column 251
     ok = biff((0x0809, b"\x00" * 16), (0x0085, sheet), (0x000A, b""), (0x0809, b"\x00" * 16), (0x0203, cell),
               (0x000A, b""))
-    guard.scan_biff(ok, "a.xls", 5000)
+    xlsguard.scan_biff(ok, "a.xls", 5000)
     with pytest.raises(LimitExceeded, match="使用区域过大"):
-        guard.scan_biff(ok.replace(cell, far), "a.xls", 5000)
-    guard.scan_biff(biff((0x0809, b"\x00" * 16), (0x00BD, mulrk), (0x000A, b"")), "a.xls", 5000)
-    guard.scan_biff(b"\x09\x08\xff\xff", "a.xls", 10)      # a record running past the end: nothing to check
+        xlsguard.scan_biff(ok.replace(cell, far), "a.xls", 5000)
+    xlsguard.scan_biff(biff((0x0809, b"\x00" * 16), (0x00BD, mulrk), (0x000A, b"")), "a.xls", 5000)
+    xlsguard.scan_biff(b"\x09\x08\xff\xff", "a.xls", 10)      # a record running past the end: nothing to check
 
 
 def test_text_budget_and_binary_sniffing() -> None:
