@@ -36,6 +36,7 @@ from core.infra.clock import FakeClock, local_date
 from core.infra.db import Database, open_database
 from core.models import Attempt, Officer, QuestionRow, Quiz, Unit
 from core.people import usecases as people
+from core.people.users import get_user
 from core.quiz import usecases as quiz
 from core.quiz.question_view import to_shown
 
@@ -47,9 +48,7 @@ DUTY_PC = pc_name("LJZA", 9)          # the audit log's name of the duty-room PC
 
 def _actor(db: Database, badge: str) -> Actor:
     with db.transaction(write=False) as s:
-        row = s.execute(select(Officer.id, Officer.role, Officer.unit_id, Officer.name)
-                        .where(Officer.badge == badge)).one()
-    return Actor.user(row.id, row.role, row.unit_id, badge=badge, name=row.name)
+        return get_user(s, badge).actor
 
 
 def _at(db: Database, when: dt.datetime) -> None:
