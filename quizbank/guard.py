@@ -28,9 +28,10 @@ import functools
 import operator
 import posixpath
 import re
+import threading
 import zipfile
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,35 +78,80 @@ def open_workbook(path: Path) -> Workbook:
     Raises :class:`~base.limits.LimitExceeded` for a file over a limit and ``FormatError`` for
     one that is not a spreadsheet at all.
     """
-    from python_calamine import CalamineWorkbook
-
     check_file_size(path)
     with path.open("rb") as fh:
         magic = fh.read(8)
     parts: dict[str, str] = {}
-    if magic.startswith(b"PK"):
-        try:
-            archive = open_zip(path)
-        except zipfile.BadZipFile as exc:
-            raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
-        with archive:
-            names = set(archive.namelist())
-            if "content.xml" in names and "xl/workbook.xml" not in names:
-                kind = "ods"
-                _check_ods(archive, path.name)
-            else:
-                kind = "xlsx"
-                parts = _check_xlsx(archive, path.name, path.stat().st_size)
-    elif magic.startswith(b"\xd0\xcf\x11\xe0"):
-        kind = "xls"
-        check_xls(path)
-    else:
-        kind = "other"   # calamine refuses it below with its own message
+    opening = _Opening(path)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several error types for damaged files
-        raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+        if magic.startswith(b"PK"):
+            try:
+                archive = open_zip(path)
+            except zipfile.BadZipFile as exc:
+                raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+            with archive:
+                names = set(archive.namelist())
+                if "content.xml" in names and "xl/workbook.xml" not in names:
+                    kind = "ods"
+                    _check_ods(archive, path.name)
+                else:
+                    kind = "xlsx"
+                    parts = _check_xlsx(archive, path.name, path.stat().st_size, strings_checked=opening.start)
+        elif magic.startswith(b"\xd0\xcf\x11\xe0"):
+            kind = "xls"
+            check_xls(path)
+        else:
+            kind = "other"   # calamine refuses it below with its own message
+        book = opening.result()
+    except BaseException:
+        opening.discard()
+        raise
     return Workbook(path, kind, book, parts)
+
+
+class _Opening:
+    """python-calamine opening a workbook: its sheet list, styles and shared strings, never a
+    worksheet (those are read one by one later, once checked).
+
+    For an ``.xlsx`` it starts once the shared strings are checked, on a helper thread, while the
+    worksheets are checked: calamine releases the interpreter while it works, so the opening
+    costs the reader almost nothing. Otherwise it runs when :meth:`result` asks for it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.thread: threading.Thread | None = None
+        self.book: Any = None
+        self.error: Exception | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="calamine-open", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            self.book = CalamineWorkbook.from_path(str(self.path))
+        except Exception as exc:  # calamine raises several error types for damaged files
+            self.error = exc
+
+    def result(self) -> Any:
+        """The opened workbook; FormatError when calamine cannot open it."""
+        if self.thread is None:
+            self._run()
+        else:
+            self.thread.join()
+        if self.error is not None:
+            raise FormatError(_("无法打开表格文件：{error}", error=self.error)) from self.error
+        return self.book
+
+    def discard(self) -> None:
+        """The file was refused: let an opening under way finish and close what it opened."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.book is not None:
+            self.book.close()
 
 
 # --- xlsx ------------------------------------------------------------------------------------
@@ -192,7 +238,10 @@ def _xml_unescape(text: str) -> str:
     return html.unescape(text)
 
 
-def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str]:
+def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int,
+                strings_checked: Callable[[], None] | None = None) -> dict[str, str]:
+    """Check the shared strings, call ``strings_checked`` (calamine may then open the workbook),
+    then check every worksheet; returns {sheet name: worksheet part}."""
     parts = _sheet_parts(archive, file)
     names = {part: name for name, part in parts.items()}
     members = set(archive.namelist())
@@ -200,6 +249,8 @@ def _check_xlsx(archive: zipfile.ZipFile, file: str, size: int) -> dict[str, str
     for name in members:
         if name.rsplit("/", 1)[-1].lower() == "sharedstrings.xml":
             sizes += _shared_string_sizes(archive, archive.getinfo(name), file)
+    if strings_checked is not None:
+        strings_checked()
     limit = 3 * text_allowed(size)
     # A table of many long strings (a big bank of unique texts) is referenced more times than the
     # cheap bound of _check_shared_copies admits: its cells are then measured in the first pass.

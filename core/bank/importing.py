@@ -238,8 +238,9 @@ class _Importer:
     def __init__(self, session: Session, *, bank: str, category: str | None, dry_run: bool, skip_invalid: bool,
                  media_store: Path | None, actor_id: int | None, progress: ProgressSink,
                  cancel: CancelToken | None, total: int | None = None, owner_unit_id: int | None = None,
-                 keep: bool = True) -> None:
+                 keep: bool = True, before_commit: Callable[[], object] | None = None) -> None:
         self.session, self.bank, self.category = session, bank, category
+        self.before_commit = before_commit
         self.owner_unit_id = owner_unit_id
         self.dry_run, self.skip_invalid, self.actor_id = dry_run, skip_invalid, actor_id
         self.progress, self.cancel, self.total = progress, cancel, total
@@ -350,6 +351,8 @@ class _Importer:
             if not self.dry_run:
                 report.imported = 0
             return report
+        if self.before_commit is not None:
+            self.before_commit()   # e.g. the automatic backup written meanwhile: its failure stops the import
         self._bank_id()   # created even when every question was a duplicate
         for src, dst in self.copies:
             if not dst.exists():
@@ -377,14 +380,17 @@ def import_result(
     owner_unit_id: int | None = None,
     progress: ProgressSink = no_progress,
     cancel: CancelToken | None = None,
+    before_commit: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Validate, de-duplicate and store what the readers understood (all-or-nothing by default).
 
     A new ``bank`` is created owned by ``owner_unit_id`` (None: the whole organisation).
+    ``before_commit`` is called once the import is to be kept, before it is committed.
     """
-    with _bulk(), db.transaction() as session, _Importer(
+    with _bulk(), db.transaction(bulk=True) as session, _Importer(
         session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid, media_store=media_store,
         actor_id=actor_id, progress=progress, cancel=cancel, total=len(result.questions), owner_unit_id=owner_unit_id,
+        before_commit=before_commit,
     ) as importer:
         importer.add(result.questions, result.is_checked)
         return importer.finish(result.problems, result.layouts)
@@ -429,16 +435,17 @@ def import_files(
     cancel: CancelToken | None = None,
     actor_id: int | None = None,
     owner_unit_id: int | None = None,
+    before_commit: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Read ``paths`` and store them in ``bank`` (created when missing, owned by ``owner_unit_id``).
 
     Pictures embedded in the files are extracted into a temporary folder and copied
-    into the media store only when the import is stored.
+    into the media store only when the import is stored. ``before_commit``: see :func:`import_result`.
     """
-    with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction() as session, \
+    with tempfile.TemporaryDirectory(prefix="studyhall-import-") as tmp, _bulk(), db.transaction(bulk=True) as session, \
             _Importer(session, bank=bank, category=category, dry_run=dry_run, skip_invalid=skip_invalid,
                       media_store=media_store, actor_id=actor_id, progress=progress, cancel=cancel,
-                      owner_unit_id=owner_unit_id, keep=False) as importer:
+                      owner_unit_id=owner_unit_id, keep=False, before_commit=before_commit) as importer:
         # Questions are stored while the files are still being read (from readers that pass them on),
         # then those the readers returned.
         result = read_files(paths, format_name=format_name, columns=columns, media_dir=Path(tmp),

@@ -15,7 +15,8 @@ browses and draws from those and the banks shared from above, and never sees a n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,11 +202,25 @@ def store_import(work: Work, result: ImportResult, *, bank: str, category: str |
     """Store previewed questions in ``bank`` (created when missing, owned by the actor's unit), all
     or nothing unless ``skip_invalid``."""
     owner = _import_target(work, bank)
-    if len(result.questions) > autobackup.LARGE_IMPORT_ROWS:
-        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
-    return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
-                                   skip_invalid=skip_invalid, media_store=media_store_dir(),
-                                   actor_id=work.actor_id, owner_unit_id=owner, progress=progress, cancel=cancel)
+    with _backup_beside(work, len(result.questions) > autobackup.LARGE_IMPORT_ROWS, cancel) as before_commit:
+        return importing.import_result(work.db, result, bank=_bank_name(bank), category=category,
+                                       skip_invalid=skip_invalid, media_store=media_store_dir(),
+                                       actor_id=work.actor_id, owner_unit_id=owner, progress=progress,
+                                       cancel=cancel, before_commit=before_commit)
+
+
+@contextlib.contextmanager
+def _backup_beside(work: Work, needed: bool, cancel: CancelToken | None) -> Iterator[Callable[[], object] | None]:
+    """The automatic backup before a large import, written while the import reads and checks; yields
+    what the import calls before it commits (waits for the backup, raises if it failed), or None."""
+    if not needed:
+        yield None
+        return
+    pending = autobackup.PendingBackup(work.db, autobackup.Reason.IMPORT, work.clock, cancel)
+    try:
+        yield pending.wait
+    finally:
+        pending.settle()
 
 
 @use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)
@@ -219,12 +234,12 @@ def import_files(work: Work, paths: Sequence[Path], *, bank: str, category: str 
     """
     store = media_store if media_store is not None or dry_run else media_store_dir()
     owner = _import_target(work, bank)
-    if not dry_run and sum(p.stat().st_size for p in paths if p.is_file()) > autobackup.LARGE_IMPORT_BYTES:
-        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
-    return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
-                                  skip_invalid=skip_invalid, format_name=format_name, columns=columns,
-                                  media_store=store, progress=progress, cancel=cancel, actor_id=work.actor_id,
-                                  owner_unit_id=owner)
+    large = not dry_run and sum(p.stat().st_size for p in paths if p.is_file()) > autobackup.LARGE_IMPORT_BYTES
+    with _backup_beside(work, large, cancel) as before_commit:
+        return importing.import_files(work.db, paths, bank=_bank_name(bank), category=category, dry_run=dry_run,
+                                      skip_invalid=skip_invalid, format_name=format_name, columns=columns,
+                                      media_store=store, progress=progress, cancel=cancel,
+                                      actor_id=work.actor_id, owner_unit_id=owner, before_commit=before_commit)
 
 
 @use_case(Action.BANK_IMPORT, transaction=False)

@@ -14,6 +14,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +41,59 @@ log = logging.getLogger(__name__)
 
 WRITE = "studyhall_write"           # execution option: this transaction will write
 BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_LATER = "studyhall_checkpoint_later"   # connection info: its commit left the WAL copy to a helper
+AUTOCHECKPOINT_PAGES = 1000         # SQLite's default: a commit leaving a longer WAL copies it into the file
+
+
+class Checkpointer:
+    """Copies a SQLite file's WAL into the file itself on a helper thread, after a large commit.
+
+    A commit is durable once its WAL pages are on disk (``synchronous=FULL``); SQLite then copies
+    the WAL into the database file (a checkpoint) in the same call when the WAL is long, and a
+    10,000-question import waited for writing its 25 MB twice. A transaction declared ``bulk``
+    turns that off for its own commit and asks for the checkpoint here instead: a PASSIVE one on a
+    connection of its own, which waits for no reader or writer (SQLite's locks keep it safe beside
+    them; what it cannot copy yet, the next commit's checkpoint does). :meth:`wait` lets it finish
+    (closing a database waits, so nothing holds the file afterwards).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.again = False    # asked for once more while running
+
+    def request(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                self.again = True
+                return
+            self.thread = threading.Thread(target=self._run, name="sqlite-checkpoint")
+            self.thread.start()
+
+    def wait(self) -> None:
+        thread = self.thread
+        if thread is not None:
+            thread.join()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                finally:
+                    conn.close()
+            except sqlite3.Error as exc:   # the next commit's own checkpoint copies what this could not
+                log.warning("WAL checkpoint of %s failed: %s", self.path, exc)
+            with self.lock:
+                if not self.again:
+                    self.thread = None
+                    return
+                self.again = False
+
+
+_CHECKPOINTERS: weakref.WeakKeyDictionary[Engine, Checkpointer] = weakref.WeakKeyDictionary()
 
 
 def _sqlite_connect_setup(engine: Engine) -> None:
@@ -65,6 +121,15 @@ def _sqlite_connect_setup(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+    if engine.url.database not in (None, "", ":memory:"):
+        checkpointer = _CHECKPOINTERS[engine] = Checkpointer(engine.url.database)
+
+        @event.listens_for(engine, "checkin")
+        def _on_checkin(dbapi_conn: Any, record: Any) -> None:
+            if record.info.pop(CHECKPOINT_LATER, False) and dbapi_conn is not None:   # a bulk transaction ended
+                dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT_PAGES}")
+                checkpointer.request()
 
 
 def make_engine(url: str) -> Engine:
@@ -171,15 +236,21 @@ class Database:
         return Path(db) if self.is_sqlite and db and db != ":memory:" else None
 
     @contextlib.contextmanager
-    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+    def transaction(self, *, write: bool = True, bulk: bool = False) -> Iterator[Session]:
         """A session inside one transaction: commits on success, rolls back on any error.
 
         ``write=False`` declares a transaction that only reads; on SQLite it then waits for no
         one (WAL readers never block), while a writing one queues for the write lock first.
+        ``bulk`` declares one that writes a lot (an import): on a SQLite file its commit returns
+        once it is durable and a helper thread copies the WAL into the file (:class:`Checkpointer`).
         """
         makers = self.writers if write and self.writers is not None else self.sessions
         try:
             with makers.begin() as session:
+                if bulk and self.engine in _CHECKPOINTERS:
+                    conn = session.connection()
+                    conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+                    conn.info[CHECKPOINT_LATER] = True     # undone when the connection goes back to the pool
                 yield session
         except OperationalError as exc:
             if is_locked(exc):
@@ -188,7 +259,14 @@ class Database:
             raise DatabaseError(_("数据库暂时无法写入：{e}", e=exc.orig)) from exc
 
     def dispose(self) -> None:
+        self.settle()
         self.engine.dispose()
+
+    def settle(self) -> None:
+        """Wait for the WAL checkpoint a bulk transaction left to a helper thread, if any."""
+        checkpointer = _CHECKPOINTERS.get(self.engine)
+        if checkpointer is not None:
+            checkpointer.wait()
 
     def remember_time(self, session: Session) -> None:
         """Share the time this process has seen with every other one on the same SQLite file (at most

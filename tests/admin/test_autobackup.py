@@ -146,6 +146,60 @@ def test_a_large_bank_import_is_backed_up_first(home_db: Database, tmp_path: Pat
     assert made.counts["questions"] == now - 1200
 
 
+def _big_csv(tmp_path: Path, n: int = 1200) -> Path:
+    rows = ["题干,A,B,C,D,答案"] + [f"第{i}题：执勤执法中应当遵守的规定是什么,甲{i},乙,丙,丁,A" for i in range(n)]
+    source = tmp_path / "big.csv"
+    source.write_text("\n".join(rows), encoding="utf-8")
+    return source
+
+
+def _question_count(db: Database) -> int:
+    from core.models import QuestionRow
+
+    with db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(QuestionRow).where(QuestionRow.is_current)) or 0
+
+
+def test_the_import_waits_for_a_slow_backup_written_beside_it(home_db: Database, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The backup runs while the file is read; the import commits only once the backup is written, so
+    the backup never holds the new questions, however slow it is."""
+    import threading
+    import time
+
+    from core.bank.usecases import import_files
+
+    real = autobackup.snapshot_file
+    threads: list[str] = []
+
+    def slow_snapshot(source: Path, target: Path) -> None:
+        threads.append(threading.current_thread().name)
+        time.sleep(0.5)       # far longer than reading and checking 1,200 rows
+        real(source, target)
+
+    monkeypatch.setattr(autobackup, "snapshot_file", slow_snapshot)
+    before = _question_count(home_db)
+    import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert threads == ["autobackup"]          # not on the importing thread
+    (made,) = autobackup.list_backups(autobackup.folder_for(home_db))
+    assert made.counts["questions"] == before
+    assert _question_count(home_db) == before + 1200
+
+
+def test_a_failed_backup_stops_the_import(home_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.bank.usecases import import_files
+
+    def broken(source: Path, target: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(autobackup, "snapshot_file", broken)
+    before = _question_count(home_db)
+    with pytest.raises(OSError, match="No space"):
+        import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert _question_count(home_db) == before
+    assert autobackup.list_backups(autobackup.folder_for(home_db)) == []
+
+
 def test_postgresql_has_no_automatic_backups(db: Database, admin: object) -> None:
     if db.is_sqlite:
         pytest.skip("the PostgreSQL half of this test; SQLite is covered above")
