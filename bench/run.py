@@ -8,7 +8,10 @@ Names match by prefix. Results print as a table and update docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -37,9 +40,19 @@ def main(argv: list[str] | None = None) -> int:
         print("no workload matches", args.names, file=sys.stderr)
         return 2
     results: list[Result] = []
-    for w in chosen:
-        print(f"running {w.name} …", file=sys.stderr, flush=True)
-        results.append(measure(w))
+    # The workloads' automatic backups, media and settings go to a folder of the run's own, not to
+    # the data folder of whoever runs the benchmark (a caller's STUDYHALL_HOME is kept).
+    home = None if "STUDYHALL_HOME" in os.environ else tempfile.mkdtemp(prefix="studyhall-bench-home-")
+    if home is not None:
+        os.environ["STUDYHALL_HOME"] = home
+    try:
+        for w in chosen:
+            print(f"running {w.name} …", file=sys.stderr, flush=True)
+            results.append(measure(w))
+    finally:
+        if home is not None:
+            del os.environ["STUDYHALL_HOME"]
+            shutil.rmtree(home, ignore_errors=True)
     from dataclasses import asdict
 
     print(table([asdict(r) for r in results]))
