@@ -28,10 +28,10 @@ import functools
 import operator
 import posixpath
 import re
-import threading
 import zipfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,76 +82,47 @@ def open_workbook(path: Path) -> Workbook:
     with path.open("rb") as fh:
         magic = fh.read(8)
     parts: dict[str, str] = {}
-    opening = _Opening(path)
-    try:
-        if magic.startswith(b"PK"):
-            try:
-                archive = open_zip(path)
-            except zipfile.BadZipFile as exc:
-                raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
-            with archive:
-                names = set(archive.namelist())
-                if "content.xml" in names and "xl/workbook.xml" not in names:
-                    kind = "ods"
-                    _check_ods(archive, path.name)
-                else:
-                    kind = "xlsx"
-                    parts = _check_xlsx(archive, path.name, path.stat().st_size, strings_checked=opening.start)
-        elif magic.startswith(b"\xd0\xcf\x11\xe0"):
-            kind = "xls"
-            check_xls(path)
-        else:
-            kind = "other"   # calamine refuses it below with its own message
-        book = opening.result()
-    except BaseException:
-        opening.discard()
-        raise
+    # For an .xlsx, python-calamine opens the workbook (sheet list, styles, shared strings; never a
+    # worksheet: each is read later, once checked) on a helper thread as soon as the shared strings
+    # are checked, while the worksheets are checked: calamine releases the GIL as it works.
+    opening: list[Future[Any]] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="calamine-open") as pool:
+        try:
+            if magic.startswith(b"PK"):
+                try:
+                    archive = open_zip(path)
+                except zipfile.BadZipFile as exc:
+                    raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
+                with archive:
+                    names = set(archive.namelist())
+                    if "content.xml" in names and "xl/workbook.xml" not in names:
+                        kind = "ods"
+                        _check_ods(archive, path.name)
+                    else:
+                        kind = "xlsx"
+                        parts = _check_xlsx(archive, path.name, path.stat().st_size,
+                                            strings_checked=lambda: opening.append(pool.submit(_calamine_open, path)))
+            elif magic.startswith(b"\xd0\xcf\x11\xe0"):
+                kind = "xls"
+                check_xls(path)
+            else:
+                kind = "other"   # calamine refuses it below with its own message
+        except BaseException:
+            for future in opening:     # refused: close what calamine opened meanwhile
+                if future.exception() is None:
+                    future.result().close()
+            raise
+    book = opening[0].result() if opening else _calamine_open(path)
     return Workbook(path, kind, book, parts)
 
 
-class _Opening:
-    """python-calamine opening a workbook: its sheet list, styles and shared strings, never a
-    worksheet (those are read one by one later, once checked).
+def _calamine_open(path: Path) -> Any:
+    from python_calamine import CalamineWorkbook
 
-    For an ``.xlsx`` it starts once the shared strings are checked, on a helper thread, while the
-    worksheets are checked: calamine releases the interpreter while it works, so the opening
-    costs the reader almost nothing. Otherwise it runs when :meth:`result` asks for it.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.thread: threading.Thread | None = None
-        self.book: Any = None
-        self.error: Exception | None = None
-
-    def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="calamine-open", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        from python_calamine import CalamineWorkbook
-
-        try:
-            self.book = CalamineWorkbook.from_path(str(self.path))
-        except Exception as exc:  # calamine raises several error types for damaged files
-            self.error = exc
-
-    def result(self) -> Any:
-        """The opened workbook; FormatError when calamine cannot open it."""
-        if self.thread is None:
-            self._run()
-        else:
-            self.thread.join()
-        if self.error is not None:
-            raise FormatError(_("无法打开表格文件：{error}", error=self.error)) from self.error
-        return self.book
-
-    def discard(self) -> None:
-        """The file was refused: let an opening under way finish and close what it opened."""
-        if self.thread is not None:
-            self.thread.join()
-        if self.book is not None:
-            self.book.close()
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise FormatError(_("无法打开表格文件：{error}", error=exc)) from exc
 
 
 # --- xlsx ------------------------------------------------------------------------------------

@@ -37,7 +37,6 @@ import os
 import re
 import sqlite3
 import tempfile
-import threading
 import time
 import uuid
 import zipfile
@@ -377,37 +376,6 @@ def before_risky(db: Database, reason: str, clock: Clock, *, progress: ProgressS
     if path is None:
         return None
     return backup_file(path, folder_for(db), reason, clock.now(), progress=progress, cancel=cancel)
-
-
-class PendingBackup:
-    """:func:`before_risky` on a helper thread, beside the work it protects (an import reading its
-    files): copying, hashing and compressing the database release the interpreter, so the backup
-    costs that work little time. The work calls :meth:`wait` before it commits (the snapshot is
-    then of the data before it; a failed backup stops it), and :meth:`settle` when it ends anyway.
-    """
-
-    def __init__(self, db: Database, reason: str, clock: Clock, cancel: CancelToken | None = None) -> None:
-        self.backup: AutoBackup | None = None
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(db, reason, clock, cancel), name="autobackup")
-        self.thread.start()
-
-    def _run(self, db: Database, reason: str, clock: Clock, cancel: CancelToken | None) -> None:
-        try:
-            self.backup = before_risky(db, reason, clock, cancel=cancel)
-        except BaseException as exc:  # noqa: BLE001 - raised again by wait(), on the working thread
-            self.error = exc
-
-    def wait(self) -> AutoBackup | None:
-        """The backup, once written; raises what stopped it."""
-        self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.backup
-
-    def settle(self) -> None:
-        """Let the helper finish (its error, if any, no longer matters: the work ended without it)."""
-        self.thread.join()
 
 
 def safety_backup(db: Database, clock: Clock, *, progress: ProgressSink = no_progress,

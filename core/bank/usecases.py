@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from core.bank import banks, importing, questions
 from core.bank.banks import BankInfo
 from core.bank.importing import ImportReport
 from core.bank.questions import Counts, QuestionDetail, QuestionFilter, QuestionSummary
+from core.infra.db import Database
 from core.infra.paths import media_dir as media_store_dir
 from core.models import Bank, QuestionRow
 from quizbank.model import ImportResult, Question
@@ -212,15 +214,29 @@ def store_import(work: Work, result: ImportResult, *, bank: str, category: str |
 @contextlib.contextmanager
 def _backup_beside(work: Work, needed: bool, cancel: CancelToken | None) -> Iterator[Callable[[], object] | None]:
     """The automatic backup before a large import, written while the import reads and checks; yields
-    what the import calls before it commits (waits for the backup, raises if it failed), or None."""
-    if not needed:
+    what the import calls before it commits (waits for the backup, raises if it failed), or None.
+
+    SQLite's online backup, the checksum and the deflating are C code that releases the GIL, and
+    the backup reads the last committed state: the import's own transaction, still open, is not
+    in it, so the copy is the data as it was before the import. Outside WAL mode a reader and the
+    import's writer would wait for each other: the backup is then written first, as before any
+    other risky change.
+    """
+    if not needed or work.db.sqlite_path is None:    # PostgreSQL: its administrator's backups
         yield None
         return
-    pending = autobackup.PendingBackup(work.db, autobackup.Reason.IMPORT, work.clock, cancel)
-    try:
-        yield pending.wait
-    finally:
-        pending.settle()
+    if not _wal(work.db):
+        autobackup.before_risky(work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
+        yield None
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="autobackup") as pool:    # as exchange.import_package
+        backup = pool.submit(autobackup.before_risky, work.db, autobackup.Reason.IMPORT, work.clock, cancel=cancel)
+        yield backup.result
+
+
+def _wal(db: Database) -> bool:
+    with db.engine.connect() as conn:
+        return str(conn.exec_driver_sql("PRAGMA journal_mode").scalar()).lower() == "wal"
 
 
 @use_case(Action.BANK_IMPORT, changes=Change.BANKS, transaction=False)

@@ -180,7 +180,7 @@ def test_the_import_waits_for_a_slow_backup_written_beside_it(home_db: Database,
     monkeypatch.setattr(autobackup, "snapshot_file", slow_snapshot)
     before = _question_count(home_db)
     import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
-    assert threads == ["autobackup"]          # not on the importing thread
+    assert threads == ["autobackup_0"]        # not on the importing thread
     (made,) = autobackup.list_backups(autobackup.folder_for(home_db))
     assert made.counts["questions"] == before
     assert _question_count(home_db) == before + 1200
@@ -198,6 +198,33 @@ def test_a_failed_backup_stops_the_import(home_db: Database, tmp_path: Path, mon
         import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
     assert _question_count(home_db) == before
     assert autobackup.list_backups(autobackup.folder_for(home_db)) == []
+
+
+def test_outside_wal_mode_the_import_is_backed_up_before_it_starts(home_db: Database, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader beside the import's writer would wait for it in rollback-journal mode: there the
+    backup is written first, in the importing thread, before any question is."""
+    import threading
+
+    from core.bank import usecases
+    from core.bank.writer import QuestionWriter
+
+    order: list[str] = []
+    write, backup = QuestionWriter.write, autobackup.before_risky
+
+    def noted_write(self: QuestionWriter, *args: object, **kwargs: object) -> None:
+        order.append("write")
+        write(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def noted_backup(*args: object, **kwargs: object) -> object:
+        order.append("backup" if threading.current_thread() is threading.main_thread() else "backup thread")
+        return backup(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(usecases, "_wal", lambda db: False)
+    monkeypatch.setattr(QuestionWriter, "write", noted_write)
+    monkeypatch.setattr(autobackup, "before_risky", noted_backup)
+    usecases.import_files(home_db, actor_of(home_db, DEMO_ADMIN), [_big_csv(tmp_path)], bank="大题库")
+    assert order[0] == "backup" and "backup thread" not in order and "write" in order
 
 
 def test_postgresql_has_no_automatic_backups(db: Database, admin: object) -> None:

@@ -244,13 +244,12 @@ def test_string_tags_found_by_the_split_are_those_of_the_general_pattern(pieces:
 
 def _watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[object]]:
     """Log the shared-string check, calamine's opening (on its thread) and each worksheet check, in order;
-    and the openings discarded."""
+    and the workbooks calamine opened."""
     import threading
 
     events: list[str] = []
-    discarded: list[object] = []
-    sizes, worksheet = guard._shared_string_sizes, guard._check_worksheet
-    run, discard = guard._Opening._run, guard._Opening.discard
+    opened: list[object] = []
+    sizes, worksheet, calamine_open = guard._shared_string_sizes, guard._check_worksheet, guard._calamine_open
 
     def logged_sizes(*args: object, **kwargs: object) -> object:
         result = sizes(*args, **kwargs)   # type: ignore[arg-type]
@@ -261,39 +260,36 @@ def _watch(monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[object]]:
         events.append("worksheet")
         return worksheet(*args, **kwargs)   # type: ignore[arg-type]
 
-    def logged_run(self: guard._Opening) -> None:
+    def logged_open(path: Path) -> object:
         events.append(f"open on {threading.current_thread().name}")
-        run(self)
-
-    def logged_discard(self: guard._Opening) -> None:
-        discard(self)
-        discarded.append(self.book)
+        book = calamine_open(path)
+        opened.append(book)
+        return book
 
     monkeypatch.setattr(guard, "_shared_string_sizes", logged_sizes)
     monkeypatch.setattr(guard, "_check_worksheet", logged_worksheet)
-    monkeypatch.setattr(guard._Opening, "_run", logged_run)
-    monkeypatch.setattr(guard._Opening, "discard", logged_discard)
-    return events, discarded
+    monkeypatch.setattr(guard, "_calamine_open", logged_open)
+    return events, opened
 
 
 def test_calamine_opens_the_workbook_once_its_strings_are_checked_beside_the_worksheets(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    events, discarded = _watch(monkeypatch)
+    events, opened = _watch(monkeypatch)
     book = guard.open_workbook(_shared_sheet(tmp_path, list(range(251))))
     assert events[0] == "strings"
-    assert sorted(events[1:]) == ["open on calamine-open", "worksheet"]   # in either order: side by side
-    assert discarded == []
+    assert sorted(events[1:]) == ["open on calamine-open_0", "worksheet"]   # in either order: side by side
+    assert opened == [book.book]      # not closed: read below
     rows = book.book.get_sheet_by_name(book.sheet_names[0]).to_python()
     assert rows[1] == ["短0"]
 
 
 def test_a_refused_worksheet_closes_what_calamine_opened_beside_it(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    events, discarded = _watch(monkeypatch)
+    events, opened = _watch(monkeypatch)
     with pytest.raises(LimitExceeded, match="共享字符串被复制到太多单元格"):
         guard.open_workbook(_shared_sheet(tmp_path, [0] * 250 + list(range(1, 251))))
-    assert "open on calamine-open" in events
-    (book,) = discarded
+    assert "open on calamine-open_0" in events
+    (book,) = opened
     assert book is not None
     with pytest.raises(Exception) as closed:
         book.get_sheet_by_index(0)       # type: ignore[attr-defined]
@@ -305,7 +301,7 @@ def test_calamine_never_sees_a_workbook_whose_strings_are_refused(tmp_path: Path
     from base.limits import MAX_FIELD_CHARS
     from tests.quizbank.test_hostile import xlsx
 
-    events, _discarded = _watch(monkeypatch)
+    events, _opened = _watch(monkeypatch)
     path = xlsx(tmp_path / "long.xlsx", '<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
                 f"<si><t>{'长' * (MAX_FIELD_CHARS + 1)}</t></si>")
     with pytest.raises(LimitExceeded):
