@@ -50,6 +50,7 @@ from quizbank.model import (
     LAYOUT_NONE,
     LETTERS,
     NO_HEADER,
+    CleanTexts,
     ImportResult,
     Layout,
     QType,
@@ -128,12 +129,17 @@ class _Table:
         """
         n = len(rows)
         whole = min(map(len, rows), default=0) >= self.width
+        cleaned: list[int] = []    # the columns whose cells were not all clean texts
 
         def column(col: int) -> Sequence[str]:
             if col < 0:
                 return [""] * n
             cells = list(map(itemgetter(col), rows)) if whole else [r[col] if col < len(r) else "" for r in rows]
-            values = cells if all_clean(cells) else [display(v) for v in cells]
+            if all_clean(cells):
+                values = cells
+            else:
+                values = [display(v) for v in cells]
+                cleaned.append(col)
             if budget is not None:
                 lengths = list(map(len, values))
                 budget.add(sum(lengths), sheet=sheet, row=first_row)
@@ -153,6 +159,8 @@ class _Table:
         options = list(zip(*map(column, self.option_cols), strict=True)) if self.option_cols else [()] * n
         built = build_usual(RawColumns(t, stem, options, answer, expl, cat, diff, score, tags), file, sheet,
                             first_row, default_type, five_scale)
+        # Usual rows built from clean stems and options: content_hashes() need not look for white space.
+        clean = all(built) and set(cleaned).isdisjoint([self.scalar_cols[1], *self.option_cols])
         for k, q in enumerate(built):
             if q is None:
                 raw = self.raw(rows[k])
@@ -162,7 +170,8 @@ class _Table:
                 result.problems.extend(problems)
                 # Without errors build_question found q.problems() empty: the pipeline need not check again.
                 built[k] = None if has_error(problems) else q
-        return list(filter(None, built))
+        usable = filter(None, built)
+        return CleanTexts(usable) if clean else list(usable)
 
     def _decide_scale(self, block: set[str], at: int) -> None:
         """Decide the difficulty scale once a block (the table's rows from ``at``) needs it."""

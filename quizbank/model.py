@@ -258,12 +258,20 @@ def _collapse_plain_spaces(joined: str) -> str:
     return joined.strip(" ")
 
 
-def content_hashes(questions: Sequence[Question]) -> list[str]:
+class CleanTexts(list[Question]):
+    """Questions whose stem and options are all clean texts (:func:`quizbank.normalize.is_clean`:
+    printable, no doubled, leading or trailing space), as a reader that checked its cells knows
+    them to be: :func:`content_hashes` then has no white space to fold. A list like any other;
+    a slice or copy of it is a plain list again."""
+
+
+def content_hashes(questions: Sequence[Question], *, clean: bool = False) -> list[str]:
     """:meth:`Question.content_hash` of each question: sha1 of its type, stem and options, each put
     through :func:`normalize_text` and joined by NUL (which the folds keep and \\s does not match).
 
     The width and case folds run once over all the texts joined by \x01, which is much faster
-    than once per question for a large import.
+    than once per question for a large import. ``clean`` (or a :class:`CleanTexts` list) says
+    every stem and option is a clean text, whose white space :func:`normalize_text` leaves as it is.
     """
     if not questions:
         return []
@@ -272,17 +280,21 @@ def content_hashes(questions: Sequence[Question]) -> list[str]:
     sha1 = hashlib.sha1
     if joined.count("\x01") != len(texts) - 1:   # some text holds the separator itself
         return [sha1(_normalize_parts(t).encode("utf-8")).hexdigest() for t in texts]
-    # Every white-space character but " " is non-printable: printable text (the usual Chinese
-    # question) has only " " to collapse, which plain replaces do over all the texts at once.
-    if joined.replace("\x00", "").replace("\x01", "").isprintable():
-        if " " in joined:
-            joined = _collapse_plain_spaces(joined)
-    else:
-        joined = "\x01".join([t if " " not in t and t.replace("\x00", "").isprintable() else _collapse_spaces(t)
-                               for t in texts])
+    if not (clean or isinstance(questions, CleanTexts)):
+        joined = _fold_spaces(joined, texts)
     # The width fold after the white-space pass gives the same text (\u3000 and NBSP are white
     # space either way), so this is normalize_text() of every part.
     return [sha1(part).hexdigest() for part in _fold_width(joined).casefold().encode("utf-8").split(b"\x01")]
+
+
+def _fold_spaces(joined: str, texts: list[str]) -> str:
+    """The white-space pass of :func:`normalize_text` over ``texts`` (and ``joined``, them joined by \x01)."""
+    # Every white-space character but " " is non-printable: printable text (the usual Chinese
+    # question) has only " " to collapse, which plain replaces do over all the texts at once.
+    if joined.replace("\x00", "").replace("\x01", "").isprintable():
+        return _collapse_plain_spaces(joined) if " " in joined else joined
+    return "\x01".join([t if " " not in t and t.replace("\x00", "").isprintable() else _collapse_spaces(t)
+                         for t in texts])
 
 
 def _normalize_parts(text: str) -> str:

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
@@ -40,7 +41,7 @@ from core.infra.paths import media_dir
 from core.models import Bank
 from quizbank import formats
 from quizbank.layout import SUPPORTED, describe
-from quizbank.model import NO_QUESTIONS, ImportResult, Layout, Question, SourceRef, content_hashes
+from quizbank.model import NO_QUESTIONS, CleanTexts, ImportResult, Layout, Question, SourceRef, content_hashes
 
 
 @dataclass(slots=True)
@@ -248,6 +249,7 @@ class _Importer:
         self.bank_row = session.scalar(select(Bank).where(Bank.name == bank))
         self.index = DuplicateIndex(session, self.bank_row.id if self.bank_row is not None else None)
         self.pending: list[Question] = []
+        self.pending_clean: list[bool] = []    # which pending questions came in a CleanTexts list
         # With ``keep`` the report lists the new questions; without, they are let go once stored (a
         # 100,000-question file is never held whole) and only counted.
         self.keep = keep
@@ -270,26 +272,30 @@ class _Importer:
 
     def add(self, questions: Sequence[Question], checked: Callable[[Question], bool] | None = None) -> None:
         """Take questions in file order; ``checked`` says which a reader has validated (None: all)."""
-        for q in questions:
-            if checked is None or checked(q):
-                self.pending.append(q)
-                continue
-            issues = q.problems()
-            for fld, msg in issues:
-                self.invalid.append(Problem(file=q.source.file, sheet=q.source.sheet, row=q.source.row,
-                                            line=q.source.line, field=fld, message=msg))
-            if not issues:
-                self.pending.append(q)
+        if checked is None:
+            self.pending.extend(questions)
+        else:
+            for q in questions:
+                if checked(q):
+                    self.pending.append(q)
+                    continue
+                issues = q.problems()
+                for fld, msg in issues:
+                    self.invalid.append(Problem(file=q.source.file, sheet=q.source.sheet, row=q.source.row,
+                                                line=q.source.line, field=fld, message=msg))
+                if not issues:
+                    self.pending.append(q)
+        self.pending_clean.extend(repeat(isinstance(questions, CleanTexts), len(self.pending) - len(self.pending_clean)))
         while len(self.pending) >= STORE_CHUNK:
-            self._store(self.pending[:STORE_CHUNK])
-            del self.pending[:STORE_CHUNK]
+            self._store(self.pending[:STORE_CHUNK], all(self.pending_clean[:STORE_CHUNK]))
+            del self.pending[:STORE_CHUNK], self.pending_clean[:STORE_CHUNK]
 
-    def _store(self, chunk: list[Question]) -> None:
+    def _store(self, chunk: list[Question], clean: bool = False) -> None:
         if self.cancel is not None:
             self.cancel.check()
         if self.category:
             chunk = [q if q.category else replace(q, category=self.category) for q in chunk]
-        hashes = content_hashes(chunk)
+        hashes = content_hashes(chunk, clean=clean)
         # Same stem, options and type (the hash), and same answer and media: see core.bank.duplicates.
         new, twins = self.index.take(chunk, hashes)
         self.duplicates.extend(_duplicate_problem(q, first) for q, first in twins)
@@ -328,8 +334,8 @@ class _Importer:
         limit of :mod:`base.limits`, even with ``skip_invalid``.
         """
         if self.pending:
-            self._store(self.pending)
-            self.pending = []
+            self._store(self.pending, all(self.pending_clean))
+            self.pending, self.pending_clean = [], []
         self.writer.close()
         problems = [*read_problems, *self.invalid, *self.duplicates, *self.media_warnings]
         empty = not self.new_count and not self.duplicates

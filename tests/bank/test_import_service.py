@@ -56,6 +56,25 @@ def test_duplicates_in_file_and_against_the_bank(db, tmp_path: Path) -> None:
     assert "跳过重复 5 题" in again.summary()
 
 
+def test_a_stem_on_two_lines_is_a_duplicate_of_its_copy_on_one(db, tmp_path: Path) -> None:
+    # Rows whose cells are all clean texts are hashed without the white-space pass; a block holding
+    # one cell that needed cleaning (a line break, a tab) must still get it, in the file and against
+    # the bank, whichever of the two comes first.
+    one_line = [*GOOD_ROWS[0][:1], "饮酒后驾驶机动车的 处暂扣几个月机动车驾驶证？", *GOOD_ROWS[0][2:]]
+    two_lines = [*GOOD_ROWS[0][:1], "饮酒后驾驶机动车的\n处暂扣几个月机动车驾驶证？", *GOOD_ROWS[0][2:]]
+    tabbed = [*GOOD_ROWS[0][:1], one_line[1], "一个月", "三个月", "六个月\t", *GOOD_ROWS[0][5:]]
+    both = import_files(db, [write_xlsx(tmp_path / "both.xlsx", [one_line, two_lines])], bank="同一文件")
+    assert (both.imported, both.duplicates) == (1, 1)
+    first = import_files(db, [write_xlsx(tmp_path / "clean.xlsx", [one_line, *GOOD_ROWS[1:]])], bank="库")
+    assert (first.imported, first.duplicates) == (4, 0)
+    again = import_files(db, [write_xlsx(tmp_path / "lines.xlsx", [two_lines]),
+                              write_xlsx(tmp_path / "tab.xlsx", [tabbed])], bank="库")
+    assert (again.imported, again.duplicates) == (0, 2)
+    reverse = import_files(db, [write_xlsx(tmp_path / "lines2.xlsx", [two_lines])], bank="倒序")
+    later = import_files(db, [write_xlsx(tmp_path / "clean2.xlsx", [one_line])], bank="倒序")
+    assert (reverse.imported, later.imported, later.duplicates) == (1, 0, 1)
+
+
 def test_dry_run_stores_nothing(db, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "a.xlsx", GOOD_ROWS)
     report = import_files(db, [path], bank="库", dry_run=True)

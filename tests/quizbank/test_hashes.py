@@ -9,7 +9,8 @@ import hashlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizbank.model import QType, Question, content_hashes, normalize_text
+from quizbank.model import CleanTexts, QType, Question, content_hashes, normalize_text
+from quizbank.normalize import is_clean
 
 # Text with what the folds change: spaces of every width, full-width forms, case, separators.
 _TEXT = st.text(alphabet="警察Ａａ1１ ,，?？\u3000\u00a0\t\n\x01AbZ", max_size=8)
@@ -44,3 +45,18 @@ def test_copies_differing_in_width_spaces_and_case_are_duplicates() -> None:
     b = Question(QType.SINGLE, " 人民警察,应当\u3000依法?", ["a项 ", "B"])
     c = Question(QType.MULTIPLE, "人民警察,应当 依法?", ["a项", "b"])
     assert a.content_hash() == b.content_hash() != c.content_hash()
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=st.lists(st.tuples(st.sampled_from(list(QType)), _PRINTABLE.filter(is_clean),
+                                st.lists(_PRINTABLE.filter(is_clean), max_size=4)), max_size=12))
+def test_hashes_of_texts_known_clean_skip_nothing_that_matters(items: list[tuple[QType, str, list[str]]]) -> None:
+    # A reader's clean cells (printable, single spaces inside): no white-space pass, the same hashes.
+    qs = [Question(t, stem, options) for t, stem, options in items]
+    assert content_hashes(qs, clean=True) == content_hashes(CleanTexts(qs)) == [_reference(q) for q in qs]
+
+
+def test_clean_is_a_promise_the_caller_keeps() -> None:
+    # Told clean when it is not, the white space is left as it is: only readers that checked may say so.
+    q = Question(QType.SINGLE, "人民警察  依法", ["甲", "乙"])
+    assert content_hashes([q]) == [_reference(q)] != content_hashes([q], clean=True)
