@@ -186,7 +186,7 @@ def _sqlite_rows(new: list[tuple[Question, str]]) -> _Chunk:
         values["tags"] = [dumps(t) if t else "[]" for t in tags]
     if any(media):
         values["media"] = [dumps(m) if m else "[]" for m in media]
-    if any(score is not None for score in scores):
+    if scores.count(None) != len(scores):   # some score given (count: no Python call per question)
         values["score"] = scores
     return tuple(values), list(zip(*values.values(), strict=True))
 
