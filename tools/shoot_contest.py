@@ -44,6 +44,7 @@ def main() -> int:
     from gui.contest.console import HostConsole
     from gui.context import AppContext
     from gui.mainwindow import MainWindow
+    from gui.pages.contests import ContestsPage
     from gui.tasks import TaskManager
     from tools.shoot_shell import settle
 
@@ -62,6 +63,16 @@ def main() -> int:
     window.go("contests")
     settle(app, tasks, rounds=100)
     window.grab().save(str(OUT / f"contest-page{suffix}.png"))
+    page = window.page("contests")
+    assert isinstance(page, ContestsPage)
+    page.new_contest()
+    settle(app, tasks, rounds=100)
+    form = page.setup_dialog
+    form.title.setText("2026年度“忠诚杯”知识竞赛" if lang == "zh_CN" else "2026 Loyalty Cup knowledge contest")
+    form.resize(1100, 660)
+    settle(app, tasks)
+    form.grab().save(str(OUT / f"contest-setup{suffix}.png"))
+    form.reject()
 
     rows = contest.list_contests(db, ctx.actor)
     ready = next(r.id for r in rows if r.status == "ready")

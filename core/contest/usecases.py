@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tomllib
 import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +20,18 @@ from sqlalchemy import select
 
 from base.errors import InvalidInput
 from base.i18n import _
+from core.access.ownership import reach
 from core.access.permissions import Action
 from core.access.usecase import Change, Work, use_case
+from core.bank import banks
 from core.certificates import issue as cert_issue
 from core.certificates import templates
 from core.certificates.issue import CertInfo
 from core.contest import setup, sheet, store
 from core.contest.machine import Event
 from core.contest.store import ContestData, ContestSummary, Recorded
-from core.models import Certificate
+from core.models import Certificate, Officer, UnitKind
+from core.people.org import unit_tree
 
 
 def _check(work: Work, unit_id: int | None) -> None:
@@ -46,6 +50,45 @@ def create_contest(work: Work, data: dict[str, Any]) -> uuid.UUID:
     unit_id = parsed.unit_id if parsed.unit_id is not None else work.actor.unit_id
     return store.create(work.session, spec, unit_id=unit_id, held_on=parsed.held_on, clock=work.clock,
                         actor_id=work.actor_id)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamChoice:
+    """A unit a team may come from, with the officers who may play for it."""
+
+    code: str
+    name: str
+    depth: int                                                     # in the unit tree, for indenting
+    members: list[tuple[str, str]] = field(default_factory=list)   # (badge, name), active officers
+    branch: bool = False                                           # a 党支部 (teams usually are)
+
+
+@dataclass(frozen=True, slots=True)
+class SetupChoices:
+    """What the set-up form offers: the actor's units (organiser and teams) and the banks they see."""
+
+    units: list[TeamChoice]
+    banks: list[tuple[str, dict[str, int]]]      # (name, active questions by type)
+    home: str                                    # the actor's own unit's code: the default organiser
+
+
+@use_case(Action.CONTEST_MANAGE, readonly=True)
+def setup_choices(work: Work) -> SetupChoices:
+    """The units (with their officers) and banks a contest set up by the actor may use: the same
+    dict :func:`create_contest` takes then names them by unit code, badge and bank name."""
+    allowed = work.units()
+    nodes = [(n, depth) for root in unit_tree(work.session) for n, depth in root.walk_depth()
+             if allowed is None or n.id in allowed]
+    members: dict[int, list[tuple[str, str]]] = {}
+    stmt = select(Officer.unit_id, Officer.badge, Officer.name).where(Officer.active).order_by(Officer.badge)
+    for unit_id, badge, name in work.session.execute(stmt):
+        members.setdefault(unit_id, []).append((badge, name))
+    units = [TeamChoice(n.code, n.name, depth, members.get(n.id, []), n.kind == UnitKind.BRANCH)
+             for n, depth in nodes]
+    seen = reach(work)
+    shown = [(b.name, dict(b.by_type)) for b in banks.list_banks(work.session) if seen.can_see(b.owner_unit_id)]
+    home = next((n.code for n, _d in nodes if n.id == work.actor.unit_id), units[0].code if units else "")
+    return SetupChoices(units, shown, home)
 
 
 def read_spec_file(path: Path) -> dict[str, Any]:

@@ -31,6 +31,13 @@ class UnitNode:
             out.extend(child.walk())
         return out
 
+    def walk_depth(self, depth: int = 0) -> list[tuple[UnitNode, int]]:
+        """:meth:`walk` with each unit's depth below this one (this one: ``depth``)."""
+        out = [(self, depth)]
+        for child in self.children:
+            out.extend(child.walk_depth(depth + 1))
+        return out
+
 
 def unit_tree(session: Session) -> list[UnitNode]:
     """Root units with their children, in sort order."""
