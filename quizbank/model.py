@@ -261,8 +261,8 @@ def _collapse_plain_spaces(joined: str) -> str:
 class CleanTexts(list[Question]):
     """Questions whose stem and options are all clean texts (:func:`quizbank.normalize.is_clean`:
     printable, no doubled, leading or trailing space), as a reader that checked its cells knows
-    them to be: :func:`content_hashes` then has no white space to fold. A list like any other;
-    a slice or copy of it is a plain list again."""
+    them to be: their hashes need no white-space pass (``content_hashes(..., clean=True)``). A list
+    like any other; a slice or copy of it is a plain list again."""
 
 
 def content_hashes(questions: Sequence[Question], *, clean: bool = False) -> list[str]:
@@ -270,8 +270,8 @@ def content_hashes(questions: Sequence[Question], *, clean: bool = False) -> lis
     through :func:`normalize_text` and joined by NUL (which the folds keep and \\s does not match).
 
     The width and case folds run once over all the texts joined by \x01, which is much faster
-    than once per question for a large import. ``clean`` (or a :class:`CleanTexts` list) says
-    every stem and option is a clean text, whose white space :func:`normalize_text` leaves as it is.
+    than once per question for a large import. ``clean`` says every stem and option is a clean
+    text (see :class:`CleanTexts`), whose white space :func:`normalize_text` leaves as it is.
     """
     if not questions:
         return []
@@ -280,7 +280,7 @@ def content_hashes(questions: Sequence[Question], *, clean: bool = False) -> lis
     sha1 = hashlib.sha1
     if joined.count("\x01") != len(texts) - 1:   # some text holds the separator itself
         return [sha1(_normalize_parts(t).encode("utf-8")).hexdigest() for t in texts]
-    if not (clean or isinstance(questions, CleanTexts)):
+    if not clean:
         joined = _fold_spaces(joined, texts)
     # The width fold after the white-space pass gives the same text (\u3000 and NBSP are white
     # space either way), so this is normalize_text() of every part.

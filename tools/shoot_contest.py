@@ -68,6 +68,7 @@ def main() -> int:
     page.new_contest()
     settle(app, tasks, rounds=100)
     form = page.setup_dialog
+    assert form is not None
     form.title.setText("2026年度“忠诚杯”知识竞赛" if lang == "zh_CN" else "2026 Loyalty Cup knowledge contest")
     form.resize(1100, 660)
     settle(app, tasks)

@@ -81,6 +81,8 @@ def setup_choices(work: Work) -> SetupChoices:
              if allowed is None or n.id in allowed]
     members: dict[int, list[tuple[str, str]]] = {}
     stmt = select(Officer.unit_id, Officer.badge, Officer.name).where(Officer.active).order_by(Officer.badge)
+    if allowed is not None:
+        stmt = stmt.where(Officer.unit_id.in_(allowed))
     for unit_id, badge, name in work.session.execute(stmt):
         members.setdefault(unit_id, []).append((badge, name))
     units = [TeamChoice(n.code, n.name, depth, members.get(n.id, []), n.kind == UnitKind.BRANCH)

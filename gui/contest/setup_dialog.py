@@ -98,19 +98,12 @@ class ContestSetupDialog(QDialog):
         form.addRow(_("各队起始分"), self.base)
         layout.addLayout(form)
 
-        teams_box = QGroupBox(_("参赛队（按支部组队；抢答键是各队在键盘或抢答器上的键）"))
-        teams_layout = QVBoxLayout(teams_box)
         self.teams = _table([_("支部"), _("队名"), _("队员"), _("抢答键")], T_MEMBERS)
-        teams_layout.addWidget(self.teams)
-        teams_layout.addLayout(_buttons((_("添加参赛队"), self.add_team), (_("删除所选参赛队"), self._remove_team)))
-        layout.addWidget(teams_box, 1)
-
-        rounds_box = QGroupBox(_("轮次（题目在创建时按题库和题型抽取，同一题在一场竞赛中只出一次）"))
-        rounds_layout = QVBoxLayout(rounds_box)
+        layout.addWidget(_section(_("参赛队（按支部组队；抢答键是各队在键盘或抢答器上的键）"), self.teams,
+                                  (_("添加参赛队"), self.add_team), (_("删除所选参赛队"), self._remove_team)), 1)
         self.rounds = _table([_("轮次"), _("题数"), _("题库"), _("题型")], R_BANK)
-        rounds_layout.addWidget(self.rounds)
-        rounds_layout.addLayout(_buttons((_("添加轮次"), self.add_round), (_("删除所选轮次"), self._remove_round)))
-        layout.addWidget(rounds_box, 1)
+        layout.addWidget(_section(_("轮次（题目在创建时按题库和题型抽取，同一题在一场竞赛中只出一次）"), self.rounds,
+                                  (_("添加轮次"), self.add_round), (_("删除所选轮次"), self._remove_round)), 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("创建并抽题"))
@@ -286,11 +279,16 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
     return table
 
 
-def _buttons(*actions: tuple[str, Any]) -> QHBoxLayout:
+def _section(title: str, table: QTableWidget, *actions: tuple[str, Any]) -> QGroupBox:
+    """A titled box: the table, and a row of buttons under it (each calls its slot without arguments)."""
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.addWidget(table)
     row = QHBoxLayout()
     for text, slot in actions:
         button = QPushButton(text)
         button.clicked.connect(lambda _c=False, s=slot: s())
         row.addWidget(button)
     row.addStretch(1)
-    return row
+    layout.addLayout(row)
+    return box

@@ -37,6 +37,7 @@ class ContestsPage(Page):
         super().__init__(_("知识竞赛"), _("现场赛：主持台在笔记本上操作，大屏投到投影或电视；每一步都即时保存，断电重开可继续。"))
         self.ctx = ctx
         self.consoles: list[QWidget] = []
+        self.setup_dialog: ContestSetupDialog | None = None     # the set-up form last opened
         self.add_action(_("新建竞赛…"), self.new_contest)
         self.add_action(_("从 TOML 文件新建…"), self.new_from_file)
         self.add_action(_("成绩单 PDF…"), self.sheet)
@@ -105,8 +106,7 @@ class ContestsPage(Page):
             if form is not None:
                 form.open()
 
-        # No progress dialog: drawing is a few queries (and create_contest takes no progress/cancel,
-        # which the TOML path passed it until a test drove the page: every creation from the app failed).
+        # No progress dialog: drawing is a few queries, and create_contest takes no progress/cancel.
         self.ctx.call(contest.create_contest, data).success(done).failure(failed).run(self)
 
     def host(self) -> None:

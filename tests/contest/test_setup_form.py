@@ -97,25 +97,28 @@ def test_a_set_up_made_in_the_form_is_created_with_its_teams_rounds_and_draw(
     assert {q.qtype for q in data.questions.values() if q.id in risk.question_ids} == {"judge"}
 
 
-def _record_messages(monkeypatch: pytest.MonkeyPatch, shown: list[str]) -> None:
-    """What the page tells the user, without a modal box (an unexpected error would wait for a click)."""
+def _page(qtbot: QtBot, db: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[ContestsPage, AppContext, list[str]]:
+    """The administrator's contests page, and the list of what it tells the user (recorded instead of
+    shown in a modal box: an unexpected error would wait for a click)."""
+    with db.transaction() as s:
+        ctx = AppContext(db, get_user(s, DEMO_ADMIN), TaskManager())
+    page = ContestsPage(ctx)
+    qtbot.addWidget(page)
+    shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(str(a[2])))
     monkeypatch.setattr(contests_page, "show_exception", lambda *, parent, exception: shown.append(str(exception)))
+    return page, ctx, shown
 
 
 def test_the_page_shows_a_refusal_and_opens_the_form_again(
         qtbot: QtBot, sqlite_demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = sqlite_demo_db
-    with db.transaction() as s:
-        ctx = AppContext(db, get_user(s, DEMO_ADMIN), TaskManager())
-    page = ContestsPage(ctx)
-    qtbot.addWidget(page)
+    page, ctx, shown = _page(qtbot, db, monkeypatch)
     before = len(contest.list_contests(db, ctx.actor))
-    shown: list[str] = []
-    _record_messages(monkeypatch, shown)
     page.new_contest()
-    qtbot.waitUntil(lambda: getattr(page, "setup_dialog", None) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: page.setup_dialog is not None, timeout=10000)
     form = page.setup_dialog
+    assert form is not None
     form.title.setText("只有一支队")
     form.teams.selectRow(2)
     form._remove_team()
@@ -134,15 +137,10 @@ def test_the_page_shows_a_refusal_and_opens_the_form_again(
 def test_the_page_creates_a_contest_from_a_toml_file(
         qtbot: QtBot, sqlite_demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     db = sqlite_demo_db
-    with db.transaction() as s:
-        ctx = AppContext(db, get_user(s, DEMO_ADMIN), TaskManager())
-    page = ContestsPage(ctx)
-    qtbot.addWidget(page)
+    page, ctx, shown = _page(qtbot, db, monkeypatch)
     before = len(contest.list_contests(db, ctx.actor))
     spec = resources_dir() / "demo" / "contest.toml"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(spec), ""))
-    shown: list[str] = []
-    _record_messages(monkeypatch, shown)
     page.new_from_file()
     qtbot.waitUntil(lambda: bool(shown), timeout=10000)
     assert shown == ["已创建竞赛，题目已抽取。"] and len(contest.list_contests(db, ctx.actor)) == before + 1
